@@ -1,0 +1,109 @@
+"""What a stage changed and why: :class:`Edit` (normalization) and :class:`Removal` (boilerplate).
+
+Edits form a replayable log. Each edit's ``start``/``end`` are offsets into the
+text as it stood after every *earlier* edit of the list had been applied, so
+``apply_edits(original, edits)`` rebuilds the normalized text exactly. Fixers
+record edits through :class:`EditLog`, which keeps that bookkeeping in one
+place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cleaner.errors import CleanerError
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change made by a normalization fixer.
+
+    Attributes:
+        kind: Reason code in snake_case, e.g. ``"nfc"``, ``"tone_placement"``.
+        start: Start offset of ``before`` in the text as it stood before this edit.
+        end: End offset (exclusive) of ``before`` in that text.
+        before: The replaced text.
+        after: The replacement.
+    """
+
+    kind: str
+    start: int
+    end: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One span removed by the boilerplate stage.
+
+    Attributes:
+        reason: Reason code in snake_case, e.g. ``"related_news_block"``.
+        line_no: 0-based index of the input line the span belongs to.
+        start: Start offset of the removed span within that line.
+        end: End offset (exclusive) of the removed span within that line.
+        text: The removed text.
+    """
+
+    reason: str
+    line_no: int
+    start: int
+    end: int
+    text: str
+
+
+class EditLog:
+    """Collects the edits of one fixer pass over a text, in replayable coordinates.
+
+    A fixer scans its *input* left to right and reports each replacement with
+    input offsets; the log shifts them by the length change of the replacements
+    already made in this pass, so the recorded edits replay in order.
+
+    Args:
+        edits: The list to append to, or ``None`` to record nothing (fast path).
+    """
+
+    __slots__ = ("_edits", "_shift")
+
+    def __init__(self, edits: list[Edit] | None) -> None:
+        self._edits = edits
+        self._shift = 0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether edits are being recorded."""
+        return self._edits is not None
+
+    def record(self, kind: str, start: int, end: int, before: str, after: str) -> None:
+        """Record that ``before`` at input offsets ``[start, end)`` became ``after``."""
+        if self._edits is None or before == after:
+            return
+        shifted = start + self._shift
+        self._edits.append(Edit(kind, shifted, shifted + len(before), before, after))
+        self._shift += len(after) - len(before)
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Replay ``edits`` on ``text`` in order.
+
+    Args:
+        text: The original text the edits were recorded on.
+        edits: Edits as returned by ``normalize_and_explain``.
+
+    Returns:
+        The text after every edit.
+
+    Raises:
+        CleanerError: If an edit's ``before`` does not match the text at its span.
+
+    >>> apply_edits("hoà", [Edit("tone_placement", 0, 3, "hoà", "hòa")])
+    'hòa'
+    """
+    for edit in edits:
+        if text[edit.start : edit.end] != edit.before:
+            raise CleanerError(
+                f"edit {edit.kind} at {edit.start}:{edit.end} does not match the text"
+            )
+        text = text[: edit.start] + edit.after + text[edit.end :]
+    return text

@@ -1,0 +1,112 @@
+"""Vietnamese text normalization: a plan of small named fixers.
+
+``normalize`` runs the plan; ``normalize_and_explain`` runs the same plan and
+returns the replayable list of :class:`~cleaner.explain.Edit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cleaner.errors import ConfigError
+from cleaner.explain import Edit, EditLog
+from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
+from cleaner.normalize.chars import (
+    collapse_spaces,
+    compose_nfc,
+    normalize_line_breaks,
+    remove_invisible,
+)
+
+__all__ = [
+    "NormalizeConfig",
+    "ToneStyle",
+    "build_plan",
+    "normalize",
+    "normalize_and_explain",
+]
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """Options of the normalization stage.
+
+    Attributes:
+        tone_style: Tone placement in open oa/oe/uy syllables: ``"first_vowel"``
+            (hòa, thủy), ``"main_vowel"`` (hoà, thuỷ) or ``"keep"``.
+        fix_encoding: Repair mojibake and legacy encodings.
+    """
+
+    tone_style: ToneStyle = "first_vowel"
+    fix_encoding: bool = True
+
+    def __post_init__(self) -> None:
+        if self.tone_style not in TONE_STYLES:
+            raise ConfigError(
+                f"tone_style must be one of {', '.join(TONE_STYLES)}, got {self.tone_style!r}"
+            )
+
+    @classmethod
+    def from_options(cls, **options: Any) -> NormalizeConfig:
+        """Build a config from keyword options, rejecting unknown names."""
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ConfigError(f"unknown normalize option(s): {', '.join(unknown)}")
+        return replace(cls(), **options) if options else cls()
+
+
+def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
+    """Return the ordered fixers that ``config`` asks for, each with its name."""
+    return (
+        ("normalize_line_breaks", normalize_line_breaks),
+        ("remove_invisible", remove_invisible),
+        ("compose_nfc", compose_nfc),
+        ("collapse_spaces", collapse_spaces),
+    )
+
+
+def normalize(text: str, **options: Any) -> str:
+    """Normalize Vietnamese text: NFC, clean whitespace and invisible characters.
+
+    Args:
+        text: Any Unicode text.
+        **options: Fields of :class:`NormalizeConfig`.
+
+    Returns:
+        The normalized text (NFC, LF line breaks, one space between words).
+
+    >>> normalize("Vie\\u0302\\u0323t\\u00a0Nam\\r\\n")
+    'Việt Nam\\n'
+    """
+    return _run(text, _config(options), None)
+
+
+def normalize_and_explain(text: str, **options: Any) -> tuple[str, list[Edit]]:
+    """Normalize like :func:`normalize` and return the edits that were made.
+
+    Returns:
+        ``(normalized, edits)``; ``cleaner.apply_edits(text, edits) == normalized``.
+    """
+    edits: list[Edit] = []
+    return _run(text, _config(options), edits), edits
+
+
+def _config(options: dict[str, Any]) -> NormalizeConfig:
+    config = options.pop("config", None)
+    if config is None:
+        return NormalizeConfig.from_options(**options)
+    if options:
+        return replace(config, **options)
+    if not isinstance(config, NormalizeConfig):
+        raise ConfigError("config must be a NormalizeConfig")
+    return config
+
+
+def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
+    if not isinstance(text, str):
+        raise ConfigError(f"normalize expects str, got {type(text).__name__}")
+    for _name, fixer in build_plan(config):
+        text = fixer(text, EditLog(edits) if edits is not None else None)
+    return text

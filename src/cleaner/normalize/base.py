@@ -1,0 +1,57 @@
+"""Shared plumbing of the normalization fixers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, TypeAlias
+
+import regex
+
+from cleaner.explain import EditLog
+
+#: Where a tone mark goes in open oa/oe/uy syllables (``keep`` leaves marks alone).
+ToneStyle: TypeAlias = Literal["first_vowel", "main_vowel", "keep"]
+TONE_STYLES: tuple[ToneStyle, ...] = ("first_vowel", "main_vowel", "keep")
+
+#: A fixer maps a text to its repaired form, recording what it changed in the log.
+Fixer: TypeAlias = Callable[[str, EditLog | None], str]
+
+Replace: TypeAlias = Callable[["regex.Match[str]"], str]
+
+
+def substitute(
+    pattern: regex.Pattern[str],
+    text: str,
+    replace: Replace,
+    kind: str,
+    log: EditLog | None,
+    *,
+    always: bool = False,
+) -> str:
+    """Apply ``replace`` to every match of ``pattern``, recording changed spans in ``log``.
+
+    The pre-check (one ``search``) keeps clean text on the fast path; the
+    recording wrapper is only installed when someone asked for edits.
+
+    Args:
+        pattern: What to look for.
+        text: The input.
+        replace: Maps a match to its replacement (may return the match unchanged).
+        kind: Edit kind recorded for each change.
+        log: Where edits go, or ``None``.
+        always: Skip the pre-check (the caller already knows there is work).
+
+    Returns:
+        The text with every match replaced.
+    """
+    if not always and pattern.search(text) is None:
+        return text
+    if log is None or not log.enabled:
+        return str(pattern.sub(replace, text))
+
+    def recording(match: regex.Match[str]) -> str:
+        after = replace(match)
+        log.record(kind, match.start(), match.end(), match.group(), after)
+        return after
+
+    return str(pattern.sub(recording, text))

@@ -1,0 +1,97 @@
+"""Character-level fixers: Unicode composition, invisible characters, whitespace.
+
+Each fixer is ``str -> str`` with an optional :class:`~cleaner.explain.EditLog`
+and a cheap pre-check, so clean text costs one scan.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from cleaner.explain import EditLog
+from cleaner.normalize.base import substitute
+
+#: Unicode spaces other than U+0020 that become a plain space (NBSP, en/em spaces,
+#: narrow NBSP, ideographic space, ...). Tab is included: web text uses it as a space.
+OTHER_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+
+#: Characters that are never wanted in cleaned text: BOM, zero-width space, word
+#: joiner, Mongolian vowel separator, soft hyphen, bidirectional marks and
+#: embeddings, C0 controls other than tab/newline, DEL and C1 controls.
+INVISIBLE = (
+    "\ufeff\u200b\u2060\u180e\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+)
+
+_LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
+# ZWJ glues emoji sequences (family, flags); ZWNJ shapes Arabic and Indic
+# scripts. Both are noise next to Latin letters, so only those are removed.
+_INVISIBLE = regex.compile(
+    rf"[{INVISIBLE}]+"
+    r"|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d"
+    r"|(?<![^\p{Latin}\p{Common}])\u200c"
+)
+_SPACE_CLASS = f" {OTHER_SPACES}"
+# Only runs that need a change match: spaces at a line edge, a run of two or
+# more, or any non-ASCII space. A single U+0020 between words never matches.
+_BAD_SPACES = regex.compile(
+    rf"(?m)^[{_SPACE_CLASS}]+|[{_SPACE_CLASS}]+$|[{_SPACE_CLASS}]*(?:[{OTHER_SPACES}]|  )"
+    rf"[{_SPACE_CLASS}]*"
+)
+_NON_SPACE = regex.compile(r"\S+")
+
+
+def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
+    r"""Turn CRLF, CR and Unicode line/paragraph separators into LF.
+
+    >>> normalize_line_breaks("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    return substitute(_LINE_BREAK, text, lambda _m: "\n", "line_break", log)
+
+
+def remove_invisible(text: str, log: EditLog | None = None) -> str:
+    """Remove zero-width characters, BOM, soft hyphens, bidi marks and control characters.
+
+    >>> remove_invisible("Hà\\u200bNội\\ufeff")
+    'HàNội'
+    """
+    return substitute(_INVISIBLE, text, lambda _m: "", "invisible_char", log)
+
+
+def collapse_spaces(text: str, log: EditLog | None = None) -> str:
+    """Turn Unicode spaces into U+0020, collapse runs, strip both ends of every line.
+
+    Newlines are kept exactly; only spaces inside a line change.
+
+    >>> collapse_spaces("  Hà\\u00a0 Nội  \\nxin  chào")
+    'Hà Nội\\nxin chào'
+    """
+
+    def replacement(match: regex.Match[str]) -> str:
+        start, end = match.span()
+        at_line_start = start == 0 or text[start - 1] == "\n"
+        at_line_end = end == len(text) or text[end] == "\n"
+        return "" if at_line_start or at_line_end else " "
+
+    return substitute(_BAD_SPACES, text, replacement, "whitespace", log)
+
+
+def compose_nfc(text: str, log: EditLog | None = None) -> str:
+    """Compose text to Unicode NFC, recording one edit per changed token.
+
+    NFC never composes across whitespace, so normalizing each maximal
+    non-space run gives exactly ``unicodedata.normalize("NFC", text)``.
+
+    >>> compose_nfc("Vie\\u0302\\u0323t")
+    'Việt'
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text
+
+    def replacement(match: regex.Match[str]) -> str:
+        return unicodedata.normalize("NFC", match.group())
+
+    return substitute(_NON_SPACE, text, replacement, "nfc", log, always=True)
