@@ -97,11 +97,9 @@ def _config(options: dict[str, Any]) -> NormalizeConfig:
     config = options.pop("config", None)
     if config is None:
         return NormalizeConfig.from_options(**options)
-    if options:
-        return replace(config, **options)
     if not isinstance(config, NormalizeConfig):
         raise ConfigError("config must be a NormalizeConfig")
-    return config
+    return replace(config, **options) if options else config
 
 
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:

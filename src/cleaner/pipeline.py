@@ -1,0 +1,282 @@
+"""An ordered list of named stages over a stream of records, with counters.
+
+A *record stage* maps one record to a record (or drops it) and may run in
+worker processes; a *corpus stage* (dedup) sees the whole stream. Every stage
+reports what it did as :class:`Event` objects; the pipeline turns them into
+per-stage :class:`StageStats` and hands them to an optional listener (the CLI
+writes removals and drops to ``--removed``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing.pool import AsyncResult
+from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
+
+from cleaner.errors import ConfigError
+from cleaner.records import Record
+
+EventKind: TypeAlias = Literal["edit", "removal", "drop"]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something a stage did to a record.
+
+    Attributes:
+        record_id: The record concerned.
+        stage: Name of the stage.
+        reason: snake_case reason code (e.g. ``"nfc"``, ``"related_news_block"``).
+        kind: ``"edit"`` (text changed in place), ``"removal"`` (a span was
+            removed) or ``"drop"`` (the whole record was dropped).
+        count: How many occurrences this event stands for (edits are grouped).
+        detail: Reason-specific data (removed text, span, duplicate-of id...).
+    """
+
+    record_id: str
+    stage: str
+    reason: str
+    kind: EventKind = "edit"
+    count: int = 1
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+StageOutput: TypeAlias = tuple[Record | None, list[Event]]
+
+
+@runtime_checkable
+class RecordStage(Protocol):
+    """A stage that handles each record on its own (safe to run in worker processes)."""
+
+    name: str
+
+    def process(self, record: Record) -> StageOutput:
+        """Return the new record (``None`` to drop it) and the events."""
+        ...
+
+
+@runtime_checkable
+class CorpusStage(Protocol):
+    """A stage that needs the whole stream (e.g. deduplication)."""
+
+    name: str
+
+    def process_stream(
+        self, records: Iterable[Record], emit: Callable[[Event], None]
+    ) -> Iterator[Record]:
+        """Yield the kept records, reporting every event through ``emit``."""
+        ...
+
+
+Stage: TypeAlias = RecordStage | CorpusStage
+
+
+@dataclass
+class StageStats:
+    """Counters of one stage."""
+
+    name: str
+    records_in: int = 0
+    records_out: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "name": self.name,
+            "records_in": self.records_in,
+            "records_out": self.records_out,
+            "bytes_in": self.bytes_in,
+            "bytes_out": self.bytes_out,
+            "reasons": dict(sorted(self.reasons.items())),
+        }
+
+
+Listener: TypeAlias = Callable[[Event], None]
+
+
+class Pipeline:
+    """Runs stages in order over records.
+
+    Args:
+        stages: Stages in order. Consecutive record stages are fused and, with
+            ``workers > 1``, run in a process pool; output order and bytes are
+            identical to ``workers=1``.
+        workers: Number of processes for record stages.
+        chunk_size: Records sent to a worker at a time.
+    """
+
+    def __init__(self, stages: Sequence[Stage], *, workers: int = 1, chunk_size: int = 64) -> None:
+        if workers < 1:
+            raise ConfigError(f"workers must be >= 1, got {workers}")
+        names = [stage.name for stage in stages]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"stage names must be unique, got {names}")
+        self.stages = list(stages)
+        self.workers = workers
+        self.chunk_size = chunk_size
+        self.stats = {stage.name: StageStats(stage.name) for stage in stages}
+
+    def run(self, records: Iterable[Record], listener: Listener | None = None) -> Iterator[Record]:
+        """Yield the records that survive every stage.
+
+        Args:
+            records: The input stream (consumed lazily).
+            listener: Called with every event, in record order.
+        """
+        stream: Iterable[Record] = records
+        for group in _group_stages(self.stages):
+            if isinstance(group, list):
+                stream = self._run_record_stages(group, stream, listener)
+            else:
+                stream = self._run_corpus_stage(group, stream, listener)
+        yield from stream
+
+    def _run_record_stages(
+        self, stages: list[RecordStage], records: Iterable[Record], listener: Listener | None
+    ) -> Iterator[Record]:
+        chunks = _chunked(records, self.chunk_size)
+        if self.workers == 1:
+            results: Iterable[list[_Traced]] = (_process_chunk(stages, chunk) for chunk in chunks)
+            yield from self._collect(results, listener)
+            return
+        yield from self._collect(self._map_in_pool(stages, chunks), listener)
+
+    def _map_in_pool(
+        self, stages: list[RecordStage], chunks: Iterator[list[Record]]
+    ) -> Iterator[list[_Traced]]:
+        """Process chunks in worker processes, in order, with a bounded backlog.
+
+        ``Pool.imap`` would read the whole input ahead of the workers; keeping
+        at most a few chunks per worker in flight keeps memory constant.
+        """
+        context = multiprocessing.get_context("spawn")
+        backlog = 4 * self.workers
+        with context.Pool(self.workers, initializer=_init_worker, initargs=(stages,)) as pool:
+            pending: deque[AsyncResult[list[_Traced]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_process_chunk_in_worker, (chunk,)))
+                if len(pending) >= backlog:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+
+    def _collect(
+        self, results: Iterable[list[_Traced]], listener: Listener | None
+    ) -> Iterator[Record]:
+        for chunk in results:
+            for traced in chunk:
+                for step in traced.steps:
+                    self._count(step, listener)
+                if traced.record is not None:
+                    yield traced.record
+
+    def _count(self, step: _Step, listener: Listener | None) -> None:
+        stats = self.stats[step.stage]
+        stats.records_in += 1
+        stats.bytes_in += step.bytes_in
+        if step.bytes_out is not None:
+            stats.records_out += 1
+            stats.bytes_out += step.bytes_out
+        for event in step.events:
+            stats.reasons[event.reason] += event.count
+            if listener is not None:
+                listener(event)
+
+    def _run_corpus_stage(
+        self, stage: CorpusStage, records: Iterable[Record], listener: Listener | None
+    ) -> Iterator[Record]:
+        stats = self.stats[stage.name]
+
+        def counted_input() -> Iterator[Record]:
+            for record in records:
+                stats.records_in += 1
+                stats.bytes_in += _nbytes(record.text)
+                yield record
+
+        def emit(event: Event) -> None:
+            stats.reasons[event.reason] += event.count
+            if listener is not None:
+                listener(event)
+
+        for record in stage.process_stream(counted_input(), emit):
+            stats.records_out += 1
+            stats.bytes_out += _nbytes(record.text)
+            yield record
+
+
+@dataclass(slots=True)
+class _Step:
+    """What one stage did to one record (sent back from workers)."""
+
+    stage: str
+    bytes_in: int
+    bytes_out: int | None
+    events: list[Event]
+
+
+@dataclass(slots=True)
+class _Traced:
+    record: Record | None
+    steps: list[_Step]
+
+
+def _group_stages(stages: Sequence[Stage]) -> Iterator[list[RecordStage] | CorpusStage]:
+    """Fuse runs of consecutive record stages; corpus stages stand alone."""
+    run: list[RecordStage] = []
+    for stage in stages:
+        if isinstance(stage, CorpusStage):
+            if run:
+                yield run
+                run = []
+            yield stage
+        else:
+            run.append(stage)
+    if run:
+        yield run
+
+
+def _process_chunk(stages: Sequence[RecordStage], chunk: list[Record]) -> list[_Traced]:
+    return [_process_record(stages, record) for record in chunk]
+
+
+def _process_record(stages: Sequence[RecordStage], record: Record) -> _Traced:
+    steps: list[_Step] = []
+    current = record
+    for stage in stages:
+        bytes_in = _nbytes(current.text)
+        result, events = stage.process(current)
+        bytes_out = None if result is None else _nbytes(result.text)
+        steps.append(_Step(stage.name, bytes_in, bytes_out, events))
+        if result is None:
+            return _Traced(None, steps)
+        current = result
+    return _Traced(current, steps)
+
+
+_WORKER_STAGES: Sequence[RecordStage] = ()
+
+
+def _init_worker(stages: Sequence[RecordStage]) -> None:
+    global _WORKER_STAGES
+    _WORKER_STAGES = stages
+
+
+def _process_chunk_in_worker(chunk: list[Record]) -> list[_Traced]:
+    return _process_chunk(_WORKER_STAGES, chunk)
+
+
+def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _nbytes(text: str) -> int:
+    return len(text.encode("utf-8", errors="surrogatepass"))

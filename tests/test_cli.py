@@ -1,0 +1,146 @@
+"""The real ``cleaner`` command, run in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+
+
+def cleaner(*args: str | Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_run_on_seeds_writes_five_clean_records(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    result = cleaner("run", SEEDS, "--out", out, "--stats", tmp_path / "stats.json")
+    assert result.returncode == 0, result.stderr
+    records = read_jsonl(out)
+    assert len(records) == 5
+    for record in records:
+        text = str(record["text"])
+        assert unicodedata.is_normalized("NFC", text)
+        assert "\u00a0" not in text and "\r" not in text
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert stats["records_in"] == 5 and stats["records_out"] == 5
+    assert stats["stages"][0]["name"] == "normalize"
+    assert "records in 5" in result.stderr.decode()
+
+
+def test_out_directory_gets_every_output(tmp_path: Path) -> None:
+    result = cleaner("run", SEEDS, "--out", f"{tmp_path}/out/", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in (tmp_path / "out").iterdir()} >= {"cleaned.jsonl", "stats.json"}
+    assert result.stderr == b""
+
+
+def test_strict_mode_stops_with_one_line_naming_file_and_line(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "m\xe1\xbb\x99t"}\n{"id": "b", "text": 3}\n')
+    result = cleaner("run", src, "--out", tmp_path / "out.jsonl", "--strict")
+    assert result.returncode == 1
+    message = result.stderr.decode().strip()
+    assert message == f"cleaner: error: {src}:2: text field 'text' is int, not a string"
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_lenient_mode_counts_and_keeps_the_bad_line(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "hai"}\n{not json}\n{"id": "c", "text": "ba"}\n')
+    stats = tmp_path / "stats.json"
+    result = cleaner("run", src, "--out", tmp_path / "out.jsonl", "--stats", stats, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert [r["id"] for r in read_jsonl(tmp_path / "out.jsonl")] == ["a", "c"]
+    rejects = read_jsonl(tmp_path / "out.rejects.jsonl")
+    assert rejects[0]["line"] == 2 and rejects[0]["reason"] == "bad_json"
+    assert rejects[0]["raw"] == "{not json}\n"
+    assert json.loads(stats.read_text())["rejected"] == {"bad_json": 1}
+
+
+def test_missing_input_exits_1_without_traceback(tmp_path: Path) -> None:
+    result = cleaner("run", tmp_path / "missing.jsonl", "--out", tmp_path / "o.jsonl")
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.decode().count("\n") == 1
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    result = cleaner("run", SEEDS, "--out", tmp_path / "o.jsonl", "--workers", "0")
+    assert result.returncode == 2
+    result = cleaner("run", SEEDS)
+    assert result.returncode == 2
+
+
+def test_stdin_input_and_parquet_output(tmp_path: Path) -> None:
+    data = '{"id": "x", "text": "Hà\u00a0Nội"}\n'.encode()
+    out = tmp_path / "out.parquet"
+    result = cleaner("run", "-", "--out", out, "--format", "parquet", stdin=data)
+    assert result.returncode == 0, result.stderr
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(out).to_pylist() == [{"id": "x", "text": "Hà Nội"}]
+
+
+def make_corpus(path: Path, count: int) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(count):
+            text = f"Bài {i}:\u00a0Hà  Nội\r\nVie\u0302\u0323t Nam số {i % 97}"
+            handle.write(
+                json.dumps({"id": f"d{i}", "text": text, "n": i}, ensure_ascii=False) + "\n"
+            )
+    return path
+
+
+def test_two_workers_output_is_byte_identical(tmp_path: Path) -> None:
+    src = make_corpus(tmp_path / "in.jsonl", 3000)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}.jsonl"
+        result = cleaner("run", src, "--out", out, "--workers", workers, "--quiet")
+        assert result.returncode == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_killed_run_leaves_no_output(tmp_path: Path) -> None:
+    src = make_corpus(tmp_path / "in.jsonl", 400_000)
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "run", str(src), "--out", str(out), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".out.jsonl.") for p in tmp_path.iterdir()):
+        assert process.poll() is None, "run finished before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("flag", ["--help", "--version"])
+def test_help_and_version(flag: str) -> None:
+    result = cleaner(flag)
+    assert result.returncode == 0
