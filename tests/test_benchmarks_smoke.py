@@ -1,4 +1,4 @@
-"""The benchmark suite's quick mode runs end to end (numbers are not checked, only that it works)."""
+"""The benchmark suite's quick mode runs end to end (it checks it works, not the numbers)."""
 
 from __future__ import annotations
 
