@@ -144,3 +144,13 @@ def test_killed_run_leaves_no_output(tmp_path: Path) -> None:
 def test_help_and_version(flag: str) -> None:
     result = cleaner(flag)
     assert result.returncode == 0
+
+
+def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "một"}\n{"id": "a", "text": "hai"}\n', encoding="utf-8")
+    stats = tmp_path / "stats.json"
+    result = cleaner("run", src, "--out", tmp_path / "o.jsonl", "--stats", stats)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(stats.read_text())["duplicate_ids"] == {"count": 1, "first": ["a"]}
+    assert "1 records reuse an earlier id (first: a)" in result.stderr.decode()

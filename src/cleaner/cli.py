@@ -37,6 +37,7 @@ from cleaner.stages import NormalizeStage
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
+MAX_REPORTED_DUPLICATE_IDS = 20
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,7 +174,7 @@ def _execute(
     started = time.perf_counter()
     rejects = Rejects(paths.rejects)
     removed = _RemovedLog(paths.removed)
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = _InputMonitor(enabled=not quiet and sys.stderr.isatty())
     records = progress.wrap(read_records(inputs, options, rejects))
     try:
         with RecordWriter(
@@ -200,6 +201,7 @@ def _execute(
         "bytes_in": progress.bytes,
         "records_out": writer.count,
         "rejected": dict(sorted(rejects.counts.items())),
+        "duplicate_ids": {"count": progress.duplicate_id_count, "first": progress.duplicate_ids},
         "stages": [stats.as_dict() for stats in pipeline.stats.values()],
         "seconds": round(time.perf_counter() - started, 3),
     }
@@ -237,12 +239,17 @@ class _RemovedLog:
             self._file.discard()
 
 
-class _Progress:
-    """Counts input records and bytes, with a tqdm bar on a terminal."""
+class _InputMonitor:
+    """Counts input records and bytes, reports duplicate ids, shows a tqdm bar on a terminal."""
 
     def __init__(self, *, enabled: bool) -> None:
         self.records = 0
         self.bytes = 0
+        self.duplicate_ids: list[str] = []
+        self.duplicate_id_count = 0
+        # Hashes, not the ids: a 64-bit hash per record keeps memory small, and a
+        # collision (odds ~1e-7 at a million ids) only adds a spurious report line.
+        self._seen: set[int] = set()
         self._bar = tqdm(
             unit="B",
             unit_scale=True,
@@ -253,16 +260,28 @@ class _Progress:
         )
 
     def wrap(self, records: Iterator[Record]) -> Iterator[Record]:
+        """Pass records through while counting them."""
         for record in records:
             size = len(record.text.encode("utf-8", errors="surrogatepass"))
             self.records += 1
             self.bytes += size
+            self._check_id(record.id)
             self._bar.update(size)
             if self.records % 1000 == 0:
                 self._bar.set_postfix(records=self.records, refresh=False)
             yield record
 
+    def _check_id(self, record_id: str) -> None:
+        key = hash(record_id)
+        if key not in self._seen:
+            self._seen.add(key)
+            return
+        self.duplicate_id_count += 1
+        if len(self.duplicate_ids) < MAX_REPORTED_DUPLICATE_IDS:
+            self.duplicate_ids.append(record_id)
+
     def close(self) -> None:
+        """Close the progress bar."""
         self._bar.close()
 
 
@@ -282,4 +301,10 @@ def format_summary(report: dict[str, Any]) -> str:
         )
     for reason, count in report["rejected"].items():
         lines.append(f"rejected: {reason}={count:,}")
+    duplicates = report["duplicate_ids"]
+    if duplicates["count"]:
+        lines.append(
+            f"warning: {duplicates['count']:,} records reuse an earlier id "
+            f"(first: {', '.join(duplicates['first'][:5])})"
+        )
     return "\n".join(lines)
