@@ -154,3 +154,57 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(stats.read_text())["duplicate_ids"] == {"count": 1, "first": ["a"]}
     assert "1 records reuse an earlier id (first: a)" in result.stderr.decode()
+
+
+def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
+    src = make_corpus(tmp_path / "in.jsonl", 60_000)
+    reference = tmp_path / "reference.jsonl"
+    result = cleaner("run", src, "--out", reference, "--quiet", "--shard-size", "5000")
+    assert result.returncode == 0, result.stderr
+
+    out = tmp_path / "out.jsonl"
+    work = tmp_path / ".out.jsonl.resume"
+    args = [
+        sys.executable,
+        "-m",
+        "cleaner",
+        "run",
+        str(src),
+        "--out",
+        str(out),
+        "--quiet",
+        "--shard-size",
+        "5000",
+        "--resume",
+    ]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (work / "part-00001.stats.json").exists():
+        assert process.poll() is None, "run finished before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not out.exists()
+    finished = len(list(work.glob("part-*.stats.json")))
+    assert 2 <= finished < 12
+
+    stats = tmp_path / "stats.json"
+    result = cleaner(
+        "run", src, "--out", out, "--quiet", "--shard-size", "5000", "--resume", "--stats", stats
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == reference.read_bytes()
+    assert not work.exists()
+    report = json.loads(stats.read_text())
+    assert report["records_in"] == 60_000 and report["stages"][0]["records_in"] == 60_000
+
+
+def test_resume_refuses_changed_options(tmp_path: Path) -> None:
+    src = make_corpus(tmp_path / "in.jsonl", 10)
+    work = tmp_path / ".out.jsonl.resume"
+    work.mkdir()
+    (work / "fingerprint.json").write_text("{}", encoding="utf-8")
+    result = cleaner("run", src, "--out", tmp_path / "out.jsonl", "--resume")
+    assert result.returncode == 2
+    assert b"cannot resume" in result.stderr

@@ -86,6 +86,18 @@ class StageStats:
     bytes_out: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StageStats:
+        """Rebuild counters saved with :meth:`as_dict`."""
+        return cls(
+            name=data["name"],
+            records_in=data["records_in"],
+            records_out=data["records_out"],
+            bytes_in=data["bytes_in"],
+            bytes_out=data["bytes_out"],
+            reasons=Counter(data["reasons"]),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -133,14 +145,43 @@ class Pipeline:
         stream: Iterable[Record] = records
         for group in _group_stages(self.stages):
             if isinstance(group, list):
-                stream = self._run_record_stages(group, stream, listener)
+                aligned = self._run_record_stages(group, stream, listener)
+                stream = (record for record in aligned if record is not None)
             else:
                 stream = self._run_corpus_stage(group, stream, listener)
         yield from stream
 
+    @property
+    def record_local(self) -> bool:
+        """Whether every stage handles records on its own (no corpus stage)."""
+        return not any(isinstance(stage, CorpusStage) for stage in self.stages)
+
+    def run_aligned(
+        self, records: Iterable[Record], listener: Listener | None = None
+    ) -> Iterator[Record | None]:
+        """Yield one item per input record: the processed record, or ``None`` if dropped.
+
+        When an item is yielded, its events have been delivered and counted, so
+        a caller can checkpoint at any record boundary.
+
+        Raises:
+            ConfigError: If the pipeline has a corpus stage.
+        """
+        if not self.record_local:
+            raise ConfigError("run_aligned needs a pipeline of record stages only")
+        stages = [stage for stage in self.stages if isinstance(stage, RecordStage)]
+        yield from self._run_record_stages(stages, records, listener)
+
+    def load_stats(self, stats: Iterable[StageStats]) -> None:
+        """Continue counting from earlier counters (used when a run is resumed)."""
+        for stage_stats in stats:
+            if stage_stats.name not in self.stats:
+                raise ConfigError(f"no stage named {stage_stats.name!r} in this pipeline")
+            self.stats[stage_stats.name] = stage_stats
+
     def _run_record_stages(
         self, stages: list[RecordStage], records: Iterable[Record], listener: Listener | None
-    ) -> Iterator[Record]:
+    ) -> Iterator[Record | None]:
         chunks = _chunked(records, self.chunk_size)
         if self.workers == 1:
             results: Iterable[list[_Traced]] = (_process_chunk(stages, chunk) for chunk in chunks)
@@ -169,13 +210,12 @@ class Pipeline:
 
     def _collect(
         self, results: Iterable[list[_Traced]], listener: Listener | None
-    ) -> Iterator[Record]:
+    ) -> Iterator[Record | None]:
         for chunk in results:
             for traced in chunk:
                 for step in traced.steps:
                     self._count(step, listener)
-                if traced.record is not None:
-                    yield traced.record
+                yield traced.record
 
     def _count(self, step: _Step, listener: Listener | None) -> None:
         stats = self.stats[step.stage]

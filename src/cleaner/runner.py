@@ -1,0 +1,396 @@
+"""Runs a pipeline from input files to output files: sharded, resumable, atomic.
+
+The record stages run over the input in shards of ``shard_size`` records.
+Each finished shard is saved in a work directory (its records, its removal
+events and the counters so far), so ``resume=True`` after an interrupted run
+skips every finished shard and produces output identical to an uninterrupted
+run. Corpus stages (deduplication) then stream over the saved shards. The
+outputs appear only at the end, each renamed into place atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tqdm import tqdm
+
+from cleaner._version import __version__
+from cleaner.errors import ConfigError
+from cleaner.io import (
+    STDIN,
+    AtomicFile,
+    OutputFormat,
+    ReadOptions,
+    RecordWriter,
+    Rejects,
+    read_records,
+)
+from cleaner.pipeline import CorpusStage, Event, Pipeline, RecordStage, StageStats
+from cleaner.records import Record
+
+DEFAULT_SHARD_SIZE = 50_000
+MAX_REPORTED_DUPLICATE_IDS = 20
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """Where one run writes its files.
+
+    Attributes:
+        records: The cleaned records.
+        removed: Every removed span and dropped record with its reason, or ``None``.
+        stats: The run report as JSON, or ``None``.
+        rejects: Malformed input lines (created only when there are some).
+    """
+
+    records: Path
+    removed: Path | None = None
+    stats: Path | None = None
+    rejects: Path | None = None
+
+    @classmethod
+    def resolve(
+        cls,
+        out: str,
+        fmt: OutputFormat,
+        removed: str | None = None,
+        stats: str | None = None,
+        rejects: str | None = None,
+    ) -> OutputPaths:
+        """Paths for ``--out``: a directory (existing, or ending in ``/``) gets every file."""
+        out_path = Path(out)
+        if out.endswith(("/", "\\")) or out_path.is_dir():
+            return cls(
+                records=out_path / f"cleaned.{fmt}",
+                removed=Path(removed) if removed else out_path / "removed.jsonl",
+                stats=Path(stats) if stats else out_path / "stats.json",
+                rejects=Path(rejects) if rejects else out_path / "rejects.jsonl",
+            )
+        return cls(
+            records=out_path,
+            removed=Path(removed) if removed else None,
+            stats=Path(stats) if stats else None,
+            rejects=Path(rejects)
+            if rejects
+            else out_path.with_name(f"{out_path.stem}.rejects.jsonl"),
+        )
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How :func:`run_files` runs.
+
+    Attributes:
+        read: Input field names, strictness, size limit.
+        fmt: Output format of the records.
+        workers: Processes for the record stages.
+        shard_size: Input records per checkpointed shard.
+        resume: Continue an interrupted run from its last finished shard.
+        progress: Show a progress bar on stderr.
+    """
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    fmt: OutputFormat = "jsonl"
+    workers: int = 1
+    shard_size: int = DEFAULT_SHARD_SIZE
+    resume: bool = False
+    progress: bool = False
+
+
+def run_files(
+    inputs: Sequence[str],
+    paths: OutputPaths,
+    record_stages: Sequence[RecordStage],
+    corpus_stages: Sequence[CorpusStage] = (),
+    options: RunOptions = RunOptions(),
+) -> dict[str, Any]:
+    """Clean ``inputs`` into ``paths`` and return the run report (counters per stage).
+
+    Raises:
+        InputError: Unreadable input, or a malformed record in strict mode.
+        ConfigError: Invalid options, or ``resume`` with changed inputs or options.
+    """
+    if options.shard_size < 1:
+        raise ConfigError(f"shard_size must be >= 1, got {options.shard_size}")
+    started = time.perf_counter()
+    work = _WorkDir.open(inputs, paths, record_stages, corpus_stages, options)
+    rejects = Rejects(paths.rejects)
+    monitor = _InputMonitor(enabled=options.progress)
+    try:
+        records = monitor.wrap(read_records(inputs, options.read, rejects))
+        record_pipeline = Pipeline(record_stages, workers=options.workers)
+        _run_shards(records, record_pipeline, work, options.shard_size)
+        corpus_pipeline = Pipeline(corpus_stages)
+        written = _finish(work, corpus_pipeline, paths, options)
+    except BaseException:
+        rejects.discard()
+        work.abandon()
+        raise
+    finally:
+        monitor.close()
+    rejects.close()
+    work.remove()
+    report = {
+        "version": __version__,
+        "inputs": list(inputs),
+        "output": str(paths.records),
+        "records_in": monitor.records,
+        "bytes_in": monitor.bytes,
+        "records_out": written,
+        "rejected": dict(sorted(rejects.counts.items())),
+        "duplicate_ids": {"count": monitor.duplicate_id_count, "first": monitor.duplicate_ids},
+        "stages": [
+            s.as_dict() for s in [*record_pipeline.stats.values(), *corpus_pipeline.stats.values()]
+        ],
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    if paths.stats is not None:
+        stats_file = AtomicFile(paths.stats)
+        stats_file.handle.write(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
+        stats_file.commit()
+    return report
+
+
+def _run_shards(records: Iterator[Record], pipeline: Pipeline, work: _WorkDir, size: int) -> None:
+    """Run the record stages shard by shard, saving each finished shard."""
+    done = work.finished_shards()
+    if done:
+        pipeline.load_stats(work.load_stats(done - 1))
+        # The input is read again from the start (rejects and ids are recounted),
+        # but the finished shards' records skip the stages.
+        for _ in islice(records, done * size):
+            pass
+    shard = work.new_shard(done)
+    for count, record in enumerate(pipeline.run_aligned(records, shard.write_event), start=1):
+        if record is not None:
+            shard.write_record(record)
+        if count % size == 0:
+            shard.commit(pipeline.stats.values())
+            shard = work.new_shard(shard.index + 1)
+    shard.commit(pipeline.stats.values())
+
+
+def _finish(work: _WorkDir, pipeline: Pipeline, paths: OutputPaths, options: RunOptions) -> int:
+    """Stream the saved shards through the corpus stages into the final outputs."""
+    removed = AtomicFile(paths.removed) if paths.removed is not None else None
+    try:
+        if removed is not None:
+            work.copy_events(removed.handle)
+
+        def write_event(event: Event) -> None:
+            if removed is not None and event.kind != "edit":
+                removed.handle.write(_event_line(event))
+
+        read = options.read
+        with RecordWriter(
+            paths.records, options.fmt, text_field=read.text_field, id_field=read.id_field
+        ) as writer:
+            for record in pipeline.run(work.records(), write_event):
+                writer.write(record)
+    except BaseException:
+        if removed is not None:
+            removed.discard()
+        raise
+    if removed is not None:
+        removed.commit()
+    return writer.count
+
+
+def _event_line(event: Event) -> bytes:
+    entry = {
+        "id": event.record_id,
+        "stage": event.stage,
+        "reason": event.reason,
+        "kind": event.kind,
+        **event.detail,
+    }
+    return orjson.dumps(entry) + b"\n"
+
+
+class _Shard:
+    """One shard being written: its records, its removal events, then its counters."""
+
+    def __init__(self, directory: Path, index: int) -> None:
+        self.index = index
+        self._directory = directory
+        self._records = AtomicFile(directory / f"part-{index:05d}.records.jsonl")
+        self._events = AtomicFile(directory / f"part-{index:05d}.events.jsonl")
+
+    def write_record(self, record: Record) -> None:
+        self._records.handle.write(orjson.dumps([record.id, record.text, record.meta]) + b"\n")
+
+    def write_event(self, event: Event) -> None:
+        if event.kind != "edit":
+            self._events.handle.write(_event_line(event))
+
+    def commit(self, stats: Iterable[StageStats]) -> None:
+        """Publish the shard; the stats file is written last and marks it finished."""
+        self._records.commit()
+        self._events.commit()
+        marker = AtomicFile(self._directory / f"part-{self.index:05d}.stats.json")
+        marker.handle.write(orjson.dumps([s.as_dict() for s in stats]))
+        marker.commit()
+
+    def discard(self) -> None:
+        self._records.discard()
+        self._events.discard()
+
+
+class _WorkDir:
+    """The directory holding finished shards (kept across runs only with ``resume``)."""
+
+    def __init__(self, path: Path, keep_on_failure: bool) -> None:
+        self.path = path
+        self._keep_on_failure = keep_on_failure
+        self._current: _Shard | None = None
+
+    @classmethod
+    def open(
+        cls,
+        inputs: Sequence[str],
+        paths: OutputPaths,
+        record_stages: Sequence[RecordStage],
+        corpus_stages: Sequence[CorpusStage],
+        options: RunOptions,
+    ) -> _WorkDir:
+        paths.records.parent.mkdir(parents=True, exist_ok=True)
+        if not options.resume:
+            temporary = tempfile.mkdtemp(
+                prefix=f".{paths.records.name}.", suffix=".work", dir=paths.records.parent
+            )
+            return cls(Path(temporary), keep_on_failure=False)
+        if STDIN in inputs:
+            raise ConfigError("--resume needs input files; standard input cannot be read again")
+        path = paths.records.with_name(f".{paths.records.name}.resume")
+        fingerprint = _fingerprint(inputs, record_stages, corpus_stages, options)
+        saved = path / "fingerprint.json"
+        if saved.exists():
+            if saved.read_text(encoding="utf-8") != fingerprint:
+                raise ConfigError(
+                    f"cannot resume: inputs or options changed since the run saved in {path}; "
+                    "delete that directory to start again"
+                )
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            marker = AtomicFile(saved)
+            marker.handle.write(fingerprint.encode())
+            marker.commit()
+        return cls(path, keep_on_failure=True)
+
+    def finished_shards(self) -> int:
+        """Number of finished shards; they always form a prefix."""
+        count = 0
+        while (self.path / f"part-{count:05d}.stats.json").exists():
+            count += 1
+        return count
+
+    def load_stats(self, index: int) -> list[StageStats]:
+        data = orjson.loads((self.path / f"part-{index:05d}.stats.json").read_bytes())
+        return [StageStats.from_dict(item) for item in data]
+
+    def new_shard(self, index: int) -> _Shard:
+        self._current = _Shard(self.path, index)
+        return self._current
+
+    def records(self) -> Iterator[Record]:
+        for index in range(self.finished_shards()):
+            with open(self.path / f"part-{index:05d}.records.jsonl", "rb") as handle:
+                for line in handle:
+                    record_id, text, meta = orjson.loads(line)
+                    yield Record(record_id, text, meta)
+
+    def copy_events(self, target: Any) -> None:
+        for index in range(self.finished_shards()):
+            with open(self.path / f"part-{index:05d}.events.jsonl", "rb") as handle:
+                shutil.copyfileobj(handle, target)
+
+    def abandon(self) -> None:
+        """After a failure: drop the unfinished shard; keep finished ones only for resume."""
+        if self._current is not None:
+            self._current.discard()
+        if not self._keep_on_failure:
+            self.remove()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _fingerprint(
+    inputs: Sequence[str],
+    record_stages: Sequence[RecordStage],
+    corpus_stages: Sequence[CorpusStage],
+    options: RunOptions,
+) -> str:
+    """What must not change between an interrupted run and its resumption."""
+    files = []
+    for item in inputs:
+        path = Path(item)
+        for file in sorted(path.rglob("*.txt")) if path.is_dir() else [path]:
+            stat = file.stat()
+            files.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
+    described = {
+        "version": __version__,
+        "inputs": files,
+        "read": asdict(options.read),
+        "shard_size": options.shard_size,
+        "stages": [repr(stage) for stage in [*record_stages, *corpus_stages]],
+    }
+    digest = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+    return json.dumps({"sha256": digest, **described}, indent=1)
+
+
+class _InputMonitor:
+    """Counts input records and bytes, reports duplicate ids, shows a tqdm bar."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.records = 0
+        self.bytes = 0
+        self.duplicate_ids: list[str] = []
+        self.duplicate_id_count = 0
+        # Hashes, not the ids: a 64-bit hash per record keeps memory small, and a
+        # collision (odds ~1e-7 at a million ids) only adds a spurious report line.
+        self._seen: set[int] = set()
+        self._bar = tqdm(
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1000,
+            file=sys.stderr,
+            disable=not enabled,
+            desc="cleaning",
+        )
+
+    def wrap(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Pass records through while counting them."""
+        for record in records:
+            size = len(record.text.encode("utf-8", errors="surrogatepass"))
+            self.records += 1
+            self.bytes += size
+            self._check_id(record.id)
+            self._bar.update(size)
+            if self.records % 1000 == 0:
+                self._bar.set_postfix(records=self.records, refresh=False)
+            yield record
+
+    def _check_id(self, record_id: str) -> None:
+        key = hash(record_id)
+        if key not in self._seen:
+            self._seen.add(key)
+            return
+        self.duplicate_id_count += 1
+        if len(self.duplicate_ids) < MAX_REPORTED_DUPLICATE_IDS:
+            self.duplicate_ids.append(record_id)
+
+    def close(self) -> None:
+        """Close the progress bar."""
+        self._bar.close()
