@@ -49,7 +49,7 @@ def shipped_patterns() -> Iterator[tuple[str, Any]]:
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
-            # Module-level patterns, and bound methods of patterns (``_HAS_X = re.compile(...).search``).
+            # Patterns, and bound methods of patterns (``_HAS_X = re.compile(...).search``).
             pattern = getattr(value, "__self__", value)
             if isinstance(pattern, (re.Pattern, regex.Pattern)):
                 yield f"{info.name}.{name}", pattern
