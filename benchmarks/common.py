@@ -179,3 +179,42 @@ def _fmt(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def plot_throughput(table: Table, path: Path) -> Path | None:
+    """Bar chart of a throughput table's MB/s columns (log scale), ratios as labels.
+
+    Returns the PNG path, or ``None`` when matplotlib is not installed.
+    """
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    mbs_columns = [i for i, name in enumerate(table.columns) if name.endswith("MB/s")]
+    names = [str(row[0]) for row in table.rows]
+    fig, axes = plt.subplots(
+        1, len(mbs_columns), figsize=(5 * len(mbs_columns), 0.6 * len(names) + 1.5), squeeze=False
+    )
+    for axis, column in zip(axes[0], mbs_columns, strict=True):
+        values = [row[column] if isinstance(row[column], float) else 0.0 for row in table.rows]
+        bars = axis.barh(names, values, color="#4878a8")
+        axis.set_xscale("log")
+        axis.invert_yaxis()
+        axis.set_title(table.columns[column])
+        for bar, row in zip(bars, table.rows, strict=True):
+            label = row[column + 1] if column + 1 < len(row) else ""
+            axis.text(
+                bar.get_width(),
+                bar.get_y() + bar.get_height() / 2,
+                f" {label}",
+                va="center",
+                fontsize=8,
+            )
+    fig.suptitle(table.title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
