@@ -12,7 +12,11 @@ from conftest import REPO
 def test_quick_benchmarks_write_results(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "--out", str(tmp_path)],
-        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     results = (tmp_path / "RESULTS.md").read_text(encoding="utf-8")

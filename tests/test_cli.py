@@ -46,6 +46,40 @@ def test_run_on_seeds_writes_five_clean_records(tmp_path: Path) -> None:
     assert "records in 5" in result.stderr.decode()
 
 
+def test_seed_texts_come_out_as_the_golden_files(tmp_path: Path) -> None:
+    result = cleaner("run", SEEDS, "--out", f"{tmp_path}/out/", "--quiet")
+    assert result.returncode == 0, result.stderr
+    for record in read_jsonl(tmp_path / "out" / "cleaned.jsonl"):
+        stem = Path(str(record["id"])).stem
+        golden = SEEDS / "expected" / f"{stem}.expected"
+        assert record["text"] == golden.read_text(encoding="utf-8"), stem
+    removed = read_jsonl(tmp_path / "out" / "removed.jsonl")
+    assert {"related_news_block", "follow_line", "source_tag"} <= {r["reason"] for r in removed}
+    assert all(r["stage"] == "boilerplate" and r["kind"] == "removal" for r in removed)
+
+
+def test_lines_frequent_in_one_source_are_learned_and_removed(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    promo = "Đặt mua ấn phẩm đặc biệt của báo Xuân, gọi số 1900 1234."
+    lines = []
+    for i in range(12):
+        body = f"Bài số {i} nói về giá lúa ở đồng bằng sông Cửu Long tăng mạnh trong tuần."
+        lines.append(json.dumps({"id": f"a{i}", "text": f"{body}\n{promo}", "source": "a"}))
+    lines.append(json.dumps({"id": "b0", "text": f"Một bài khác.\n{promo}", "source": "b"}))
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = cleaner("run", src, "--out", out, "--removed", tmp_path / "removed.jsonl", "--quiet")
+    assert result.returncode == 0, result.stderr
+    texts = {str(r["id"]): str(r["text"]) for r in read_jsonl(out)}
+    assert all(promo not in texts[f"a{i}"] for i in range(12))
+    assert promo in texts["b0"]  # one document of source b: not learned there
+    removed = read_jsonl(tmp_path / "removed.jsonl")
+    assert sum(r["reason"] == "corpus_line" for r in removed) == 12
+    skipped = cleaner("run", src, "--out", out, "--skip", "boilerplate", "--quiet")
+    assert skipped.returncode == 0, skipped.stderr
+    assert all(promo in str(r["text"]) for r in read_jsonl(out))
+
+
 def test_out_directory_gets_every_output(tmp_path: Path) -> None:
     result = cleaner("run", SEEDS, "--out", f"{tmp_path}/out/", "--quiet")
     assert result.returncode == 0, result.stderr

@@ -13,12 +13,14 @@ from typing import Any, cast
 import click
 
 from cleaner._version import __version__
+from cleaner.boilerplate import BoilerplateConfig
 from cleaner.errors import CleanerError, ConfigError
 from cleaner.io import OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
+from cleaner.pipeline import Stage
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
-from cleaner.stages import NormalizeStage
+from cleaner.stages import BoilerplateStage, NormalizeStage
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -57,6 +59,45 @@ def main() -> None:
     show_default=True,
     help="Tone placement in open oa/oe/uy syllables.",
 )
+@click.option(
+    "--ascii-punctuation",
+    is_flag=True,
+    help="Spell curly quotes, dashes and ellipses in ASCII.",
+)
+@click.option(
+    "--captions",
+    type=click.Choice(["remove", "keep"]),
+    default="remove",
+    show_default=True,
+    help="Remove or keep photo captions and credits.",
+)
+@click.option(
+    "--rules",
+    "rule_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Extra boilerplate rule file (same format as the packaged vi.txt); repeatable.",
+)
+@click.option(
+    "--source-field",
+    default="source",
+    show_default=True,
+    help="Meta field naming a record's site, for corpus-level boilerplate lines.",
+)
+@click.option(
+    "--corpus-min-docs",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="A line in at least this many documents of one source is boilerplate.",
+)
+@click.option(
+    "--skip",
+    "skipped",
+    multiple=True,
+    type=click.Choice(["boilerplate"]),
+    help="Skip a stage; repeatable.",
+)
 @click.option("--stats", "stats_path", default=None, help="Write the run's counters as JSON.")
 @click.option(
     "--removed",
@@ -93,6 +134,12 @@ def run(
     id_field: str,
     workers: int,
     tone_style: str,
+    ascii_punctuation: bool,
+    captions: str,
+    rule_files: tuple[str, ...],
+    source_field: str,
+    corpus_min_docs: int,
+    skipped: tuple[str, ...],
     stats_path: str | None,
     removed_path: str | None,
     rejects_path: str | None,
@@ -114,8 +161,20 @@ def run(
         progress=not quiet and sys.stderr.isatty(),
     )
     try:
-        record_stages = [NormalizeStage(NormalizeConfig.from_options(tone_style=tone_style))]
-        report = run_files(inputs, paths, record_stages, options=options)
+        record_stages = [
+            NormalizeStage(
+                NormalizeConfig.from_options(
+                    tone_style=tone_style, ascii_punctuation=ascii_punctuation
+                )
+            )
+        ]
+        finish_stages: list[Stage] = []
+        if "boilerplate" not in skipped:
+            config = BoilerplateConfig.from_options(captions=captions, extra_rules=rule_files)
+            finish_stages.append(
+                BoilerplateStage(config, source_field=source_field, min_docs=corpus_min_docs)
+            )
+        report = run_files(inputs, paths, record_stages, finish_stages, options=options)
     except CleanerError as error:
         if debug:
             raise

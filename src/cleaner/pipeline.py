@@ -75,6 +75,20 @@ class CorpusStage(Protocol):
 Stage: TypeAlias = RecordStage | CorpusStage
 
 
+@runtime_checkable
+class LearningStage(Protocol):
+    """A stage that learns from the whole corpus before it processes any record.
+
+    ``cleaner run`` calls :meth:`learn` with one pass over the records saved by
+    the checkpointed record stages, then runs the finishing stages (e.g.
+    corpus-level boilerplate lines learned from normalized text).
+    """
+
+    def learn(self, records: Iterable[Record]) -> None:
+        """Read the corpus once (streaming) and keep what the stage needs."""
+        ...
+
+
 @dataclass
 class StageStats:
     """Counters of one stage."""

@@ -4,8 +4,10 @@ The record stages run over the input in shards of ``shard_size`` records.
 Each finished shard is saved in a work directory (its records, its removal
 events and the counters so far), so ``resume=True`` after an interrupted run
 skips every finished shard and produces output identical to an uninterrupted
-run. Corpus stages (deduplication) then stream over the saved shards. The
-outputs appear only at the end, each renamed into place atomically.
+run. The finishing stages (boilerplate, deduplication) then stream over the
+saved shards; a finishing stage that learns from the corpus (see
+:class:`~cleaner.pipeline.LearningStage`) first gets its own pass over them.
+The outputs appear only at the end, each renamed into place atomically.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from cleaner.io import (
     Rejects,
     read_records,
 )
-from cleaner.pipeline import CorpusStage, Event, Pipeline, RecordStage, StageStats
+from cleaner.pipeline import Event, LearningStage, Pipeline, RecordStage, Stage, StageStats
 from cleaner.records import Record
 
 DEFAULT_SHARD_SIZE = 50_000
@@ -112,10 +114,18 @@ def run_files(
     inputs: Sequence[str],
     paths: OutputPaths,
     record_stages: Sequence[RecordStage],
-    corpus_stages: Sequence[CorpusStage] = (),
+    finish_stages: Sequence[Stage] = (),
     options: RunOptions = RunOptions(),
 ) -> dict[str, Any]:
     """Clean ``inputs`` into ``paths`` and return the run report (counters per stage).
+
+    Args:
+        inputs: Input files, directories of .txt files, or ``-`` for stdin.
+        paths: Where the outputs go.
+        record_stages: Stages run shard by shard (checkpointed, resumable).
+        finish_stages: Stages run afterwards over all saved shards: record
+            stages that learn from the corpus first, then corpus stages.
+        options: How to read, write and run.
 
     Raises:
         InputError: Unreadable input, or a malformed record in strict mode.
@@ -124,15 +134,16 @@ def run_files(
     if options.shard_size < 1:
         raise ConfigError(f"shard_size must be >= 1, got {options.shard_size}")
     started = time.perf_counter()
-    work = _WorkDir.open(inputs, paths, record_stages, corpus_stages, options)
+    work = _WorkDir.open(inputs, paths, record_stages, finish_stages, options)
     rejects = Rejects(paths.rejects)
     monitor = _InputMonitor(enabled=options.progress)
     try:
         records = monitor.wrap(read_records(inputs, options.read, rejects))
         record_pipeline = Pipeline(record_stages, workers=options.workers)
         _run_shards(records, record_pipeline, work, options.shard_size)
-        corpus_pipeline = Pipeline(corpus_stages)
-        written = _finish(work, corpus_pipeline, paths, options)
+        _learn(finish_stages, work)
+        finish_pipeline = Pipeline(finish_stages, workers=options.workers)
+        written = _finish(work, finish_pipeline, paths, options)
     except BaseException:
         rejects.discard()
         work.abandon()
@@ -151,7 +162,7 @@ def run_files(
         "rejected": dict(sorted(rejects.counts.items())),
         "duplicate_ids": {"count": monitor.duplicate_id_count, "first": monitor.duplicate_ids},
         "stages": [
-            s.as_dict() for s in [*record_pipeline.stats.values(), *corpus_pipeline.stats.values()]
+            s.as_dict() for s in [*record_pipeline.stats.values(), *finish_pipeline.stats.values()]
         ],
         "seconds": round(time.perf_counter() - started, 3),
     }
@@ -179,6 +190,13 @@ def _run_shards(records: Iterator[Record], pipeline: Pipeline, work: _WorkDir, s
             shard.commit(pipeline.stats.values())
             shard = work.new_shard(shard.index + 1)
     shard.commit(pipeline.stats.values())
+
+
+def _learn(stages: Sequence[Stage], work: _WorkDir) -> None:
+    """Give every learning stage its pass over the saved shards, in order."""
+    for stage in stages:
+        if isinstance(stage, LearningStage):
+            stage.learn(work.records())
 
 
 def _finish(work: _WorkDir, pipeline: Pipeline, paths: OutputPaths, options: RunOptions) -> int:
@@ -261,7 +279,7 @@ class _WorkDir:
         inputs: Sequence[str],
         paths: OutputPaths,
         record_stages: Sequence[RecordStage],
-        corpus_stages: Sequence[CorpusStage],
+        finish_stages: Sequence[Stage],
         options: RunOptions,
     ) -> _WorkDir:
         paths.records.parent.mkdir(parents=True, exist_ok=True)
@@ -273,7 +291,7 @@ class _WorkDir:
         if STDIN in inputs:
             raise ConfigError("--resume needs input files; standard input cannot be read again")
         path = paths.records.with_name(f".{paths.records.name}.resume")
-        fingerprint = _fingerprint(inputs, record_stages, corpus_stages, options)
+        fingerprint = _fingerprint(inputs, record_stages, finish_stages, options)
         saved = path / "fingerprint.json"
         if saved.exists():
             if saved.read_text(encoding="utf-8") != fingerprint:
@@ -329,7 +347,7 @@ class _WorkDir:
 def _fingerprint(
     inputs: Sequence[str],
     record_stages: Sequence[RecordStage],
-    corpus_stages: Sequence[CorpusStage],
+    finish_stages: Sequence[Stage],
     options: RunOptions,
 ) -> str:
     """What must not change between an interrupted run and its resumption."""
@@ -344,7 +362,7 @@ def _fingerprint(
         "inputs": files,
         "read": asdict(options.read),
         "shard_size": options.shard_size,
-        "stages": [repr(stage) for stage in [*record_stages, *corpus_stages]],
+        "stages": [repr(stage) for stage in [*record_stages, *finish_stages]],
     }
     digest = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
     return json.dumps({"sha256": digest, **described}, indent=1)

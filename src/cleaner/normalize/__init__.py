@@ -7,17 +7,20 @@ returns the replayable list of :class:`~cleaner.explain.Edit`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from cleaner.errors import ConfigError
 from cleaner.explain import Edit, EditLog
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
+    asciify_punctuation,
     collapse_spaces,
     compose_nfc,
     normalize_line_breaks,
     remove_invisible,
 )
+from cleaner.normalize.tones import fix_eth, place_tones
 
 __all__ = [
     "NormalizeConfig",
@@ -36,10 +39,12 @@ class NormalizeConfig:
         tone_style: Tone placement in open oa/oe/uy syllables: ``"first_vowel"``
             (hòa, thủy), ``"main_vowel"`` (hoà, thuỷ) or ``"keep"``.
         fix_encoding: Repair mojibake and legacy encodings.
+        ascii_punctuation: Spell curly quotes, dashes and ellipses in ASCII.
     """
 
     tone_style: ToneStyle = "first_vowel"
     fix_encoding: bool = True
+    ascii_punctuation: bool = False
 
     def __post_init__(self) -> None:
         if self.tone_style not in TONE_STYLES:
@@ -58,17 +63,27 @@ class NormalizeConfig:
 
 
 def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
-    """Return the ordered fixers that ``config`` asks for, each with its name."""
-    return (
+    """Return the ordered fixers that ``config`` asks for, each with its name.
+
+    Tone fixers run after NFC because they work on precomposed letters;
+    whitespace goes last so that no earlier fixer leaves a double space.
+    """
+    plan: list[tuple[str, Fixer]] = [
         ("normalize_line_breaks", normalize_line_breaks),
         ("remove_invisible", remove_invisible),
         ("compose_nfc", compose_nfc),
-        ("collapse_spaces", collapse_spaces),
-    )
+        ("fix_eth", fix_eth),
+    ]
+    if config.tone_style != "keep":
+        plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
+    if config.ascii_punctuation:
+        plan.append(("asciify_punctuation", asciify_punctuation))
+    plan.append(("collapse_spaces", collapse_spaces))
+    return tuple(plan)
 
 
 def normalize(text: str, **options: Any) -> str:
-    """Normalize Vietnamese text: NFC, clean whitespace and invisible characters.
+    """Normalize Vietnamese text: NFC, tone marks, whitespace and invisible characters.
 
     Args:
         text: Any Unicode text.
@@ -79,6 +94,8 @@ def normalize(text: str, **options: Any) -> str:
 
     >>> normalize("Vie\\u0302\\u0323t\\u00a0Nam\\r\\n")
     'Việt Nam\\n'
+    >>> normalize("hoà bình, baỏ vệ"), normalize("hòa", tone_style="main_vowel")
+    ('hòa bình, bảo vệ', 'hoà')
     """
     return _run(text, _config(options), None)
 

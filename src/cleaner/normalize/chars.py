@@ -117,5 +117,46 @@ def compose_nfc(text: str, log: EditLog | None = None) -> str:
     return substitute(_NON_SPACE, text, replacement, "nfc", log, precheck=_is_not_nfc)
 
 
+#: Typographic punctuation and its ASCII spelling, for ``ascii_punctuation=True``.
+ASCII_PUNCTUATION = {
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark (also the typographic apostrophe)
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',  # guillemets, used for quotes by some Vietnamese sites
+    "\u00bb": '"',
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2012": "-",  # figure dash
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2015": "-",  # horizontal bar
+    "\u2212": "-",  # minus sign
+    "\u2026": "...",
+}
+_TYPOGRAPHIC = regex.compile(f"[{''.join(ASCII_PUNCTUATION)}]")
+_HAS_TYPOGRAPHIC = re.compile(f"[{''.join(ASCII_PUNCTUATION)}]").search
+
+
+def asciify_punctuation(text: str, log: EditLog | None = None) -> str:
+    """Spell curly quotes, dashes and the ellipsis in ASCII (opt-in; off by default).
+
+    >>> asciify_punctuation("\u201cHà Nội\u201d \u2013 mùa thu\u2026")
+    '"Hà Nội" - mùa thu...'
+    """
+    return substitute(
+        _TYPOGRAPHIC,
+        text,
+        lambda m: ASCII_PUNCTUATION[m.group()],
+        "ascii_punctuation",
+        log,
+        precheck=_HAS_TYPOGRAPHIC,
+    )
+
+
 def _is_not_nfc(text: str) -> bool:
     return not unicodedata.is_normalized("NFC", text)

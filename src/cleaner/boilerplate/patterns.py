@@ -1,0 +1,135 @@
+"""Load boilerplate rule files: plain text, one concept per ``[section]``, one pattern a line.
+
+Rule files are never evaluated as code. Each section becomes one compiled
+alternation, so a line is tested once per concept rather than once per pattern.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import regex
+
+from cleaner.errors import ConfigError
+
+__all__ = ["SECTIONS", "RuleSet", "load_rules", "parse_rule_text"]
+
+#: Every concept a rule file may name; rules.py decides how each is matched.
+SECTIONS: tuple[str, ...] = (
+    "related_header",
+    "related_link",
+    "related_inline",
+    "follow_line",
+    "ui_line",
+    "timestamp",
+    "source_tag",
+    "caption",
+    "caption_inline",
+    "byline",
+    "end_mark",
+    "promo",
+)
+
+_SECTION_LINE = regex.compile(r"\[([a-z_]{1,40})\]")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The pattern lists of every section, in file order.
+
+    Attributes:
+        patterns: ``(section, pattern)`` pairs.
+    """
+
+    patterns: tuple[tuple[str, str], ...]
+
+    def section(self, name: str) -> tuple[str, ...]:
+        """The patterns of one section.
+
+        >>> RuleSet((("ui_line", "Banner"),)).section("ui_line")
+        ('Banner',)
+        """
+        return tuple(pattern for section, pattern in self.patterns if section == name)
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    try:
+        regex.compile(pattern)
+    except regex.error as exc:
+        raise ConfigError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
+
+
+def parse_rule_text(text: str, name: str) -> list[tuple[str, str]]:
+    """Parse the text of a rule file into ``(section, pattern)`` pairs.
+
+    Args:
+        text: The file content.
+        name: The file name, used in error messages.
+
+    Returns:
+        The pairs in file order.
+
+    Raises:
+        ConfigError: On an unknown section, a pattern before any section, or a
+            pattern that does not compile; the message names file and line.
+
+    >>> parse_rule_text("[ui_line]\\n# Banner\\nBanner\\n", "x.txt")
+    [('ui_line', 'Banner')]
+    """
+    pairs: list[tuple[str, str]] = []
+    section: str | None = None
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        where = f"{name}:{line_no}"
+        if not line or line.startswith("#"):
+            continue
+        header = _SECTION_LINE.fullmatch(line)
+        if header is not None:
+            section = header.group(1)
+            if section not in SECTIONS:
+                raise ConfigError(f"{where}: unknown section [{section}]")
+            continue
+        if section is None:
+            raise ConfigError(f"{where}: pattern outside of a [section]")
+        # Trailing spaces matter in prefix patterns ("TTO - "), so keep the raw
+        # line minus the line break, only the comment/blank test uses strip().
+        _check_pattern(raw.rstrip("\r\n"), where)
+        pairs.append((section, raw.rstrip("\r\n")))
+    return pairs
+
+
+def _default_rule_text() -> str:
+    return (
+        resources.files("cleaner").joinpath("data/boilerplate/vi.txt").read_text(encoding="utf-8")
+    )
+
+
+def _extra_pairs(extra: str | Path | tuple[str, str]) -> list[tuple[str, str]]:
+    if isinstance(extra, tuple):
+        section, pattern = extra
+        where = f"<extra_rules {section}>"
+        if section not in SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+        _check_pattern(pattern, where)
+        return [(section, pattern)]
+    path = Path(extra)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read rule file: {exc}") from exc
+    return parse_rule_text(text, str(path))
+
+
+def load_rules(extra_rules: Iterable[str | Path | tuple[str, str]] = ()) -> RuleSet:
+    """The packaged Vietnamese rules plus any extra files or ``(section, pattern)`` pairs.
+
+    Raises:
+        ConfigError: If an extra rule file is unreadable or malformed.
+    """
+    pairs = parse_rule_text(_default_rule_text(), "cleaner/data/boilerplate/vi.txt")
+    for extra in extra_rules:
+        pairs.extend(_extra_pairs(extra))
+    return RuleSet(tuple(pairs))

@@ -1,0 +1,280 @@
+"""Boilerplate stripping: golden seeds, rules, false friends, config and rule files."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from cleaner.boilerplate import (
+    BoilerplateConfig,
+    LineStats,
+    learn_boilerplate,
+    restore,
+    strip_boilerplate,
+    strip_boilerplate_and_explain,
+)
+from cleaner.errors import ConfigError
+from cleaner.normalize import normalize
+from cleaner.records import Record
+from conftest import SEEDS, load_vectors, seed_paths
+
+
+def reasons(text: str, **options: object) -> list[str]:
+    return [removal.reason for removal in strip_boilerplate_and_explain(text, **options)[1]]
+
+
+@pytest.mark.parametrize("path", seed_paths(), ids=lambda p: p.stem)
+def test_seed_matches_hand_made_expected_output(path: Path) -> None:
+    expected = (SEEDS / "expected" / f"{path.stem}.expected").read_text(encoding="utf-8")
+    assert strip_boilerplate(normalize(path.read_text(encoding="utf-8"))) == expected
+
+
+@pytest.mark.parametrize("path", seed_paths(), ids=lambda p: p.stem)
+def test_seed_output_and_removals_rebuild_the_input(path: Path) -> None:
+    text = normalize(path.read_text(encoding="utf-8"))
+    assert restore(*strip_boilerplate_and_explain(text)) == text
+
+
+def test_seed_000_loses_related_blocks_and_follow_line_but_keeps_article() -> None:
+    text = normalize(seed_paths()[0].read_text(encoding="utf-8"))
+    out, removals = strip_boilerplate_and_explain(text)
+    assert "Tin liên quan" not in out and "Mời quý độc giả" not in out
+    assert out.endswith("trong sạch, vững mạnh.")
+    assert out.count("VOV.VN") == 0
+    assert {r.reason for r in removals} >= {"related_news_block", "follow_line", "source_tag"}
+
+
+def test_related_block_after_repeated_headline_is_removed() -> None:
+    text = (
+        "Bài báo có nội dung thật dài về hội nghị tổng kết công tác năm nay.\n"
+        "Tin liên quan\n"
+        "Bộ trưởng làm việc với tỉnh Hậu Giang\n"
+        "Bộ trưởng làm việc với tỉnh Hậu Giang\n"
+        "VOV.VN - Bộ trưởng biểu dương nỗ lực của tỉnh trong năm qua."
+    )
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "Bài báo có nội dung thật dài về hội nghị tổng kết công tác năm nay."
+    assert {r.reason for r in removals} == {"related_news_block"}
+
+
+def test_related_block_stops_where_the_article_resumes() -> None:
+    prose = (
+        "Ông cho biết, trong thời gian tới thành phố sẽ tiếp tục đầu tư mạnh cho hạ tầng giao "
+        "thông, đặc biệt là các tuyến đường vành đai và đường sắt đô thị, nhằm giảm ùn tắc."
+    )
+    text = f"Đoạn mở đầu bài viết.\nXem thêm:\nGiá xăng tăng mạnh\n{prose}"
+    assert strip_boilerplate(text) == f"Đoạn mở đầu bài viết.\n{prose}"
+
+
+def test_inline_related_run_at_line_end_is_cut() -> None:
+    text = "Các cầu thủ đang lo sợ. Tin liên quan Xấu hổ và nhục nhã, Leicester có thể xuống hạng"
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "Các cầu thủ đang lo sợ."
+    assert [r.reason for r in removals] == ["related_news_inline"]
+
+
+def test_inline_related_run_followed_by_article_text_is_kept() -> None:
+    text = (
+        "Giá vàng giảm. >> Xem thêm: Giá vàng hôm nay Nguyên nhân là đồng USD tăng. "
+        "Các chuyên gia dự báo giá còn giảm."
+    )
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Mời quý độc giả theo dõi VOV.VN trên", "follow_line"),
+        ("Theo dõi VOV.VN trên Google News", "follow_line"),
+        ("Chia sẻ", "ui_line"),
+        ("Bình luận", "ui_line"),
+        ("Lượt xem: 7", "ui_line"),
+        ("In bài", "ui_line"),
+        ("Lên đầu trang", "ui_line"),
+        ("Gửi bài tại đây .", "ui_line"),
+        ("Cập nhật 16/11/2023, 10:11:43", "timestamp"),
+        ("21:10, 29/12/2022", "timestamp"),
+        ("Thứ Năm, 29/12/2022 - 21:10 (GMT+7)", "timestamp"),
+        ("Quang cảnh Hội nghị |", "photo_caption"),
+        ("Đồng chí Mai Văn Chính phát biểu chỉ đạo _ Ảnh: TTXVN", "photo_caption"),
+        ("Người dân xếp hàng mua vàng. Ảnh minh họa", "photo_caption"),
+        ("Bài viết không nhất thiết trùng với quan điểm VnExpress.net.", "promotional_line"),
+    ],
+)
+def test_whole_line_boilerplate_is_removed_with_its_reason(line: str, reason: str) -> None:
+    body = "Hà Nội hôm nay mưa to, nhiều tuyến phố bị ngập sâu trong nước."
+    out, removals = strip_boilerplate_and_explain(f"{body}\n{line}\n{body} Chiều tạnh.")
+    assert line not in out.split("\n")
+    assert reason in [r.reason for r in removals]
+
+
+@pytest.mark.parametrize(
+    ("lead", "tag"),
+    [
+        ("VOV.VN - Đồng chí Trương Thị Mai cho biết.", "VOV.VN - "),
+        ("(TTV) Hội nghị toàn quốc tổng kết.", "(TTV) "),
+        ("TCCS - Ngày 28-12-2023, Ban Tổ chức họp.", "TCCS - "),
+        ("TTO - Sáng nay trời mưa.", "TTO - "),
+        ("(Chinhphu.vn) - Thủ tướng chủ trì họp.", "(Chinhphu.vn) - "),
+        ("(Dân trí) - Sáng nay trời mưa.", "(Dân trí) - "),
+    ],
+)
+def test_source_tag_is_stripped_and_sentence_kept(lead: str, tag: str) -> None:
+    out, removals = strip_boilerplate_and_explain(lead)
+    assert out == lead[len(tag) :]
+    assert removals[0].reason == "source_tag" and removals[0].text == tag
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Thúy Hà – Hùng Sơn",
+        "Thùy Linh (tổng hợp)",
+        "Theo VOV",
+        "PV",
+        "Nhóm PV",
+        "TTXVN/Tin Tức",
+        "PV/VOV.VN",
+        "Hiếu Lương",
+    ],
+)
+def test_standalone_byline_at_the_end_is_removed(byline: str) -> None:
+    body = "Hội nghị đã kết thúc tốt đẹp./."
+    out, removals = strip_boilerplate_and_explain(f"{body}\n{byline}")
+    assert out == "Hội nghị đã kết thúc tốt đẹp."
+    assert [r.reason for r in removals] == ["end_mark", "byline"]
+
+
+def test_byline_after_last_sentence_of_a_flattened_line_is_cut() -> None:
+    text = "Một công nhân đã rơi từ tầng 9 xuống đất tử vong. Nguyễn Linh "
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "Một công nhân đã rơi từ tầng 9 xuống đất tử vong."
+    assert removals[0].reason == "byline_inline"
+
+
+def test_repeated_line_keeps_the_first() -> None:
+    lead = "Đây là đoạn mở đầu của bài viết, được lặp lại trong thân bài."
+    out = strip_boilerplate(f"{lead}\nĐoạn giữa.\n{lead}")
+    assert out == f"{lead}\nĐoạn giữa."
+
+
+def test_inline_photo_credit_is_cut_unless_captions_are_kept() -> None:
+    text = "Tác phẩm đoạt giải năm 2017. (Ảnh: PV/Vietnam+) Tác phẩm thứ hai cũng đoạt giải."
+    assert strip_boilerplate(text) == (
+        "Tác phẩm đoạt giải năm 2017. Tác phẩm thứ hai cũng đoạt giải."
+    )
+    assert strip_boilerplate(text, captions="keep") == text
+
+
+def test_captions_keep_option_keeps_caption_lines() -> None:
+    text = "Bài viết về hội nghị năm nay.\nQuang cảnh Hội nghị |\nHội nghị kết thúc."
+    assert strip_boilerplate(text, captions="keep") == text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tin liên quan đến vụ việc được công bố vào sáng nay tại trụ sở công an tỉnh.",
+        "Xem thêm các quy định tại Điều 5 của Nghị định này để biết chi tiết.",
+        "Theo VOV, ngày mai miền Bắc sẽ có mưa rét kéo dài đến hết tuần.",
+        "Chia sẻ với báo chí, ông Nguyễn Văn A cho biết sẽ sớm khắc phục sự cố.",
+        "Bức ảnh chụp cảnh hoàng hôn. Ảnh: những đám mây rực đỏ được nhiều người chia sẻ "
+        "trên mạng xã hội, và các chuyên gia khí tượng đã giải thích hiện tượng này là do "
+        "bụi trong khí quyển tán xạ ánh sáng mặt trời vào cuối buổi chiều hôm đó, khiến "
+        "bầu trời có màu đỏ cam rất đặc biệt mà hiếm khi thấy được ở thành phố này.",
+        "Bình luận về việc này, ông Hùng cho rằng cần có giải pháp lâu dài.",
+        "Trả lời phỏng vấn, Bộ trưởng khẳng định sẽ xử lý nghiêm.",
+    ],
+)
+def test_false_friend_sentence_is_kept(sentence: str) -> None:
+    text = f"Đoạn đầu của bài báo.\n{sentence}\nĐoạn cuối của bài báo."
+    assert strip_boilerplate(text) == text
+
+
+def test_caption_like_words_inside_a_paragraph_are_kept() -> None:
+    text = (
+        "Ông cho biết bức ảnh (chụp năm 1975) là kỷ vật quý. Nguồn ảnh gốc hiện được lưu tại "
+        "bảo tàng, và gia đình mong muốn trưng bày cho công chúng cùng xem."
+    )
+    assert strip_boilerplate(text) == text
+
+
+def test_blank_lines_left_by_removals_collapse_to_one() -> None:
+    text = "Đoạn một của bài.\n\nBanner\n\nĐoạn hai của bài.\n\n\nĐoạn ba."
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "Đoạn một của bài.\n\nĐoạn hai của bài.\n\n\nĐoạn ba."
+    assert [r.reason for r in removals] == ["ui_line", "blank_line"]
+
+
+@pytest.mark.parametrize("case", load_vectors("boilerplate_real.jsonl"), ids=lambda c: c["id"])
+def test_real_vector(case: dict[str, str]) -> None:
+    assert strip_boilerplate(case["input"]) == case["expected"], case["source"]
+
+
+def test_learned_corpus_line_is_removed_and_stats_pickle() -> None:
+    promo = "Mua sắm thả ga cùng ưu đãi tháng này"
+    records = [
+        Record(str(i), f"Bài số {i} nói về chuyện thứ {i}.\n{promo}", {"source": "site"})
+        for i in range(12)
+    ]
+    stats = learn_boilerplate(records, min_docs=10)
+    stats = pickle.loads(pickle.dumps(stats))
+    out, removals = strip_boilerplate_and_explain(
+        f"Bài mới.\n{promo}", line_stats=stats, source="site"
+    )
+    assert out == "Bài mới."
+    assert [r.reason for r in removals] == ["corpus_line"]
+    assert strip_boilerplate(f"Bài mới.\n{promo}", line_stats=stats, source="other") != "Bài mới."
+
+
+def test_corpus_stats_stay_bounded() -> None:
+    stats = LineStats(max_lines=100)
+    for i in range(1000):
+        stats.add_document(f"dòng riêng {i}\ndòng chung", "s")
+    assert len(stats.counts["s"]) <= 101
+    assert stats.is_boilerplate("dòng chung", "s")
+
+
+def test_unknown_option_raises_config_error() -> None:
+    with pytest.raises(ConfigError):
+        strip_boilerplate("x", caption="remove")
+    with pytest.raises(ConfigError):
+        BoilerplateConfig(captions="drop")  # type: ignore[arg-type]
+
+
+def test_extra_rule_pairs_and_files_are_used(tmp_path: Path) -> None:
+    assert strip_boilerplate("Bài.\nQuảng cáo", extra_rules=[("ui_line", "Quảng cáo")]) == "Bài."
+    rule_file = tmp_path / "mine.txt"
+    rule_file.write_text("# mine\n[promo]\n# example: Tải app ngay\nTải app ngay\n", "utf-8")
+    assert strip_boilerplate("Bài.\nTải app ngay", extra_rules=[rule_file]) == "Bài."
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [("[ui_line]\nBanner\n[nope]\n", 3), ("Banner\n", 1), ("[promo]\n# x\n(unclosed\n", 3)],
+)
+def test_malformed_rule_file_names_file_and_line(tmp_path: Path, content: str, line: int) -> None:
+    rule_file = tmp_path / "bad.txt"
+    rule_file.write_text(content, "utf-8")
+    with pytest.raises(ConfigError, match=rf"bad\.txt:{line}"):
+        strip_boilerplate("x", extra_rules=[rule_file])
+
+
+def test_patterns_do_not_backtrack_catastrophically() -> None:
+    import time
+
+    nasty = [
+        "Ảnh: " + "a " * 5000,
+        "A" * 20000 + " |x",
+        ">> " * 5000,
+        "Tin liên quan " * 3000,
+        ("Nguyễn Văn " * 2000) + ".",
+        "(" * 5000 + "Ảnh",
+    ]
+    start = time.perf_counter()
+    for text in nasty:
+        strip_boilerplate(text)
+        strip_boilerplate(text.replace(" ", "\n"))
+    assert time.perf_counter() - start < 5
