@@ -1,0 +1,272 @@
+"""Near-duplicate documents and passages: MinHash + LSH, verified, clustered, explained.
+
+>>> from cleaner.dedup import find_near_duplicates
+>>> base = "Sáng nay Hà Nội mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ngập sâu"
+>>> result = find_near_duplicates([("a", base + "!"), ("b", base), ("c", "Tin khác hẳn.")])
+>>> result.kept, [(d.id, d.duplicate_of, d.jaccard) for d in result.duplicates]
+(['a', 'c'], [('b', 'a', 1.0)])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, TypeAlias
+
+from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
+from cleaner.dedup.corpus import DedupConfig, DedupCorpus, KeepRule, Resolution, longest_text
+from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
+from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.shingles import syllables
+from cleaner.errors import ConfigError
+from cleaner.records import Record
+
+__all__ = [
+    "LEVELS",
+    "LINKAGES",
+    "VERIFY_MODES",
+    "DedupConfig",
+    "DedupCorpus",
+    "DedupResult",
+    "Duplicate",
+    "KeepRule",
+    "LSHParams",
+    "Level",
+    "Linkage",
+    "MinHasher",
+    "Passage",
+    "PassageDuplicate",
+    "Verify",
+    "candidate_probability",
+    "find_near_duplicates",
+    "longest_text",
+    "lsh_params",
+    "paragraphs",
+    "syllables",
+]
+
+Level: TypeAlias = Literal["document", "passage"]
+LEVELS: tuple[Level, ...] = ("document", "passage")
+#: Paragraphs with fewer syllables are not compared at passage level.
+MIN_PASSAGE_SYLLABLES = 8
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A dropped document and why.
+
+    Attributes:
+        id: The dropped document.
+        duplicate_of: The kept document of its cluster.
+        jaccard: Similarity to ``duplicate_of`` (exact unless ``verify`` says otherwise).
+        via: The neighbour whose verified edge put it in the cluster.
+        via_jaccard: Similarity on that edge.
+        reason: ``"near_duplicate"``, or ``"exact_duplicate"`` for texts without syllables.
+    """
+
+    id: str
+    duplicate_of: str
+    jaccard: float
+    via: str
+    via_jaccard: float
+    reason: str = "near_duplicate"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of a document: line ``paragraph`` spanning ``text[start:end]``."""
+
+    doc_id: str
+    paragraph: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class PassageDuplicate:
+    """A paragraph that near-duplicates a kept paragraph (of the same or another document).
+
+    Attributes:
+        passage: The duplicate paragraph.
+        duplicate_of: The kept paragraph it repeats.
+        jaccard: Their similarity.
+    """
+
+    passage: Passage
+    duplicate_of: Passage
+    jaccard: float
+
+
+@dataclass
+class DedupResult:
+    """Everything :func:`find_near_duplicates` decided.
+
+    Attributes:
+        kept: Ids of kept documents, in input order (all of them at passage level).
+        duplicates: Dropped documents, sorted by id.
+        passages: Duplicate paragraphs (passage level), sorted by document and paragraph.
+        clusters: Clusters of two or more, kept id first then the others sorted.
+        params: The LSH banding used.
+        candidates: Candidate pairs checked.
+        verified: Pairs that passed verification.
+    """
+
+    kept: list[str]
+    duplicates: list[Duplicate]
+    passages: list[PassageDuplicate] = field(default_factory=list)
+    clusters: list[list[str]] = field(default_factory=list)
+    params: LSHParams | None = None
+    candidates: int = 0
+    verified: int = 0
+
+    def duplicate_ids(self) -> set[str]:
+        """Ids of the dropped documents."""
+        return {duplicate.id for duplicate in self.duplicates}
+
+
+def paragraphs(doc_id: str, text: str) -> Iterator[tuple[Passage, str]]:
+    """The lines of ``text`` with their spans (a paragraph per line, as scrapers write)."""
+    start = 0
+    for number, line in enumerate(text.split("\n")):
+        yield Passage(doc_id, number, start, start + len(line)), line
+        start += len(line) + 1
+
+
+def _as_pairs(records: Iterable[Record | tuple[str, str] | str]) -> Iterator[tuple[str, str]]:
+    for number, item in enumerate(records):
+        if isinstance(item, Record):
+            yield item.id, item.text
+        elif isinstance(item, str):
+            yield str(number), item
+        elif isinstance(item, tuple) and len(item) == 2:
+            yield str(item[0]), str(item[1])
+        else:
+            raise ConfigError(
+                f"item {number}: expected a Record, an (id, text) pair or a str, "
+                f"got {type(item).__name__}"
+            )
+
+
+def find_near_duplicates(
+    records: Iterable[Record | tuple[str, str] | str],
+    *,
+    level: Level = "document",
+    min_passage_syllables: int = MIN_PASSAGE_SYLLABLES,
+    config: DedupConfig | None = None,
+    **options: Any,
+) -> DedupResult:
+    """Find near-duplicate documents (or paragraphs) in a collection.
+
+    Args:
+        records: Records, ``(id, text)`` pairs, or plain texts (id = position).
+            Ids must be unique.
+        level: ``"document"`` or ``"passage"`` (paragraphs = lines).
+        min_passage_syllables: Shorter paragraphs are not compared.
+        config: A :class:`DedupConfig`.
+        **options: Fields of :class:`DedupConfig` overriding ``config``
+            (``threshold``, ``num_perm``, ``ngram``, ``verify``, ``linkage``, ``keep``...).
+
+    Returns:
+        The kept ids, the duplicates with their evidence, the clusters.
+
+    Raises:
+        ConfigError: On bad options or repeated ids.
+    """
+    cfg = _config(config, options)
+    if level not in LEVELS:
+        raise ConfigError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    items = list(_as_pairs(records))
+    ids = [record_id for record_id, _ in items]
+    if len(set(ids)) != len(ids):
+        raise ConfigError("ids must be unique for deduplication")
+    if level == "document":
+        return _documents(items, cfg)
+    return _passages(items, cfg, min_passage_syllables)
+
+
+def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
+    cfg = config or DedupConfig()
+    unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
+    return replace(cfg, **options) if options else cfg
+
+
+def _documents(items: list[tuple[str, str]], cfg: DedupConfig) -> DedupResult:
+    corpus = DedupCorpus(cfg)
+    try:
+        corpus.add(items)
+        resolution = corpus.resolve()
+    finally:
+        corpus.close()
+    ids = corpus.ids
+    duplicates = sorted(
+        (_duplicate(ids, node, resolution) for node in resolution.dropped),
+        key=lambda d: d.id,
+    )
+    kept = [record_id for index, record_id in enumerate(ids) if index not in resolution.dropped]
+    return DedupResult(
+        kept=kept,
+        duplicates=duplicates,
+        clusters=_clusters(duplicates),
+        params=corpus.params,
+        candidates=resolution.candidates,
+        verified=resolution.verified,
+    )
+
+
+def _duplicate(ids: list[str], node: int, resolution: Resolution) -> Duplicate:
+    assignment = resolution.dropped[node]
+    return Duplicate(
+        id=ids[node],
+        duplicate_of=ids[assignment.kept],
+        jaccard=resolution.similarity_to_kept[node],
+        via=ids[assignment.via],
+        via_jaccard=assignment.jaccard,
+        reason="exact_duplicate" if node in resolution.exact else "near_duplicate",
+    )
+
+
+def _clusters(duplicates: list[Duplicate]) -> list[list[str]]:
+    members: dict[str, list[str]] = {}
+    for duplicate in duplicates:
+        members.setdefault(duplicate.duplicate_of, []).append(duplicate.id)
+    return [[kept, *sorted(others)] for kept, others in sorted(members.items())]
+
+
+def _passages(items: list[tuple[str, str]], cfg: DedupConfig, min_syllables: int) -> DedupResult:
+    """Paragraphs as units; the keep rule ranks documents, then paragraphs by position."""
+    doc_key = {record_id: cfg.keep(record_id, text) for record_id, text in items}
+    units: list[tuple[str, str]] = []
+    passages: list[Passage] = []
+    for record_id, text in items:
+        for passage, line in paragraphs(record_id, text):
+            if len(syllables(line)) >= min_syllables:
+                units.append((str(len(passages)), line))
+                passages.append(passage)
+
+    def unit_rank(unit_id: str, _text: str) -> tuple[Any, str, int]:
+        passage = passages[int(unit_id)]
+        return (doc_key[passage.doc_id], passage.doc_id, passage.paragraph)
+
+    corpus = DedupCorpus(replace(cfg, keep=unit_rank))
+    try:
+        corpus.add(units)
+        resolution = corpus.resolve()
+    finally:
+        corpus.close()
+    found = sorted(
+        (
+            PassageDuplicate(passages[node], passages[a.kept], resolution.similarity_to_kept[node])
+            for node, a in resolution.dropped.items()
+        ),
+        key=lambda d: (d.passage.doc_id, d.passage.paragraph),
+    )
+    return DedupResult(
+        kept=[record_id for record_id, _ in items],
+        duplicates=[],
+        passages=found,
+        params=corpus.params,
+        candidates=resolution.candidates,
+        verified=resolution.verified,
+    )

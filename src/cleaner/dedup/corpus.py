@@ -1,0 +1,241 @@
+"""The batch engine behind ``find_near_duplicates`` and the dedup stage of ``cleaner run``.
+
+Documents stream in (:meth:`DedupCorpus.add`), are shingled and signed in
+batches, and only compact arrays are kept: band keys, the keep-rule sort
+key, and the shingle sets (spilled to disk when asked) for verification.
+:meth:`DedupCorpus.resolve` then finds candidates, verifies them and links
+clusters. Nothing depends on input order: ranks come from the keep rule and
+ties are broken by id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.dedup.cluster import (
+    LINKAGES,
+    VERIFY_MODES,
+    Assignment,
+    Linkage,
+    Verify,
+    candidate_pairs,
+    exact_jaccard,
+    link,
+    signature_jaccard,
+    verify_pairs,
+)
+from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
+from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.shingles import U32, U64, dedup_text, shingle_batch
+from cleaner.dedup.store import ShingleStore
+from cleaner.errors import ConfigError
+
+__all__ = ["DedupConfig", "DedupCorpus", "KeepRule", "Resolution", "longest_text"]
+
+#: Maps ``(id, text)`` to a sort key; the smallest key is kept (ties: smallest id).
+KeepRule = Callable[[str, str], Any]
+BATCH = 256
+
+
+def longest_text(record_id: str, text: str) -> tuple[int, str]:
+    """Default keep rule: the longest text wins, ties go to the smallest id."""
+    return (-len(text), record_id)
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Options of near-duplicate detection.
+
+    Attributes:
+        threshold: Jaccard similarity (of syllable shingle sets) that makes a duplicate.
+        num_perm: MinHash permutations.
+        ngram: Syllables per shingle.
+        seed: Permutation seed.
+        bands: LSH bands; ``None`` chooses them from the threshold (:func:`lsh_params`).
+        rows: LSH rows per band (with ``bands``).
+        verify: ``"exact"`` Jaccard of shingle sets, ``"signature"`` estimate, or ``"none"``.
+        linkage: ``"connected"`` components or ``"representative"`` (no chaining).
+        keep: Which document of a cluster is kept (see :func:`longest_text`).
+        spill_dir: Where shingle sets go on disk (``None``: in memory).
+    """
+
+    threshold: float = 0.8
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    bands: int | None = None
+    rows: int | None = None
+    verify: Verify = "exact"
+    linkage: Linkage = "connected"
+    keep: KeepRule = field(default=longest_text, compare=False)
+    spill_dir: str | Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.verify not in VERIFY_MODES:
+            raise ConfigError(
+                f"verify must be one of {', '.join(VERIFY_MODES)}, got {self.verify!r}"
+            )
+        if self.linkage not in LINKAGES:
+            raise ConfigError(f"linkage must be one of {', '.join(LINKAGES)}, got {self.linkage!r}")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("give both bands and rows, or neither")
+        if (
+            self.bands is not None
+            and self.rows is not None
+            and (self.bands < 1 or self.rows < 1 or self.bands * self.rows > self.num_perm)
+        ):
+            raise ConfigError(
+                f"bands * rows must be between 1 and num_perm={self.num_perm}, "
+                f"got {self.bands} x {self.rows}"
+            )
+        self.lsh()  # validates threshold and num_perm
+
+    def lsh(self) -> LSHParams:
+        """The banding in use (chosen from the threshold unless given)."""
+        chosen = lsh_params(self.threshold, self.num_perm)
+        if self.bands is None or self.rows is None:
+            return chosen
+        return LSHParams(
+            self.threshold, self.num_perm, self.bands, self.rows, float("nan"), float("nan")
+        )
+
+    def hasher(self) -> MinHasher:
+        """The :class:`MinHasher` these options describe."""
+        return MinHasher(num_perm=self.num_perm, ngram=self.ngram, seed=self.seed)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What :meth:`DedupCorpus.resolve` found, by document index.
+
+    Attributes:
+        dropped: Dropped document → assignment (kept document, linking neighbour, Jaccard).
+        similarity_to_kept: Dropped document → its similarity to the kept document.
+        exact: Dropped documents that are exact copies of a text without syllables.
+        candidates: Candidate pairs checked.
+        verified: Candidate pairs that passed verification.
+    """
+
+    dropped: dict[int, Assignment]
+    similarity_to_kept: dict[int, float]
+    exact: frozenset[int]
+    candidates: int
+    verified: int
+
+
+class DedupCorpus:
+    """Accumulates documents, then resolves their near-duplicate clusters.
+
+    Args:
+        config: Detection options.
+    """
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.params = config.lsh()
+        self.hasher = config.hasher()
+        self.ids: list[str] = []
+        self._keys: list[Any] = []
+        self._bands: list[U64] = []
+        self._signatures: list[U32] = []
+        self._syllables: list[npt.NDArray[np.int64]] = []
+        self._empty_digests: dict[int, bytes] = {}
+        self.shingles = ShingleStore(config.spill_dir)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, items: Iterable[tuple[str, str]]) -> None:
+        """Add ``(id, text)`` pairs, in batches."""
+        iterator = iter(items)
+        while batch := list(islice(iterator, BATCH)):
+            self._add_batch([i for i, _ in batch], [t for _, t in batch])
+
+    def _add_batch(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        start = len(self.ids)
+        shingled = shingle_batch(texts, self.hasher.ngram)
+        signatures = self.hasher.batch_signatures(shingled)
+        self._bands.append(band_keys(signatures, self.params.bands, self.params.rows))
+        if self.config.verify == "exact":
+            self.shingles.append(shingled.values, shingled.offsets)
+        else:
+            self._signatures.append(signatures)
+        self._syllables.append(shingled.syllable_counts)
+        for offset, (record_id, text) in enumerate(zip(ids, texts, strict=True)):
+            self._keys.append(self.config.keep(record_id, text))
+            if shingled.syllable_counts[offset] == 0:
+                digest = hashlib.blake2b(dedup_text(text).strip().encode(), digest_size=16)
+                self._empty_digests[start + offset] = digest.digest()
+        self.ids.extend(ids)
+
+    def rank(self) -> npt.NDArray[np.int64]:
+        """Position of each document in keep-rule order (0 = kept first)."""
+        order = sorted(range(len(self.ids)), key=lambda i: (self._keys[i], self.ids[i]))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
+    def similarity(self) -> Callable[[int, int], float]:
+        """The verification function for document indexes.
+
+        Without exact verification the signature estimate is used (and with
+        ``verify="none"`` it is only reported, never compared to the threshold).
+        """
+        if self.config.verify != "exact":
+            signatures = np.concatenate(self._signatures)
+            return lambda a, b: signature_jaccard(signatures[a], signatures[b])
+        values, offsets = self.shingles.values(), self.shingles.offsets()
+
+        def exact(a: int, b: int) -> float:
+            return exact_jaccard(
+                values[offsets[a] : offsets[a + 1]], values[offsets[b] : offsets[b + 1]]
+            )
+
+        return exact
+
+    def resolve(self) -> Resolution:
+        """Find, verify and link the duplicates among all added documents."""
+        rank = self.rank()
+        has_words = np.concatenate(self._syllables) > 0 if self._syllables else np.empty(0, bool)
+        words = np.flatnonzero(has_words)
+        keys = np.concatenate(self._bands)[words] if len(words) else np.empty((0, 1), np.uint64)
+        local = candidate_pairs(keys, rank[words])
+        pairs = words[local] if len(local) else np.empty((0, 2), np.int64)
+        similarity = self.similarity()
+        threshold = -1.0 if self.config.verify == "none" else self.config.threshold
+        edges = verify_pairs(pairs, similarity, threshold)
+        dropped = link(edges, rank, self.config.linkage)
+        exact = self._exact_duplicates(rank, dropped)
+        to_kept = {
+            node: (1.0 if node in exact else similarity(node, a.kept))
+            for node, a in dropped.items()
+        }
+        return Resolution(dropped, to_kept, frozenset(exact), len(pairs), len(edges))
+
+    def _exact_duplicates(
+        self, rank: npt.NDArray[np.int64], dropped: dict[int, Assignment]
+    ) -> set[int]:
+        """Texts without syllables: identical ones form a cluster (exact hash)."""
+        best: dict[bytes, int] = {}
+        for node, digest in self._empty_digests.items():
+            if digest not in best or rank[node] < rank[best[digest]]:
+                best[digest] = node
+        exact = set()
+        for node, digest in self._empty_digests.items():
+            kept = best[digest]
+            if kept != node:
+                dropped[node] = Assignment(kept, kept, 1.0)
+                exact.add(node)
+        return exact
+
+    def close(self) -> None:
+        """Release the spilled shingle file."""
+        self.shingles.close()

@@ -1,0 +1,143 @@
+"""MinHash signatures in numpy, bit-for-bit compatible with datasketch's ``affine32``.
+
+datasketch (>= 2.0) with ``scheme="affine32"`` pre-mixes each input hash with
+the 32-bit MurmurHash3 finalizer and applies ``h -> a*h + b mod 2**32`` per
+permutation, with ``a`` and ``b`` drawn from ``numpy.random.RandomState(seed)``
+(see ``datasketch/minhash.py``: ``_fmix`` and ``_init_permutations``). Doing
+the same on whole arrays of shingle hashes, for many documents at once, gives
+the same signature as feeding the shingles one by one to
+``MinHash(num_perm, seed=seed, scheme="affine32", hashfunc=int)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaner.dedup.shingles import U32, ShingleBatch, fold32, shingle_batch, syllables
+from cleaner.errors import ConfigError
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+__all__ = ["EMPTY_VALUE", "MinHasher"]
+
+#: Signature value of an empty set (datasketch's empty MinHash holds 2**32 - 1).
+EMPTY_VALUE = np.uint32(0xFFFFFFFF)
+# Shingles per permutation block: a (num_perm, block) uint32 matrix stays in cache-sized chunks.
+_BLOCK = 16_384
+_BATCH_TEXTS = 256
+
+
+def fmix32(values: U32) -> U32:
+    """MurmurHash3's 32-bit finalizer, as datasketch applies it before permuting."""
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint32(16))
+        values = values * np.uint32(0x85EBCA6B)
+        values = values ^ (values >> np.uint32(13))
+        values = values * np.uint32(0xC2B2AE35)
+        return values ^ (values >> np.uint32(16))
+
+
+def affine32_permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
+    """The ``a`` (odd) and ``b`` vectors datasketch draws for ``affine32``."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+@dataclass(frozen=True)
+class MinHasher:
+    """Computes MinHash signatures of texts from their syllable shingles.
+
+    Args:
+        num_perm: Number of permutations (signature length).
+        ngram: Syllables per shingle.
+        seed: Seed of the permutations (as datasketch's ``seed``).
+
+    >>> hasher = MinHasher(num_perm=16, ngram=2)
+    >>> a = hasher.signature("Hà Nội mùa thu lá vàng rơi")
+    >>> bool((a == hasher.signature("hà nội, mùa thu; lá vàng rơi!")).all())
+    True
+    """
+
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    _a: U32 = field(init=False, repr=False, compare=False)
+    _b: U32 = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.num_perm < 1:
+            raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
+        if self.ngram < 1:
+            raise ConfigError(f"ngram must be >= 1, got {self.ngram}")
+        a, b = affine32_permutations(self.num_perm, self.seed)
+        object.__setattr__(self, "_a", a[:, None])
+        object.__setattr__(self, "_b", b[:, None])
+
+    def syllables(self, text: str) -> list[str]:
+        """The syllables of ``text``'s dedup key (casefolded, tones kept)."""
+        return syllables(text)
+
+    def shingle_hashes(self, text: str) -> U32:
+        """Sorted, deduplicated 32-bit hashes of the syllable n-grams of ``text``."""
+        return np.unique(fold32(shingle_batch([text], self.ngram).values))
+
+    def signature(self, text: str) -> U32:
+        """The MinHash signature of one text, shape ``(num_perm,)``."""
+        result: U32 = self.signatures([text])[0]
+        return result
+
+    def signatures(self, texts: Sequence[str]) -> U32:
+        """Signatures of many texts, shape ``(len(texts), num_perm)`` (the fast path)."""
+        out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
+        for start in range(0, len(texts), _BATCH_TEXTS):
+            batch = shingle_batch(texts[start : start + _BATCH_TEXTS], self.ngram)
+            out[start : start + len(batch)] = self.batch_signatures(batch)
+        return out
+
+    def batch_signatures(self, batch: ShingleBatch) -> U32:
+        """Signatures of an already shingled batch, shape ``(len(batch), num_perm)``."""
+        out = np.full((len(batch), self.num_perm), EMPTY_VALUE, dtype=np.uint32)
+        hashes = fold32(batch.values)
+        offsets = batch.offsets
+        # Texts are processed in groups whose shingles fit one block.
+        first = 0
+        while first < len(batch):
+            last = int(np.searchsorted(offsets, offsets[first] + _BLOCK, side="right")) - 1
+            last = min(max(last, first + 1), len(batch))
+            self._minimize(hashes, offsets, first, last, out)
+            first = last
+        return out
+
+    def _minimize(
+        self, hashes: U32, offsets: npt.NDArray[np.int64], first: int, last: int, out: U32
+    ) -> None:
+        lo, hi = int(offsets[first]), int(offsets[last])
+        if lo == hi:
+            return
+        with np.errstate(over="ignore"):
+            permuted = self._a * fmix32(hashes[lo:hi])[None, :] + self._b
+        bounds = offsets[first:last] - lo
+        sizes = np.diff(offsets[first : last + 1])
+        nonempty = sizes > 0
+        minima = np.minimum.reduceat(permuted, bounds[nonempty], axis=1)
+        out[np.arange(first, last)[nonempty]] = minima.T
+
+    def to_datasketch(self, signature: U32) -> LeanMinHash:
+        """A datasketch ``LeanMinHash`` holding ``signature`` (usable in ``MinHashLSH``)."""
+        from datasketch import LeanMinHash, MinHash
+
+        minhash = MinHash(
+            self.num_perm,
+            seed=self.seed,
+            hashvalues=np.asarray(signature, dtype=np.uint32),
+            scheme="affine32",
+        )
+        return LeanMinHash(minhash)
