@@ -13,13 +13,26 @@ from cleaner.boilerplate import (
     strip_boilerplate,
     strip_boilerplate_and_explain,
 )
+from cleaner.dedup import (
+    DedupConfig,
+    DedupResult,
+    Duplicate,
+    LSHParams,
+    Match,
+    MinHasher,
+    NearDuplicateIndex,
+    PassageDuplicate,
+    find_near_duplicates,
+    lsh_params,
+)
+from cleaner.dedup.shared import SharedIndex
 from cleaner.errors import CleanerError, ConfigError, EncodingError, IndexFormatError, InputError
 from cleaner.explain import Edit, Removal, apply_edits
 from cleaner.io import ReadOptions, RecordWriter, Rejects, read_records
 from cleaner.normalize import NormalizeConfig, normalize, normalize_and_explain
 from cleaner.pipeline import Event, Pipeline, StageStats
 from cleaner.records import Record
-from cleaner.stages import BoilerplateStage, NormalizeStage
+from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
 from cleaner.text import clean
 
 __all__ = [
@@ -27,25 +40,37 @@ __all__ = [
     "BoilerplateStage",
     "CleanerError",
     "ConfigError",
+    "DedupConfig",
+    "DedupResult",
+    "DedupStage",
+    "Duplicate",
     "Edit",
     "EncodingError",
     "Event",
     "IndexFormatError",
     "InputError",
+    "LSHParams",
     "LineStats",
+    "Match",
+    "MinHasher",
+    "NearDuplicateIndex",
     "NormalizeConfig",
     "NormalizeStage",
+    "PassageDuplicate",
     "Pipeline",
     "ReadOptions",
     "Record",
     "RecordWriter",
     "Rejects",
     "Removal",
+    "SharedIndex",
     "StageStats",
     "__version__",
     "apply_edits",
     "clean",
+    "find_near_duplicates",
     "learn_boilerplate",
+    "lsh_params",
     "normalize",
     "normalize_and_explain",
     "read_records",

@@ -8,19 +8,21 @@ on stderr; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any, cast
 
 import click
 
 from cleaner._version import __version__
 from cleaner.boilerplate import BoilerplateConfig
+from cleaner.dedup import LEVELS, LINKAGES, VERIFY_MODES, DedupConfig, Level, Linkage, Verify
 from cleaner.errors import CleanerError, ConfigError
 from cleaner.io import OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.pipeline import Stage
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
-from cleaner.stages import BoilerplateStage, NormalizeStage
+from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -92,10 +94,48 @@ def main() -> None:
     help="A line in at least this many documents of one source is boilerplate.",
 )
 @click.option(
+    "--level",
+    type=click.Choice(LEVELS),
+    default="document",
+    show_default=True,
+    help="Drop near-duplicate documents, or repeated paragraphs (passage).",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Jaccard similarity of syllable 5-gram sets that makes a duplicate.",
+)
+@click.option("--num-perm", type=click.IntRange(min=1), default=128, show_default=True)
+@click.option("--ngram", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option(
+    "--linkage",
+    type=click.Choice(LINKAGES),
+    default="connected",
+    show_default=True,
+    help="Clusters as connected components, or around a kept document (no chaining).",
+)
+@click.option(
+    "--verify",
+    type=click.Choice(VERIFY_MODES),
+    default="exact",
+    show_default=True,
+    help="How candidate pairs are checked before they count.",
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Persistent dedup index: drop records similar to anything in it (first seen wins).",
+)
+@click.option("--update-index", is_flag=True, help="Add the kept records to --index and save it.")
+@click.option(
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate"]),
+    type=click.Choice(["boilerplate", "dedup"]),
     help="Skip a stage; repeatable.",
 )
 @click.option("--stats", "stats_path", default=None, help="Write the run's counters as JSON.")
@@ -139,6 +179,14 @@ def run(
     rule_files: tuple[str, ...],
     source_field: str,
     corpus_min_docs: int,
+    level: str,
+    threshold: float,
+    num_perm: int,
+    ngram: int,
+    linkage: str,
+    verify: str,
+    index_path: str | None,
+    update_index: bool,
     skipped: tuple[str, ...],
     stats_path: str | None,
     removed_path: str | None,
@@ -161,18 +209,33 @@ def run(
         progress=not quiet and sys.stderr.isatty(),
     )
     try:
-        record_stages = [
-            NormalizeStage(
-                NormalizeConfig.from_options(
-                    tone_style=tone_style, ascii_punctuation=ascii_punctuation
-                )
-            )
-        ]
+        normalize_config = NormalizeConfig.from_options(
+            tone_style=tone_style, ascii_punctuation=ascii_punctuation
+        )
+        record_stages = [NormalizeStage(normalize_config)]
         finish_stages: list[Stage] = []
         if "boilerplate" not in skipped:
             config = BoilerplateConfig.from_options(captions=captions, extra_rules=rule_files)
             finish_stages.append(
                 BoilerplateStage(config, source_field=source_field, min_docs=corpus_min_docs)
+            )
+        if "dedup" not in skipped:
+            dedup_config = DedupConfig(
+                threshold=threshold,
+                num_perm=num_perm,
+                ngram=ngram,
+                linkage=cast(Linkage, linkage),
+                verify=cast(Verify, verify),
+            )
+            finish_stages.append(
+                DedupStage(
+                    dedup_config,
+                    level=cast(Level, level),
+                    index=Path(index_path) if index_path else None,
+                    update_index=update_index,
+                    normalization=_text_settings(normalize_config, skipped),
+                    spill_dir=paths.records.parent,
+                )
             )
         report = run_files(inputs, paths, record_stages, finish_stages, options=options)
     except CleanerError as error:
@@ -186,6 +249,15 @@ def run(
         _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_INPUT_ERROR)
     if not quiet:
         click.echo(format_summary(report), err=True)
+
+
+def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[str, Any]:
+    """What shaped the dedup keys: an index built with other settings must not be reused."""
+    return {
+        "tone_style": config.tone_style,
+        "ascii_punctuation": config.ascii_punctuation,
+        "boilerplate": "boilerplate" not in skipped,
+    }
 
 
 def _fail(message: str, code: int) -> None:

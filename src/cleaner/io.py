@@ -343,6 +343,12 @@ def _require_pyarrow_parquet() -> Any:
     return pq
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 class AtomicFile:
     """A binary file written under a temporary name and renamed into place on commit.
 
@@ -357,6 +363,8 @@ class AtomicFile:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
         self._tmp = Path(tmp)
+        # mkstemp creates 0600 files; outputs get the usual mode (0666 minus umask).
+        os.chmod(fd, 0o666 & ~_current_umask())
         self.handle: IO[bytes] = os.fdopen(fd, "wb")
 
     def commit(self) -> None:

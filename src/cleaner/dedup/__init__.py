@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
 from cleaner.dedup.corpus import DedupConfig, DedupCorpus, KeepRule, Resolution, longest_text
+from cleaner.dedup.index import Match, NearDuplicateIndex
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
@@ -24,6 +25,7 @@ from cleaner.records import Record
 __all__ = [
     "LEVELS",
     "LINKAGES",
+    "MIN_PASSAGE_SYLLABLES",
     "VERIFY_MODES",
     "DedupConfig",
     "DedupCorpus",
@@ -33,8 +35,11 @@ __all__ = [
     "LSHParams",
     "Level",
     "Linkage",
+    "Match",
     "MinHasher",
+    "NearDuplicateIndex",
     "Passage",
+    "PassageCorpus",
     "PassageDuplicate",
     "Verify",
     "candidate_probability",
@@ -234,39 +239,73 @@ def _clusters(duplicates: list[Duplicate]) -> list[list[str]]:
     return [[kept, *sorted(others)] for kept, others in sorted(members.items())]
 
 
+class PassageCorpus:
+    """Paragraphs of many documents as dedup units (used by the API and the CLI stage).
+
+    Each paragraph (line) with at least ``min_syllables`` syllables is a unit.
+    Units rank by their document's keep-rule key, then by position, so the
+    first occurrence in the preferred document is the one kept.
+
+    Args:
+        config: Detection options (its keep rule ranks documents).
+        min_syllables: Shorter paragraphs are not compared.
+    """
+
+    def __init__(self, config: DedupConfig, min_syllables: int = MIN_PASSAGE_SYLLABLES) -> None:
+        self._document_keep = config.keep
+        self._doc_keys: dict[str, Any] = {}
+        self.passages: list[Passage] = []
+        self.min_syllables = min_syllables
+        self.candidates = self.verified = 0
+        self.corpus = DedupCorpus(replace(config, keep=self._unit_rank))
+
+    def _unit_rank(self, unit_id: str, _text: str) -> tuple[Any, str, int]:
+        passage = self.passages[int(unit_id)]
+        return (self._doc_keys[passage.doc_id], passage.doc_id, passage.paragraph)
+
+    def add(self, items: Iterable[tuple[str, str]]) -> None:
+        """Add documents as ``(id, text)`` pairs."""
+        self.corpus.add(self._units(items))
+
+    def _units(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+        for record_id, text in items:
+            self._doc_keys[record_id] = self._document_keep(record_id, text)
+            for passage, line in paragraphs(record_id, text):
+                if len(syllables(line)) >= self.min_syllables:
+                    self.passages.append(passage)
+                    yield str(len(self.passages) - 1), line
+
+    def resolve(self) -> list[PassageDuplicate]:
+        """Duplicate paragraphs, sorted by document id and paragraph."""
+        resolution = self.corpus.resolve()
+        self.candidates, self.verified = resolution.candidates, resolution.verified
+        found = (
+            PassageDuplicate(
+                self.passages[node],
+                self.passages[assignment.kept],
+                resolution.similarity_to_kept[node],
+            )
+            for node, assignment in resolution.dropped.items()
+        )
+        return sorted(found, key=lambda d: (d.passage.doc_id, d.passage.paragraph))
+
+    def close(self) -> None:
+        """Release spilled data."""
+        self.corpus.close()
+
+
 def _passages(items: list[tuple[str, str]], cfg: DedupConfig, min_syllables: int) -> DedupResult:
-    """Paragraphs as units; the keep rule ranks documents, then paragraphs by position."""
-    doc_key = {record_id: cfg.keep(record_id, text) for record_id, text in items}
-    units: list[tuple[str, str]] = []
-    passages: list[Passage] = []
-    for record_id, text in items:
-        for passage, line in paragraphs(record_id, text):
-            if len(syllables(line)) >= min_syllables:
-                units.append((str(len(passages)), line))
-                passages.append(passage)
-
-    def unit_rank(unit_id: str, _text: str) -> tuple[Any, str, int]:
-        passage = passages[int(unit_id)]
-        return (doc_key[passage.doc_id], passage.doc_id, passage.paragraph)
-
-    corpus = DedupCorpus(replace(cfg, keep=unit_rank))
+    passages = PassageCorpus(cfg, min_syllables)
     try:
-        corpus.add(units)
-        resolution = corpus.resolve()
+        passages.add(items)
+        found = passages.resolve()
     finally:
-        corpus.close()
-    found = sorted(
-        (
-            PassageDuplicate(passages[node], passages[a.kept], resolution.similarity_to_kept[node])
-            for node, a in resolution.dropped.items()
-        ),
-        key=lambda d: (d.passage.doc_id, d.passage.paragraph),
-    )
+        passages.close()
     return DedupResult(
         kept=[record_id for record_id, _ in items],
         duplicates=[],
         passages=found,
-        params=corpus.params,
-        candidates=resolution.candidates,
-        verified=resolution.verified,
+        params=passages.corpus.params,
+        candidates=passages.candidates,
+        verified=passages.verified,
     )

@@ -10,7 +10,6 @@ ties are broken by id.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -34,7 +33,7 @@ from cleaner.dedup.cluster import (
 )
 from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
 from cleaner.dedup.minhash import MinHasher
-from cleaner.dedup.shingles import U32, U64, dedup_text, shingle_batch
+from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.dedup.store import ShingleStore
 from cleaner.errors import ConfigError
 
@@ -75,8 +74,10 @@ class DedupConfig:
     rows: int | None = None
     verify: Verify = "exact"
     linkage: Linkage = "connected"
-    keep: KeepRule = field(default=longest_text, compare=False)
-    spill_dir: str | Path | None = None
+    # Not in repr: a function's repr holds its address, which would make the
+    # resume fingerprint of ``cleaner run`` differ between processes.
+    keep: KeepRule = field(default=longest_text, compare=False, repr=False)
+    spill_dir: str | Path | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.verify not in VERIFY_MODES:
@@ -119,7 +120,7 @@ class Resolution:
     Attributes:
         dropped: Dropped document → assignment (kept document, linking neighbour, Jaccard).
         similarity_to_kept: Dropped document → its similarity to the kept document.
-        exact: Dropped documents that are exact copies of a text without syllables.
+        exact: Dropped documents without syllables (identical texts: an exact-hash class).
         candidates: Candidate pairs checked.
         verified: Candidate pairs that passed verification.
     """
@@ -147,7 +148,6 @@ class DedupCorpus:
         self._bands: list[U64] = []
         self._signatures: list[U32] = []
         self._syllables: list[npt.NDArray[np.int64]] = []
-        self._empty_digests: dict[int, bytes] = {}
         self.shingles = ShingleStore(config.spill_dir)
 
     def __len__(self) -> int:
@@ -160,7 +160,6 @@ class DedupCorpus:
             self._add_batch([i for i, _ in batch], [t for _, t in batch])
 
     def _add_batch(self, ids: Sequence[str], texts: Sequence[str]) -> None:
-        start = len(self.ids)
         shingled = shingle_batch(texts, self.hasher.ngram)
         signatures = self.hasher.batch_signatures(shingled)
         self._bands.append(band_keys(signatures, self.params.bands, self.params.rows))
@@ -169,11 +168,7 @@ class DedupCorpus:
         else:
             self._signatures.append(signatures)
         self._syllables.append(shingled.syllable_counts)
-        for offset, (record_id, text) in enumerate(zip(ids, texts, strict=True)):
-            self._keys.append(self.config.keep(record_id, text))
-            if shingled.syllable_counts[offset] == 0:
-                digest = hashlib.blake2b(dedup_text(text).strip().encode(), digest_size=16)
-                self._empty_digests[start + offset] = digest.digest()
+        self._keys.extend(self.config.keep(i, t) for i, t in zip(ids, texts, strict=True))
         self.ids.extend(ids)
 
     def rank(self) -> npt.NDArray[np.int64]:
@@ -204,37 +199,17 @@ class DedupCorpus:
     def resolve(self) -> Resolution:
         """Find, verify and link the duplicates among all added documents."""
         rank = self.rank()
-        has_words = np.concatenate(self._syllables) > 0 if self._syllables else np.empty(0, bool)
-        words = np.flatnonzero(has_words)
-        keys = np.concatenate(self._bands)[words] if len(words) else np.empty((0, 1), np.uint64)
-        local = candidate_pairs(keys, rank[words])
-        pairs = words[local] if len(local) else np.empty((0, 2), np.int64)
+        bands = self._bands or [np.empty((0, self.params.bands), np.uint64)]
+        pairs = candidate_pairs(np.concatenate(bands), rank)
         similarity = self.similarity()
         threshold = -1.0 if self.config.verify == "none" else self.config.threshold
         edges = verify_pairs(pairs, similarity, threshold)
         dropped = link(edges, rank, self.config.linkage)
-        exact = self._exact_duplicates(rank, dropped)
-        to_kept = {
-            node: (1.0 if node in exact else similarity(node, a.kept))
-            for node, a in dropped.items()
-        }
-        return Resolution(dropped, to_kept, frozenset(exact), len(pairs), len(edges))
-
-    def _exact_duplicates(
-        self, rank: npt.NDArray[np.int64], dropped: dict[int, Assignment]
-    ) -> set[int]:
-        """Texts without syllables: identical ones form a cluster (exact hash)."""
-        best: dict[bytes, int] = {}
-        for node, digest in self._empty_digests.items():
-            if digest not in best or rank[node] < rank[best[digest]]:
-                best[digest] = node
-        exact = set()
-        for node, digest in self._empty_digests.items():
-            kept = best[digest]
-            if kept != node:
-                dropped[node] = Assignment(kept, kept, 1.0)
-                exact.add(node)
-        return exact
+        to_kept = {node: similarity(node, a.kept) for node, a in dropped.items()}
+        # Texts without syllables have one shingle hashing the whole text.
+        syllable_counts = np.concatenate(self._syllables) if self._syllables else np.empty(0)
+        exact = frozenset(node for node in dropped if syllable_counts[node] == 0)
+        return Resolution(dropped, to_kept, exact, len(pairs), len(edges))
 
     def close(self) -> None:
         """Release the spilled shingle file."""

@@ -92,12 +92,17 @@ def lsh_params(threshold: float, num_perm: int = 128) -> LSHParams:
     for rows in range(1, num_perm + 1):
         bands = num_perm // rows
         recall = float(candidate_probability(target, bands, rows))
-        area = float(np.trapezoid(candidate_probability(below, bands, rows), below))
+        area = _area(below, np.asarray(candidate_probability(below, bands, rows)))
         options.append(LSHParams(threshold, num_perm, bands, rows, recall, area))
     good = [p for p in options if p.recall_at_margin >= RECALL_TARGET]
     if good:
         return min(good, key=lambda p: (p.false_candidate_area, -p.recall_at_margin))
     return max(options, key=lambda p: p.recall_at_margin)
+
+
+def _area(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> float:
+    """Trapezoid rule (``np.trapezoid`` exists only from numpy 2.0)."""
+    return float(np.sum((y[1:] + y[:-1]) * np.diff(x)) / 2.0)
 
 
 def band_keys(signatures: U32, bands: int, rows: int) -> U64:

@@ -16,6 +16,7 @@ verification) and its 32-bit fold (the input of MinHash).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -135,7 +136,9 @@ def shingle_batch(texts: Sequence[str], ngram: int) -> ShingleBatch:
     """Shingle a batch of texts at once (the fast path).
 
     A text with fewer than ``ngram`` syllables (but at least one) is a single
-    shingle of all its syllables; a text without syllables has no shingle.
+    shingle of all its syllables. A text without syllables (empty, or only
+    punctuation) is a single shingle hashing its whole stripped text, so such
+    texts match exactly when they are identical (an exact-hash class).
     """
     if ngram < 1:
         raise ValueError(f"ngram must be >= 1, got {ngram}")
@@ -145,7 +148,7 @@ def shingle_batch(texts: Sequence[str], ngram: int) -> ShingleBatch:
     starts, ends = _word_spans(code_points)
     hashes = _span_hashes(code_points, starts, ends)
     owner = _owners(folded, starts)
-    return _ngrams(hashes, owner, len(texts), ngram)
+    return _ngrams(hashes, owner, folded, ngram)
 
 
 def _word_spans(code_points: U32) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -178,13 +181,20 @@ def _owners(folded: Sequence[str], starts: npt.NDArray[np.int64]) -> npt.NDArray
     return np.searchsorted(text_ends, starts, side="right")
 
 
-def _ngrams(hashes: U64, owner: npt.NDArray[np.int64], count: int, ngram: int) -> ShingleBatch:
+def _ngrams(
+    hashes: U64, owner: npt.NDArray[np.int64], folded: Sequence[str], ngram: int
+) -> ShingleBatch:
+    count = len(folded)
     syllable_counts = np.bincount(owner, minlength=count).astype(np.int64)
     full, full_owner = _full_windows(hashes, owner, ngram)
     short_texts = np.flatnonzero((syllable_counts > 0) & (syllable_counts < ngram))
     short, short_owner = _whole_text_shingles(hashes, owner, short_texts)
-    all_owner = np.concatenate((full_owner, short_owner))
-    all_values = np.concatenate((full, short))
+    wordless = np.flatnonzero(syllable_counts == 0)
+    exact = np.fromiter(
+        (_text_digest(folded[i]) for i in wordless.tolist()), np.uint64, len(wordless)
+    )
+    all_owner = np.concatenate((full_owner, short_owner, wordless.astype(np.int64)))
+    all_values = np.concatenate((full, short, exact))
     order = np.lexsort((all_values, all_owner))
     all_owner, all_values = all_owner[order], all_values[order]
     keep = np.ones(len(all_values), dtype=np.bool_)
@@ -193,6 +203,12 @@ def _ngrams(hashes: U64, owner: npt.NDArray[np.int64], count: int, ngram: int) -
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_owner, minlength=count), out=offsets[1:])
     return ShingleBatch(all_values, offsets, syllable_counts)
+
+
+def _text_digest(folded: str) -> int:
+    """64-bit digest of a text without syllables (its only shingle)."""
+    data = folded.strip().encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
 def _full_windows(

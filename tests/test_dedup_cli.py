@@ -1,0 +1,115 @@
+"""Deduplication through the real ``cleaner run`` command, with and without a persistent index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import iter_shared_jsonl, seed_paths
+from test_cli import cleaner, read_jsonl
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def seed_records() -> list[dict[str, str]]:
+    """Seeds, a lightly edited copy of each, and one exact repeat."""
+    records = []
+    for path in seed_paths():
+        text = path.read_text(encoding="utf-8")
+        records.append({"id": path.stem, "text": text})
+        records.append({"id": f"{path.stem}-copy", "text": text.replace("năm", "nam", 1)})
+    records.append({"id": "repeat", "text": records[0]["text"]})
+    return records
+
+
+def test_near_duplicates_are_dropped_and_explained(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records())
+    result = cleaner("run", src, "--out", f"{tmp_path}/out/", "--quiet")
+    assert result.returncode == 0, result.stderr
+    kept = [r["id"] for r in read_jsonl(tmp_path / "out" / "cleaned.jsonl")]
+    assert len(kept) == 5
+    drops = [r for r in read_jsonl(tmp_path / "out" / "removed.jsonl") if r["stage"] == "dedup"]
+    assert len(drops) == 6
+    assert all(d["kind"] == "drop" and d["reason"] == "near_duplicate" for d in drops)
+    assert all(float(str(d["jaccard"])) >= 0.8 and d["duplicate_of"] in kept for d in drops)
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text(encoding="utf-8"))
+    assert stats["stages"][-1]["reasons"] == {"near_duplicate": 6}
+
+
+def test_passage_level_removes_repeated_paragraphs(tmp_path: Path) -> None:
+    shared = "Mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ở nội thành Hà Nội ngập sâu."
+    records = [
+        {"id": "a", "text": f"Bài A nói về giao thông ùn tắc ở cửa ngõ phía nam thủ đô.\n{shared}"},
+        {
+            "id": "b",
+            "text": f"{shared}\nBài B dài hơn, nói về dự báo thời tiết các tỉnh miền núi "
+            "phía bắc trong tuần tới.",
+        },
+    ]
+    src = write_jsonl(tmp_path / "in.jsonl", records)
+    out = tmp_path / "out.jsonl"
+    removed = tmp_path / "removed.jsonl"
+    result = cleaner(
+        "run", src, "--out", out, "--removed", removed, "--level", "passage", "--quiet"
+    )
+    assert result.returncode == 0, result.stderr
+    texts = {r["id"]: r["text"] for r in read_jsonl(out)}
+    assert texts["b"] == records[1]["text"] and shared not in str(texts["a"])
+    [event] = [r for r in read_jsonl(removed) if r["stage"] == "dedup"]
+    assert event["reason"] == "duplicate_passage" and event["duplicate_of"] == "b"
+    assert event["line"] == 1 and event["duplicate_paragraph"] == 0
+
+
+def run_with_index(src: Path, out: Path, index: Path, *extra: str) -> list[str]:
+    result = cleaner("run", src, "--out", out, "--index", index, "--quiet", *extra)
+    assert result.returncode == 0, result.stderr
+    return [str(r["id"]) for r in read_jsonl(out)]
+
+
+def assert_halves_match_one_run(records: list[dict[str, str]], tmp_path: Path) -> None:
+    half = len(records) // 2
+    whole = write_jsonl(tmp_path / "all.jsonl", records)
+    first = write_jsonl(tmp_path / "first.jsonl", records[:half])
+    second = write_jsonl(tmp_path / "second.jsonl", records[half:])
+    one_run = run_with_index(whole, tmp_path / "o.jsonl", tmp_path / "one.idx", "--update-index")
+    kept = run_with_index(first, tmp_path / "o1.jsonl", tmp_path / "inc.idx", "--update-index")
+    kept += run_with_index(second, tmp_path / "o2.jsonl", tmp_path / "inc.idx", "--update-index")
+    assert kept == one_run and len(one_run) < len(records)
+    again = run_with_index(second, tmp_path / "o3.jsonl", tmp_path / "inc.idx")
+    assert again == []
+
+
+def test_incremental_runs_keep_what_one_run_keeps(tmp_path: Path) -> None:
+    records = seed_records()
+    records.insert(3, records.pop())  # the repeat lands in the first half
+    assert_halves_match_one_run(records, tmp_path)
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_incremental_runs_over_shared_data_halves(shared_data: Path, tmp_path: Path) -> None:
+    records = []
+    for name in ("baomoi_dev.jsonl", "vnexpress_dev.jsonl"):
+        for row in iter_shared_jsonl(shared_data / name):
+            records.append({"id": row["id"], "text": row["text"]})
+    assert_halves_match_one_run(records, tmp_path)
+
+
+def test_index_built_with_other_options_is_refused(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records())
+    index = tmp_path / "seen.idx"
+    run_with_index(src, tmp_path / "o.jsonl", index, "--update-index")
+    result = cleaner(
+        "run", src, "--out", tmp_path / "o2.jsonl", "--index", index, "--threshold", "0.7"
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().strip() == (
+        f"cleaner: error: {index}: index was built with threshold=0.8, this run uses threshold=0.7"
+    )
+    missing = cleaner("run", src, "--out", tmp_path / "o3.jsonl", "--index", tmp_path / "no.idx")
+    assert missing.returncode == 2 and b"--update-index" in missing.stderr
