@@ -242,3 +242,66 @@ def test_resume_refuses_changed_options(tmp_path: Path) -> None:
     result = cleaner("run", src, "--out", tmp_path / "out.jsonl", "--resume")
     assert result.returncode == 2
     assert b"cannot resume" in result.stderr
+
+
+BAD_INPUTS = [
+    (
+        "invalid_utf8",
+        b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "\xff\xfe"}\n',
+        "invalid_utf8",
+    ),
+    ("nul_byte", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "a\x00b"}\n', "bad_json"),
+    ("truncated", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": "cut', "bad_json"),
+    ("wrong_type", b'{"id": "a", "text": "ok"}\n{"id": "b", "text": ["x"]}\n', "text_not_string"),
+    ("missing_text", b'{"id": "a", "text": "ok"}\n{"id": "b", "body": "x"}\n', "missing_text"),
+    ("not_object", b'{"id": "a", "text": "ok"}\n[1, 2]\n', "not_an_object"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_bad_lines_strict_and_lenient(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    src = tmp_path / f"{name}.jsonl"
+    src.write_bytes(content)
+    strict = cleaner("run", src, "--out", tmp_path / "s.jsonl", "--strict")
+    assert strict.returncode == 1
+    message = strict.stderr.decode()
+    assert message.startswith(f"cleaner: error: {src}:2: ") and message.count("\n") == 1
+    assert b"Traceback" not in strict.stderr
+    lenient = cleaner("run", src, "--out", tmp_path / "l.jsonl", "--quiet")
+    assert lenient.returncode == 0, lenient.stderr
+    assert [r["id"] for r in read_jsonl(tmp_path / "l.jsonl")] == ["a"]
+    [reject] = read_jsonl(tmp_path / "l.rejects.jsonl")
+    assert reject["line"] == 2 and reject["reason"] == reason
+
+
+def test_empty_file_gives_empty_output(tmp_path: Path) -> None:
+    src = tmp_path / "empty.jsonl"
+    src.write_bytes(b"")
+    result = cleaner("run", src, "--out", tmp_path / "o.jsonl", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "o.jsonl").read_bytes() == b""
+
+
+def test_over_long_record_is_rejected_not_fatal(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    long_text = "Hà Nội " * 200
+    src.write_text(
+        json.dumps({"id": "long", "text": long_text}) + "\n" + '{"id": "short", "text": "ok"}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    result = cleaner("run", src, "--out", out, "--quiet", "--max-record-bytes", "500")
+    assert result.returncode == 0, result.stderr
+    assert [r["id"] for r in read_jsonl(out)] == ["short"]
+    assert read_jsonl(tmp_path / "o.rejects.jsonl")[0]["reason"] == "record_too_large"
+
+
+def test_unreadable_parquet_is_one_line_error(tmp_path: Path) -> None:
+    src = tmp_path / "broken.parquet"
+    src.write_bytes(b"PAR1 this is not parquet")
+    result = cleaner("run", src, "--out", tmp_path / "o.jsonl")
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith(f"cleaner: error: {src}")
+    assert result.stderr.decode().count("\n") == 1

@@ -1,8 +1,10 @@
 """Every regular expression the package ships runs in linear time on adversarial input.
 
 Patterns are discovered, not listed: every compiled ``re``/``regex`` pattern held
-at module level anywhere in ``cleaner`` (and in the boilerplate rule set) is
-run over 10k- and 100k-character adversarial strings. Linear code takes ~10x
+at module level anywhere in ``cleaner``, and every matcher compiled from the
+packaged boilerplate rule file, is run over 10k- and 100k-character
+adversarial strings (so are the public functions as a whole). User rule files
+are probed when loaded, with a ``regex`` timeout. Linear code takes ~10x
 longer on the longer string; catastrophic backtracking takes 100x or more. A
 pattern fails when the ratio exceeds LINEAR_BUDGET, or when the 100k run is
 slower than ABSOLUTE_BUDGET_S outright.
@@ -14,13 +16,16 @@ import importlib
 import pkgutil
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import fields
 from typing import Any
 
 import pytest
 import regex
 
 import cleaner
+from cleaner.boilerplate.patterns import load_rules
+from cleaner.boilerplate.rules import compile_rules
 
 LINEAR_BUDGET = 40.0  # 10x input -> at most 40x time (4x the linear expectation)
 ABSOLUTE_BUDGET_S = 2.0
@@ -55,7 +60,40 @@ def shipped_patterns() -> Iterator[tuple[str, Any]]:
                 yield f"{info.name}.{name}", pattern
 
 
-PATTERNS = dict(shipped_patterns())
+#: How the boilerplate stage calls each rule matcher (anchored ones are never scanned).
+RULE_CALLS = {
+    "whole_line": "fullmatch",
+    "byline": "fullmatch",
+    "source_tag": "match",
+    "end_mark": "search",
+    "related_inline": "finditer",
+    "caption_inline": "finditer",
+}
+
+
+class Called:
+    """A rule matcher exercised through the one method the stage uses."""
+
+    def __init__(self, pattern: Any, method: str) -> None:
+        self.pattern, self.method = pattern, method
+
+    def finditer(self, text: str) -> Iterator[Any]:
+        result = getattr(self.pattern, self.method)(text)
+        return iter(result) if self.method == "finditer" else iter([result])
+
+    def sub(self, _replacement: str, text: str) -> None:
+        self.finditer(text)
+
+
+def rule_set_patterns() -> Iterator[tuple[str, Any]]:
+    """The matchers compiled from the packaged rule file (built at run time, not module level)."""
+    matchers = compile_rules(load_rules())
+    assert {field.name for field in fields(matchers)} == set(RULE_CALLS)
+    for name, method in RULE_CALLS.items():
+        yield f"rules.{name}", Called(getattr(matchers, name), method)
+
+
+PATTERNS = dict(shipped_patterns()) | dict(rule_set_patterns())
 
 
 def exercise(pattern: Any, text: str) -> float:
@@ -81,3 +119,38 @@ def test_pattern_is_linear_on_adversarial_input(name: str) -> None:
         if t_large > NOISE_FLOOR_S:
             ratio = t_large / max(t_small, 1e-6)
             assert ratio < LINEAR_BUDGET, f"{name} on {kind}: 10x input took {ratio:.0f}x time"
+
+
+def run_function(function: Callable[[str], object], text: str) -> float:
+    start = time.perf_counter()
+    function(text)
+    return time.perf_counter() - start
+
+
+END_TO_END: dict[str, Callable[[str], object]] = {
+    "normalize": cleaner.normalize,
+    "strip_boilerplate": cleaner.strip_boilerplate,
+    "clean": cleaner.clean,
+    "find_near_duplicates": lambda text: cleaner.find_near_duplicates([text, text[::-1]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(END_TO_END))
+def test_public_functions_are_linear_on_adversarial_input(name: str) -> None:
+    """Whole functions, not only their patterns: the Python around the regexes counts too."""
+    function = END_TO_END[name]
+    small, large = adversarial_inputs(10_000), adversarial_inputs(100_000)
+    for kind in small:
+        t_small = run_function(function, small[kind])
+        t_large = run_function(function, large[kind])
+        assert t_large < 10 * ABSOLUTE_BUDGET_S, f"{name} on {kind}: {t_large:.2f}s"
+        if t_large > NOISE_FLOOR_S:
+            ratio = t_large / max(t_small, 1e-6)
+            assert ratio < LINEAR_BUDGET, f"{name} on {kind}: 10x input took {ratio:.0f}x time"
+
+
+def test_user_patterns_that_backtrack_are_refused_with_file_and_line(tmp_path: Any) -> None:
+    rules = tmp_path / "mine.txt"
+    rules.write_text("[ui_line]\nQuảng cáo\n(\\w+\\s?)+$\n", encoding="utf-8")
+    with pytest.raises(cleaner.ConfigError, match=r"mine.txt:3: .*backtracks catastrophically"):
+        cleaner.strip_boilerplate("x", extra_rules=(rules,))

@@ -17,7 +17,7 @@ from cleaner._version import __version__
 from cleaner.boilerplate import BoilerplateConfig
 from cleaner.dedup import LEVELS, LINKAGES, VERIFY_MODES, DedupConfig, Level, Linkage, Verify
 from cleaner.errors import CleanerError, ConfigError
-from cleaner.io import OutputFormat, ReadOptions
+from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.pipeline import Stage
@@ -153,6 +153,13 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first malformed input record.")
 @click.option(
+    "--max-record-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_RECORD_BYTES,
+    show_default=True,
+    help="Longer input lines (records) are rejected with reason record_too_large.",
+)
+@click.option(
     "--resume",
     is_flag=True,
     help="Continue an interrupted run from its last finished shard (same inputs and options).",
@@ -192,6 +199,7 @@ def run(
     removed_path: str | None,
     rejects_path: str | None,
     strict: bool,
+    max_record_bytes: int,
     resume: bool,
     shard_size: int,
     quiet: bool,
@@ -201,7 +209,12 @@ def run(
     output_format = cast(OutputFormat, fmt)  # click.Choice has checked it
     paths = OutputPaths.resolve(out, output_format, removed_path, stats_path, rejects_path)
     options = RunOptions(
-        read=ReadOptions(text_field=text_field, id_field=id_field, strict=strict),
+        read=ReadOptions(
+            text_field=text_field,
+            id_field=id_field,
+            strict=strict,
+            max_record_bytes=max_record_bytes,
+        ),
         fmt=output_format,
         workers=workers,
         shard_size=shard_size,
