@@ -195,7 +195,7 @@ def _ngrams(
     )
     all_owner = np.concatenate((full_owner, short_owner, wordless.astype(np.int64)))
     all_values = np.concatenate((full, short, exact))
-    order = np.lexsort((all_values, all_owner))
+    order = _owner_then_value_order(all_owner, all_values)
     all_owner, all_values = all_owner[order], all_values[order]
     keep = np.ones(len(all_values), dtype=np.bool_)
     keep[1:] = (all_values[1:] != all_values[:-1]) | (all_owner[1:] != all_owner[:-1])
@@ -203,6 +203,20 @@ def _ngrams(
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum(np.bincount(all_owner, minlength=count), out=offsets[1:])
     return ShingleBatch(all_values, offsets, syllable_counts)
+
+
+def _owner_then_value_order(owner: npt.NDArray[np.int64], values: U64) -> npt.NDArray[np.intp]:
+    """Sort order by (owner, value), ~3x faster than ``np.lexsort`` here.
+
+    Values are sorted first (unstable quicksort is fine), then a stable sort
+    by owner keeps that order inside each text; owners of a batch fit in 16
+    bits, for which numpy's stable sort is a radix sort.
+    """
+    by_value = np.argsort(values)
+    owners = owner[by_value]
+    if int(owners.max(initial=0)) < 1 << 16:
+        owners = owners.astype(np.uint16)
+    return by_value[np.argsort(owners, kind="stable")]
 
 
 def _text_digest(folded: str) -> int:
