@@ -114,6 +114,8 @@ class NearDuplicateIndex:
         self._base: dict[str, npt.NDArray[Any]] = _empty_base(self.params.bands, num_perm, verify)
         self._base_count = 0
         self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
+        # Set by add_many: overlay documents not in the per-band tables yet.
+        self._unsorted = False
 
     def __len__(self) -> int:
         return self._base_count + len(self._overlay.keys)
@@ -129,9 +131,15 @@ class NearDuplicateIndex:
         self.add_many([(key, text)])
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
-        """Index many ``(key, text)`` pairs (signatures computed in batches)."""
+        """Index many ``(key, text)`` pairs (signatures computed in batches).
+
+        The documents are appended without per-band hash tables; the next
+        query sorts them into the band arrays in one pass, which is much
+        faster than adding them one by one.
+        """
         for prepared in self._prepare(items):
-            prepared.add_all(self)
+            prepared.append_to(self)
+            self._unsorted = True
 
     def query(self, text: str) -> list[Match]:
         """Indexed documents whose similarity to ``text`` reaches the threshold, best first."""
@@ -171,8 +179,17 @@ class NearDuplicateIndex:
 
     # -- candidates and verification ----------------------------------------
 
+    def _compact(self) -> None:
+        """Merge the overlay into the sorted band arrays (in memory)."""
+        self._base = self._merged_arrays()
+        self._base_count = len(self._base["id_offsets"]) - 1
+        self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
+        self._unsorted = False
+
     def _candidates(self, keys: U64) -> set[int]:
         """Documents sharing at least one band key with ``keys`` (shape ``(bands,)``)."""
+        if self._unsorted:
+            self._compact()
         found: set[int] = set()
         sorted_keys, order = self._base["band_sorted"], self._base["band_order"]
         for band, key in enumerate(keys.tolist()):
@@ -295,31 +312,42 @@ class NearDuplicateIndex:
         return index
 
     def _merged_arrays(self) -> dict[str, npt.NDArray[Any]]:
+        """Base arrays plus overlay, with every band sorted again."""
         overlay = self._overlay
         base = self._base
-        ids = [self.key_of(doc).encode("utf-8") for doc in range(self._base_count)]
-        ids += [key.encode("utf-8") for key in overlay.keys]
-        id_offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-        np.cumsum([len(raw) for raw in ids], out=id_offsets[1:])
+        new_ids = [key.encode("utf-8") for key in overlay.keys]
+        ids_utf8, id_offsets = _append_ragged(
+            base["ids_utf8"],
+            base["id_offsets"],
+            [np.frombuffer(raw, dtype=np.uint8) for raw in new_ids],
+        )
         bands = np.concatenate([base["band_keys"], *(row[None, :] for row in overlay.bands)])
         order = np.argsort(bands, axis=0, kind="stable").T.astype(np.int64)
         arrays: dict[str, npt.NDArray[Any]] = {
-            "ids_utf8": np.frombuffer(b"".join(ids), dtype=np.uint8),
+            "ids_utf8": ids_utf8,
             "id_offsets": id_offsets,
             "band_keys": bands,
             "band_sorted": np.take_along_axis(bands.T, order, axis=1),
             "band_order": order,
+            "signatures": np.concatenate(
+                [base["signatures"], *(row[None, :] for row in overlay.signatures)]
+            ),
         }
-        arrays["signatures"] = np.concatenate(
-            [base["signatures"], *(row[None, :] for row in overlay.signatures)]
-        )
         if self.config.verify == "exact":
-            sets = [self._shingles_of(doc) for doc in range(len(self))]
-            offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-            np.cumsum([len(s) for s in sets], out=offsets[1:])
-            arrays["shingles"] = np.concatenate([np.empty(0, np.uint64), *sets])
-            arrays["shingle_offsets"] = offsets
+            arrays["shingles"], arrays["shingle_offsets"] = _append_ragged(
+                base["shingles"], base["shingle_offsets"], overlay.shingles
+            )
         return arrays
+
+
+def _append_ragged(
+    values: npt.NDArray[Any], offsets: npt.NDArray[np.int64], parts: list[npt.NDArray[Any]]
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """Concatenate ragged rows ``parts`` after ``values`` (rows delimited by ``offsets``)."""
+    lengths = np.fromiter((len(part) for part in parts), np.int64, len(parts))
+    new_offsets = offsets[-1] + np.cumsum(lengths)
+    merged = np.concatenate([np.asarray(values), *parts]).astype(values.dtype, copy=False)
+    return merged, np.concatenate([np.asarray(offsets), new_offsets])
 
 
 def _empty_base(bands: int, num_perm: int, verify: Verify) -> dict[str, npt.NDArray[Any]]:
@@ -417,17 +445,23 @@ class _Prepared:
         return sorted(matches, key=lambda m: (-m.jaccard, m.key))
 
     def add_row(self, index: NearDuplicateIndex, row: int) -> None:
-        key = self.keys[row]
-        overlay = index._overlay
+        """Add one document, searchable at once through the overlay's band tables."""
+        if index._unsorted:
+            index._compact()
         doc = len(index)
-        overlay.keys.append(key)
-        overlay.bands.append(self.bands[row])
+        self._append_row(index._overlay, row, exact=index.config.verify == "exact")
         for band, band_key in enumerate(self.bands[row].tolist()):
-            overlay.tables[band].setdefault(band_key, []).append(doc)
-        overlay.signatures.append(self.signatures[row])
-        if index.config.verify == "exact":
-            overlay.shingles.append(self.shingles[row])
+            index._overlay.tables[band].setdefault(band_key, []).append(doc)
 
-    def add_all(self, index: NearDuplicateIndex) -> None:
+    def append_to(self, index: NearDuplicateIndex) -> None:
+        """Add every document without band tables (the caller marks the index unsorted)."""
+        exact = index.config.verify == "exact"
         for row in range(len(self)):
-            self.add_row(index, row)
+            self._append_row(index._overlay, row, exact=exact)
+
+    def _append_row(self, overlay: _Overlay, row: int, *, exact: bool) -> None:
+        overlay.keys.append(self.keys[row])
+        overlay.bands.append(self.bands[row])
+        overlay.signatures.append(self.signatures[row])
+        if exact:
+            overlay.shingles.append(self.shingles[row])
