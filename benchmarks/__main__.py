@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.common import REPO, Table, corpus_label, machine_info
 
-SECTIONS = ("normalize", "big_input")
+SECTIONS = ("normalize", "boilerplate", "index", "pipeline", "big_input")
 
 
 def main(argv: list[str] | None = None) -> int:
