@@ -194,9 +194,12 @@ class NearDuplicateIndex:
         sorted_keys, order = self._base["band_sorted"], self._base["band_order"]
         for band, key in enumerate(keys.tolist()):
             if self._base_count:
+                # Search with a uint64 array, not the Python int: numpy would
+                # otherwise convert the whole uint64 column to compare (O(n)).
+                needle = keys[band : band + 1]
                 column = sorted_keys[band]
-                lo = int(np.searchsorted(column, key, side="left"))
-                hi = int(np.searchsorted(column, key, side="right"))
+                lo = int(np.searchsorted(column, needle, side="left")[0])
+                hi = int(np.searchsorted(column, needle, side="right")[0])
                 found.update(order[band, lo:hi].tolist())
             found.update(self._overlay.tables[band].get(key, ()))
         return found
