@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from importlib import resources
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from cleaner.explain import Edit, EditLog, apply_edits
 from cleaner.normalize.base import ToneStyle
 from cleaner.normalize.syllables import ALL_VOWELS, is_vietnamese_syllable
-from cleaner.normalize.tones import fix_eth, place_tones
+from cleaner.normalize.tones import fix_eth, format_misplaced_runs, place_tones
 from conftest import load_vectors
 
 TONE_CASES = load_vectors("tones.jsonl")
@@ -158,3 +159,13 @@ def test_clean_dev_text_is_a_fixed_point_of_first_vowel(shared_data: Path) -> No
                 if edit.kind == "misplaced_tone" and not is_vietnamese_syllable(edit.after)
             )
     assert changed == []
+
+
+def test_packaged_misplaced_runs_match_the_syllable_model() -> None:
+    packaged = resources.files("cleaner").joinpath("data/tones/misplaced_runs.tsv")
+    assert packaged.read_text(encoding="utf-8") == format_misplaced_runs()
+
+
+def test_upper_and_title_case_are_scanned_like_lower_case() -> None:
+    assert place_tones("HOÀ BÌNH, Thuỷ, BAỎ VỆ") == "HÒA BÌNH, Thủy, BẢO VỆ"
+    assert place_tones("\u0130stanbul hoà") == "\u0130stanbul hòa"  # İ lower-cases to two chars
