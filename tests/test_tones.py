@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from importlib import resources
 import unicodedata
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
