@@ -7,7 +7,10 @@ on stderr; ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -171,6 +174,19 @@ def main() -> None:
     show_default=True,
     help="Input records per checkpointed shard.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="Run here, or on Spark (extra 'spark'; --out is then a directory of part files).",
+)
+@click.option(
+    "--master",
+    default="local[2]",
+    show_default=True,
+    help="Spark master URL for --engine spark (spark-submit's own --master wins).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 def run(
@@ -202,11 +218,52 @@ def run(
     max_record_bytes: int,
     resume: bool,
     shard_size: int,
+    engine: str,
+    master: str,
     quiet: bool,
     debug: bool,
 ) -> None:
     """Clean INPUT files (JSONL, Parquet, .txt, directories of .txt, or - for stdin)."""
     output_format = cast(OutputFormat, fmt)  # click.Choice has checked it
+    if engine == "spark":
+        unsupported = {
+            "--workers": workers != 1,
+            "--index": index_path is not None,
+            "--level passage": level != "document",
+            "--resume": resume,
+            "--strict": strict,
+            "--removed": removed_path is not None,
+            "--rejects": rejects_path is not None,
+            "--skip boilerplate": "boilerplate" in skipped,
+        }
+        _run_on_spark(
+            [name for name, given in unsupported.items() if given],
+            inputs,
+            out,
+            fmt,
+            master,
+            text_field,
+            id_field,
+            clean_options={
+                "tone_style": tone_style,
+                "ascii_punctuation": ascii_punctuation,
+                "captions": captions,
+                "extra_rules": rule_files,
+            },
+            dedup=None
+            if "dedup" in skipped
+            else DedupConfig(
+                threshold=threshold,
+                num_perm=num_perm,
+                ngram=ngram,
+                linkage=cast(Linkage, linkage),
+                verify=cast(Verify, verify),
+            ),
+            stats_path=stats_path,
+            quiet=quiet,
+            debug=debug,
+        )
+        return
     paths = OutputPaths.resolve(out, output_format, removed_path, stats_path, rejects_path)
     options = RunOptions(
         read=ReadOptions(
@@ -221,7 +278,7 @@ def run(
         resume=resume,
         progress=not quiet and sys.stderr.isatty(),
     )
-    try:
+    with _errors_exit(debug):
         normalize_config = NormalizeConfig.from_options(
             tone_style=tone_style, ascii_punctuation=ascii_punctuation
         )
@@ -251,17 +308,49 @@ def run(
                 )
             )
         report = run_files(inputs, paths, record_stages, finish_stages, options=options)
-    except CleanerError as error:
-        if debug:
-            raise
-        code = EXIT_USAGE_ERROR if isinstance(error, ConfigError) else EXIT_INPUT_ERROR
-        _fail(str(error), code)
-    except OSError as error:
-        if debug:
-            raise
-        _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_INPUT_ERROR)
     if not quiet:
         click.echo(format_summary(report), err=True)
+
+
+def _run_on_spark(
+    unsupported: list[str],
+    inputs: tuple[str, ...],
+    out: str,
+    fmt: str,
+    master: str,
+    text_field: str,
+    id_field: str,
+    *,
+    clean_options: dict[str, Any],
+    dedup: DedupConfig | None,
+    stats_path: str | None,
+    quiet: bool,
+    debug: bool,
+) -> None:
+    """``cleaner run --engine spark``: the record-level stages and document dedup on Spark."""
+    with _errors_exit(debug):
+        if unsupported:
+            raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
+        from cleaner.spark import run_spark
+
+        counts = run_spark(
+            list(inputs),
+            out,
+            fmt=fmt,
+            master=master,
+            text_col=text_field,
+            id_col=id_field,
+            clean_options=clean_options,
+            dedup=dedup,
+        )
+        if stats_path:
+            Path(stats_path).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
+    if not quiet:
+        click.echo(
+            f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
+            f"duplicates {counts['duplicates']:,}  (spark, {master})",
+            err=True,
+        )
 
 
 def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[str, Any]:
@@ -271,6 +360,22 @@ def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[st
         "ascii_punctuation": config.ascii_punctuation,
         "boilerplate": "boilerplate" not in skipped,
     }
+
+
+@contextmanager
+def _errors_exit(debug: bool) -> Iterator[None]:
+    """Turn library and OS errors into one line on stderr and the documented exit code."""
+    try:
+        yield
+    except CleanerError as error:
+        if debug:
+            raise
+        code = EXIT_USAGE_ERROR if isinstance(error, ConfigError) else EXIT_INPUT_ERROR
+        _fail(str(error), code)
+    except OSError as error:
+        if debug:
+            raise
+        _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_INPUT_ERROR)
 
 
 def _fail(message: str, code: int) -> None:

@@ -139,18 +139,19 @@ def _connected(edges: list[Edge], rank: I64) -> dict[int, Assignment]:
                 parent[b] = a
             else:
                 parent[a] = b
-    best_edge: dict[int, Edge] = {}
+    # The edge that explains a node: its most similar neighbour, ties to the
+    # better-ranked one (so the choice does not depend on input order).
+    best: dict[int, tuple[float, int, int]] = {}
     for edge in edges:
-        for node in (edge.hub, edge.member):
-            current = best_edge.get(node)
-            if current is None or edge.jaccard > current.jaccard:
-                best_edge[node] = edge
+        for node, other in ((edge.hub, edge.member), (edge.member, edge.hub)):
+            candidate = (-edge.jaccard, int(rank[other]), other)
+            if node not in best or candidate < best[node]:
+                best[node] = candidate
     assignments = {}
-    for node, edge in best_edge.items():
+    for node, (negative_jaccard, _, via) in best.items():
         root = find(node)
         if root != node:
-            via = edge.hub if edge.member == node else edge.member
-            assignments[node] = Assignment(root, via, edge.jaccard)
+            assignments[node] = Assignment(root, via, -negative_jaccard)
     return assignments
 
 

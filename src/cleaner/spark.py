@@ -1,0 +1,562 @@
+"""Scale out on Spark (extra ``spark``): the same cleaning and dedup, identical results.
+
+The per-record work runs the library's own code inside ``mapInPandas``
+(Arrow batches): :func:`cleaner.clean` for cleaning, and
+:func:`~cleaner.dedup.shingles.shingle_batch`, ``MinHasher.batch_signatures``
+and :func:`~cleaner.dedup.lsh.band_keys` for signatures. The corpus-wide
+steps are DataFrame operations:
+
+1. band keys as int64 columns; each ``(band, key)`` group links its members
+   to its best-ranked member (star edges, never all pairs);
+2. every candidate pair is verified on the exact Jaccard of the 64-bit
+   shingle sets (carried as binary columns), by the same function as on one
+   machine;
+3. connected components with the iterative large-star / small-star algorithm
+   (Kiveris et al., "Connected Components in MapReduce and Beyond", SoCC 2014)
+   on DataFrames, where nodes are ordered by the keep rule (longest text,
+   then smallest id), so each component's minimum is the document kept;
+   every round reads its input four to eight times, so each round's result
+   is checkpointed (else the plan grows exponentially with the rounds);
+4. each dropped document is explained as on one machine: its kept document,
+   the exact Jaccard to it, and the neighbour (most similar, ties to the
+   better-ranked) whose edge linked it.
+
+Ids are the user's (``id_col``, cast to string); nothing in the results
+depends on partitioning. ``linkage="representative"`` collects the verified
+edges (few: only near-duplicates) and applies the single-machine rule.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from cleaner.boilerplate import BoilerplateConfig
+from cleaner.dedup import DedupConfig, Duplicate
+from cleaner.dedup.cluster import exact_jaccard, link, signature_jaccard
+from cleaner.dedup.corpus import longest_text
+from cleaner.dedup.lsh import band_keys
+from cleaner.dedup.shingles import shingle_batch
+from cleaner.errors import ConfigError, InputError
+from cleaner.normalize import NormalizeConfig
+from cleaner.text import clean
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyspark.sql import Column, DataFrame, SparkSession
+
+__all__ = [
+    "DUPLICATE_COLUMNS",
+    "clean_dataframe",
+    "dedup_dataframe",
+    "duplicates_dataframe",
+    "run_spark",
+    "spark_session",
+]
+
+#: Columns of :func:`duplicates_dataframe`, as :class:`cleaner.dedup.Duplicate` fields.
+DUPLICATE_COLUMNS = ("id", "duplicate_of", "jaccard", "via", "via_jaccard", "reason")
+_MAX_ROUNDS = 100
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql.functions as functions
+    except ImportError:
+        raise ConfigError("pyspark is not installed: pip install 'vn-cleaner[spark]'") from None
+    return functions
+
+
+def spark_session(master: str = "local[2]", app_name: str = "vn-cleaner") -> SparkSession:
+    """A Spark session with Arrow enabled (reuses a running one).
+
+    Raises:
+        ConfigError: If pyspark is not installed.
+    """
+    _pyspark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app_name).config(
+        "spark.sql.execution.arrow.pyspark.enabled", "true"
+    )
+    # Under spark-submit the JVM started this interpreter and its --master rules.
+    if "PYSPARK_GATEWAY_PORT" not in os.environ:
+        builder = builder.master(master)
+    if master.startswith("local"):
+        # Local workers must run this interpreter, the one that has cleaner installed.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return builder.getOrCreate()
+
+
+# -- cleaning -----------------------------------------------------------------------
+
+
+def clean_dataframe(
+    df: DataFrame, text_col: str = "text", id_col: str = "id", **options: Any
+) -> DataFrame:
+    """Normalize and strip boilerplate from ``text_col``; other columns pass through.
+
+    Args:
+        df: Input rows.
+        text_col: Column holding the text.
+        id_col: Column holding the record id (checked to exist).
+        **options: Fields of :class:`~cleaner.NormalizeConfig` and
+            :class:`~cleaner.BoilerplateConfig`, as for :func:`cleaner.clean`.
+
+    Raises:
+        ConfigError: On a missing column or an unknown option.
+    """
+    _pyspark()
+    _require_columns(df, text_col, id_col)
+    _check_clean_options(options)
+
+    def clean_batches(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        for batch in batches:
+            texts = batch[text_col]
+            batch[text_col] = [None if t is None else clean(t, **options) for t in texts]
+            yield batch
+
+    return df.mapInPandas(clean_batches, schema=df.schema)
+
+
+def _check_clean_options(options: dict[str, Any]) -> None:
+    known = set(NormalizeConfig.__dataclass_fields__) | set(BoilerplateConfig.__dataclass_fields__)
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ConfigError(f"unknown clean option(s): {', '.join(unknown)}")
+
+
+def _require_columns(df: DataFrame, *names: str) -> None:
+    missing = [name for name in names if name not in df.columns]
+    if missing:
+        raise ConfigError(f"missing column(s) {', '.join(missing)}; have {', '.join(df.columns)}")
+
+
+# -- deduplication ---------------------------------------------------------------------
+
+
+def _dedup_config(level: str, config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
+    if level != "document":
+        raise ConfigError("passage-level dedup is not supported on Spark yet; use level='document'")
+    unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
+    cfg = replace(config or DedupConfig(), **options)
+    if cfg.keep is not longest_text:
+        raise ConfigError("Spark dedup supports the default keep rule (longest text) only")
+    return cfg
+
+
+def duplicates_dataframe(
+    df: DataFrame,
+    text_col: str = "text",
+    id_col: str = "id",
+    threshold: float = 0.8,
+    level: str = "document",
+    config: DedupConfig | None = None,
+    **options: Any,
+) -> DataFrame:
+    """The dropped documents and why, with :data:`DUPLICATE_COLUMNS`.
+
+    Row for row the same as ``find_near_duplicates(...).duplicates`` on one
+    machine for the same ids, texts and options.
+
+    Args:
+        df: Input rows; ids must be unique.
+        text_col: Column holding the (already cleaned) text.
+        id_col: Column holding the record id (cast to string).
+        threshold: Jaccard similarity that makes a duplicate.
+        level: ``"document"`` (passages are not supported on Spark yet).
+        config: A :class:`~cleaner.dedup.DedupConfig`; keyword options override it.
+        **options: Other :class:`~cleaner.dedup.DedupConfig` fields.
+    """
+    functions = _pyspark()
+    _require_columns(df, text_col, id_col)
+    cfg = _dedup_config(level, config, {"threshold": threshold, **options})
+    signed = _signed(df.select(functions.col(id_col).cast("string").alias("id"), text_col), cfg)
+    signed = signed.localCheckpoint()
+    edges = _verified_edges(signed, cfg)
+    if cfg.linkage == "representative":
+        return _representative_duplicates(df.sparkSession, signed, edges)
+    roots = _connected_components(edges, signed)
+    return _explain(signed, edges, roots, cfg)
+
+
+def dedup_dataframe(
+    df: DataFrame,
+    text_col: str = "text",
+    id_col: str = "id",
+    threshold: float = 0.8,
+    level: str = "document",
+    config: DedupConfig | None = None,
+    **options: Any,
+) -> DataFrame:
+    """The kept rows of ``df`` (every column), dropping near-duplicates.
+
+    See :func:`duplicates_dataframe` for the arguments.
+    """
+    duplicates = duplicates_dataframe(df, text_col, id_col, threshold, level, config, **options)
+    return _without(df, id_col, duplicates)
+
+
+def _without(df: DataFrame, id_col: str, duplicates: DataFrame) -> DataFrame:
+    """``df`` minus the rows whose id is a dropped duplicate's."""
+    functions = _pyspark()
+    dropped = duplicates.select(functions.col("id").alias("_id"))
+    keyed = df.withColumn("_id", functions.col(id_col).cast("string"))
+    return keyed.join(dropped, "_id", "left_anti").drop("_id")
+
+
+def _signed(df: DataFrame, cfg: DedupConfig) -> DataFrame:
+    """Per document: rank key, band keys (int64), shingle set (bytes), syllable count."""
+    hasher = cfg.hasher()
+    params = cfg.lsh()
+    exact = cfg.verify == "exact"
+    schema = (
+        "id string, neg_length long, keys array<long>, shingles binary, "
+        "signature binary, syllables long"
+    )
+    text_col = df.columns[1]
+
+    def sign(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        import pandas as pd
+
+        for batch in batches:
+            texts = [t if isinstance(t, str) else "" for t in batch[text_col]]
+            shingled = shingle_batch(texts, hasher.ngram)
+            signatures = hasher.batch_signatures(shingled)
+            keys = band_keys(signatures, params.bands, params.rows).view(np.int64)
+            yield pd.DataFrame(
+                {
+                    "id": batch["id"],
+                    "neg_length": [-len(t) for t in texts],
+                    "keys": list(keys),
+                    "shingles": [
+                        shingled.of(i).tobytes() if exact else b"" for i in range(len(texts))
+                    ],
+                    "signature": [s.tobytes() if not exact else b"" for s in signatures],
+                    "syllables": shingled.syllable_counts,
+                }
+            )
+
+    return df.mapInPandas(sign, schema=schema)
+
+
+def _rank() -> Column:
+    """The keep-rule order as a comparable struct: longest text first, then smallest id."""
+    functions = _pyspark()
+    return cast(
+        "Column",
+        functions.struct(
+            functions.col("neg_length").alias("n"),
+            functions.col("id").alias("i"),
+        ),
+    )
+
+
+def _verified_edges(signed: DataFrame, cfg: DedupConfig) -> DataFrame:
+    """Star edges of the band groups, verified: ``(hub, member, jaccard)``, hub better ranked."""
+    functions = _pyspark()
+    from pyspark.sql import Window
+
+    bands = signed.select(
+        "id",
+        _rank().alias("rank"),
+        functions.posexplode("keys").alias("band", "key"),
+    )
+    group = Window.partitionBy("band", "key")
+    stars = (
+        bands.withColumn("hub", functions.min("rank").over(group))
+        .where(functions.col("hub") != functions.col("rank"))
+        .select(functions.col("hub.i").alias("hub"), functions.col("id").alias("member"))
+        .distinct()
+    )
+    payload = "shingles" if cfg.verify == "exact" else "signature"
+    left = signed.select(functions.col("id").alias("hub"), functions.col(payload).alias("a"))
+    right = signed.select(functions.col("id").alias("member"), functions.col(payload).alias("b"))
+    pairs = stars.join(left, "hub").join(right, "member").select("hub", "member", "a", "b")
+    threshold = -1.0 if cfg.verify == "none" else cfg.threshold
+    similarity = exact_jaccard if cfg.verify == "exact" else signature_jaccard
+
+    def verify(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        dtype = np.uint64 if cfg.verify == "exact" else np.uint32
+        for batch in batches:
+            scores = [
+                similarity(np.frombuffer(a, dtype=dtype), np.frombuffer(b, dtype=dtype))
+                for a, b in zip(batch["a"], batch["b"], strict=True)
+            ]
+            batch = batch[["hub", "member"]].assign(jaccard=scores)
+            yield batch[batch["jaccard"] >= threshold]
+
+    verified = pairs.mapInPandas(verify, schema="hub string, member string, jaccard double")
+    return verified.localCheckpoint()
+
+
+def _connected_components(edges: DataFrame, signed: DataFrame) -> DataFrame:
+    """``(node, root)`` for every node with an edge; root = best-ranked node of its component.
+
+    Node identity is the rank struct ``(neg_length, id)``, so ``min`` is the
+    keep rule. Alternates large-star and small-star until an iteration
+    changes nothing.
+    """
+    functions = _pyspark()
+    current = _ranked_edges(edges, signed).localCheckpoint()
+    size = current.count()
+    for _ in range(_MAX_ROUNDS):
+        after = _small_star(_large_star(current)).localCheckpoint()
+        after_size = after.count()
+        # Both edge sets are distinct: equal sizes and one inclusion mean equality.
+        changed = after_size != size or after.exceptAll(current).limit(1).count() > 0
+        current, size = after, after_size
+        if not changed:
+            break
+    else:  # pragma: no cover - the algorithm converges in O(log^2 n) rounds
+        raise ConfigError("connected components did not converge")
+    return current.select(
+        functions.col("u.i").alias("node"), functions.col("v.i").alias("root")
+    ).distinct()
+
+
+def _ranked_edges(edges: DataFrame, signed: DataFrame) -> DataFrame:
+    """Edges between rank structs, ``u`` > ``v`` (v is the better-ranked end)."""
+    functions = _pyspark()
+    hub = signed.select(functions.col("id").alias("hub"), _rank().alias("h"))
+    member = signed.select(functions.col("id").alias("member"), _rank().alias("m"))
+    joined = edges.join(hub, "hub").join(member, "member")
+    return _oriented(joined.select(functions.col("h").alias("a"), functions.col("m").alias("b")))
+
+
+def _oriented(pairs: DataFrame) -> DataFrame:
+    functions = _pyspark()
+    return (
+        pairs.select(functions.greatest("a", "b").alias("u"), functions.least("a", "b").alias("v"))
+        .where(functions.col("u") != functions.col("v"))
+        .distinct()
+    )
+
+
+def _large_star(edges: DataFrame) -> DataFrame:
+    """Each node links its larger neighbours to its smallest neighbour (or itself)."""
+    functions = _pyspark()
+    both = edges.select("u", "v").unionByName(
+        edges.select(functions.col("v").alias("u"), functions.col("u").alias("v"))
+    )
+    smallest = both.groupBy("u").agg(functions.min("v").alias("m"))
+    smallest = smallest.select(
+        "u", functions.least(functions.col("m"), functions.col("u")).alias("m")
+    )
+    larger = both.where(functions.col("v") > functions.col("u")).join(smallest, "u")
+    return _oriented(larger.select(functions.col("v").alias("a"), functions.col("m").alias("b")))
+
+
+def _small_star(edges: DataFrame) -> DataFrame:
+    """Each node links itself and its smaller neighbours to the smallest of them."""
+    functions = _pyspark()
+    smallest = edges.groupBy("u").agg(functions.min("v").alias("m"))
+    linked = edges.join(smallest, "u").select(
+        functions.col("v").alias("a"), functions.col("m").alias("b")
+    )
+    own = smallest.select(functions.col("u").alias("a"), functions.col("m").alias("b"))
+    return _oriented(linked.unionByName(own))
+
+
+def _explain(signed: DataFrame, edges: DataFrame, roots: DataFrame, cfg: DedupConfig) -> DataFrame:
+    """One row per dropped node: kept root, Jaccard to it, linking neighbour, reason."""
+    functions = _pyspark()
+    from pyspark.sql import Window
+
+    ranks = signed.select("id", _rank().alias("rank"))
+    both = edges.select(
+        functions.col("hub").alias("node"), functions.col("member").alias("other"), "jaccard"
+    ).unionByName(
+        edges.select(
+            functions.col("member").alias("node"), functions.col("hub").alias("other"), "jaccard"
+        )
+    )
+    ranked = both.join(
+        ranks.select(functions.col("id").alias("other"), functions.col("rank").alias("other_rank")),
+        "other",
+    )
+    order = Window.partitionBy("node").orderBy(
+        functions.col("jaccard").desc(), functions.col("other_rank").asc()
+    )
+    best = (
+        ranked.withColumn("position", functions.row_number().over(order))
+        .where(functions.col("position") == 1)
+        .select(
+            "node",
+            functions.col("other").alias("via"),
+            functions.col("jaccard").alias("via_jaccard"),
+        )
+    )
+    dropped = roots.where(functions.col("node") != functions.col("root")).join(best, "node")
+    payload = "shingles" if cfg.verify == "exact" else "signature"
+    node_data = signed.select(
+        functions.col("id").alias("node"), functions.col(payload).alias("a"), "syllables"
+    )
+    root_data = signed.select(functions.col("id").alias("root"), functions.col(payload).alias("b"))
+    rows = dropped.join(node_data, "node").join(root_data, "root")
+    exact = cfg.verify == "exact"
+
+    def similarity_to_kept(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        import pandas as pd
+
+        dtype = np.uint64 if exact else np.uint32
+        function = exact_jaccard if exact else signature_jaccard
+        for batch in batches:
+            yield pd.DataFrame(
+                {
+                    "id": batch["node"],
+                    "duplicate_of": batch["root"],
+                    "jaccard": [
+                        function(np.frombuffer(a, dtype=dtype), np.frombuffer(b, dtype=dtype))
+                        for a, b in zip(batch["a"], batch["b"], strict=True)
+                    ],
+                    "via": batch["via"],
+                    "via_jaccard": batch["via_jaccard"],
+                    "reason": [
+                        "exact_duplicate" if count == 0 else "near_duplicate"
+                        for count in batch["syllables"]
+                    ],
+                }
+            )
+
+    schema = (
+        "id string, duplicate_of string, jaccard double, via string, via_jaccard double, "
+        "reason string"
+    )
+    return rows.mapInPandas(similarity_to_kept, schema=schema)
+
+
+def _representative_duplicates(
+    spark: SparkSession, signed: DataFrame, edges: DataFrame
+) -> DataFrame:
+    """The single-machine greedy rule on the (few) verified edges, collected to the driver."""
+    functions = _pyspark()
+    rows = edges.collect()
+    nodes = sorted({r["hub"] for r in rows} | {r["member"] for r in rows})
+    info = {
+        r["id"]: r
+        for r in signed.where(functions.col("id").isin(nodes))
+        .select("id", "neg_length", "syllables", "shingles", "signature")
+        .collect()
+    }
+    order = sorted(nodes, key=lambda n: (info[n]["neg_length"], n))
+    index = {node: position for position, node in enumerate(order)}
+    rank = np.arange(len(order), dtype=np.int64)
+    from cleaner.dedup.cluster import Edge
+
+    assignments = link(
+        [Edge(index[r["hub"]], index[r["member"]], r["jaccard"]) for r in rows],
+        rank,
+        "representative",
+    )
+    duplicates = [
+        Duplicate(
+            id=order[node],
+            duplicate_of=order[a.kept],
+            jaccard=a.jaccard,
+            via=order[a.via],
+            via_jaccard=a.jaccard,
+            reason="exact_duplicate" if info[order[node]]["syllables"] == 0 else "near_duplicate",
+        )
+        for node, a in assignments.items()
+    ]
+    schema = (
+        "id string, duplicate_of string, jaccard double, via string, via_jaccard double, "
+        "reason string"
+    )
+    return spark.createDataFrame(
+        [tuple(getattr(d, name) for name in DUPLICATE_COLUMNS) for d in duplicates], schema
+    )
+
+
+# -- files -----------------------------------------------------------------------------
+
+
+@contextmanager
+def _input_errors(inputs: list[str]) -> Iterator[None]:
+    """Spark's read and job failures on the user's files, as one-line ``InputError``."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except PySparkException as error:
+        # A failed Python worker's message is its traceback; the last line names the error.
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        summary = error.getMessage() or (lines[-1] if lines else type(error).__name__)
+        raise InputError(f"cannot process {', '.join(inputs)}: {summary}") from None
+    except Py4JJavaError as error:
+        cause = str(error.java_exception).splitlines()[0]
+        raise InputError(f"cannot process {', '.join(inputs)}: {cause}") from None
+
+
+def _read_files(spark: SparkSession, inputs: list[str]) -> DataFrame:
+    """JSON lines or Parquet files as one DataFrame."""
+    suffixes = {path.rsplit(".", 1)[-1].lower() for path in inputs}
+    if suffixes <= {"parquet"}:
+        return spark.read.parquet(*inputs)
+    if suffixes <= {"jsonl", "ndjson", "json"}:
+        # FAILFAST: a malformed line must stop the run, not become a row of nulls.
+        return spark.read.json(list(inputs), mode="FAILFAST")
+    raise ConfigError(
+        "the Spark engine reads .jsonl/.json files or .parquet files (one kind per run), "
+        f"got {', '.join(inputs)}"
+    )
+
+
+def run_spark(
+    inputs: list[str],
+    out: str,
+    *,
+    fmt: str = "parquet",
+    master: str = "local[2]",
+    text_col: str = "text",
+    id_col: str = "id",
+    clean_options: dict[str, Any] | None = None,
+    dedup: DedupConfig | None = None,
+) -> dict[str, int]:
+    """``cleaner run --engine spark``: read JSONL/Parquet, clean, dedup, write a directory.
+
+    Args:
+        inputs: JSON lines or Parquet files (all of one kind).
+        out: Output directory (Spark writes part files).
+        fmt: ``"parquet"`` or ``"jsonl"``.
+        master: Spark master URL.
+        text_col: Text column.
+        id_col: Id column (unique, supplied by the user).
+        clean_options: Options of :func:`clean_dataframe`.
+        dedup: Dedup options, or ``None`` to skip deduplication.
+
+    Returns:
+        Counts: ``records_in``, ``records_out``, ``duplicates``.
+    """
+    spark = spark_session(master)
+    # Failed tasks are reported once, as an InputError, not as executor stack traces.
+    spark.sparkContext.setLogLevel("FATAL")
+    with _input_errors(inputs):
+        df = _read_files(spark, inputs)
+        cleaned = clean_dataframe(df, text_col, id_col, **(clean_options or {})).localCheckpoint()
+        total = cleaned.count()
+        duplicates = 0
+        if dedup is not None:
+            dropped = duplicates_dataframe(
+                cleaned, text_col, id_col, config=dedup
+            ).localCheckpoint()
+            duplicates = dropped.count()
+            cleaned = _without(cleaned, id_col, dropped)
+        writer = cleaned.write.mode("overwrite")
+        if fmt == "parquet":
+            writer.parquet(out)
+        elif fmt == "jsonl":
+            writer.json(out)
+        else:
+            raise ConfigError(f"format must be parquet or jsonl, got {fmt!r}")
+    return {"records_in": total, "records_out": total - duplicates, "duplicates": duplicates}

@@ -1,0 +1,183 @@
+"""Spark engine in local mode: identical results to the single-machine path (skips without Java)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner import DedupConfig, clean, find_near_duplicates
+from cleaner.cli import main
+from cleaner.errors import ConfigError
+from conftest import iter_shared_jsonl, seed_paths
+from test_cli import cleaner, read_jsonl
+
+pytestmark = pytest.mark.slow
+pyspark = pytest.importorskip("pyspark")
+if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+    pytest.skip("Java is not installed (Spark needs a JRE)", allow_module_level=True)
+
+from cleaner.spark import (  # noqa: E402 - after the skips
+    DUPLICATE_COLUMNS,
+    clean_dataframe,
+    dedup_dataframe,
+    duplicates_dataframe,
+    run_spark,
+)
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("vn-cleaner-tests")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def synthetic_records() -> list[tuple[str, str]]:
+    """Seeds, edited copies, paragraphs repeated across records, exact and empty repeats."""
+    records = []
+    for number, path in enumerate(seed_paths()):
+        text = path.read_text(encoding="utf-8")
+        records.append((f"s{number}", text))
+        records.append((f"s{number}-copy", text.replace("năm", "nam", 1)))
+        records.append((f"s{number}-long", text + "\nThêm một dòng ở cuối bài."))
+        for line_number, line in enumerate(text.splitlines()):
+            if len(line.split()) > 15:
+                records.append((f"s{number}-p{line_number}", line))
+    records += [("e1", ""), ("e2", "   "), ("e3", "!!!"), ("e4", "!!!")]
+    return records
+
+
+def expected_duplicates(records: list[tuple[str, str]], **options: Any) -> list[tuple[Any, ...]]:
+    result = find_near_duplicates(records, **options)
+    return sorted(tuple(getattr(d, name) for name in DUPLICATE_COLUMNS) for d in result.duplicates)
+
+
+def spark_duplicates(
+    spark: Any, records: list[tuple[str, str]], **options: Any
+) -> list[tuple[Any, ...]]:
+    df = spark.createDataFrame(records, "id string, text string")
+    rows = duplicates_dataframe(df, **options).collect()
+    return sorted(tuple(row[name] for name in DUPLICATE_COLUMNS) for row in rows)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"threshold": 0.5}, {"verify": "signature"}, {"linkage": "representative"}],
+    ids=["default", "threshold-0.5", "signature", "representative"],
+)
+def test_duplicates_equal_single_machine(spark: Any, options: dict[str, Any]) -> None:
+    records = synthetic_records()
+    expected = expected_duplicates(records, **options)
+    assert expected  # the synthetic set has duplicates
+    assert spark_duplicates(spark, records, **options) == expected
+
+
+def test_kept_rows_and_cleaned_texts_equal_single_machine(spark: Any) -> None:
+    records = synthetic_records()
+    df = spark.createDataFrame(
+        [(i, t, len(t)) for i, t in records], "id string, text string, extra long"
+    )
+    cleaned = clean_dataframe(df, tone_style="main_vowel")
+    assert {r["id"]: r["text"] for r in cleaned.collect()} == {
+        i: clean(t, tone_style="main_vowel") for i, t in records
+    }
+    kept = dedup_dataframe(cleaned)
+    single = find_near_duplicates([(i, clean(t, tone_style="main_vowel")) for i, t in records])
+    assert sorted(r["id"] for r in kept.collect()) == sorted(single.kept)
+    assert set(kept.columns) == {"id", "text", "extra"}
+
+
+def test_bad_options_are_config_errors(spark: Any) -> None:
+    df = spark.createDataFrame([("a", "x")], "id string, text string")
+    with pytest.raises(ConfigError, match="passage"):
+        duplicates_dataframe(df, level="passage")
+    with pytest.raises(ConfigError, match="missing column"):
+        clean_dataframe(df, text_col="body")
+    with pytest.raises(ConfigError, match="unknown"):
+        clean_dataframe(df, colour="red")
+
+
+def write_jsonl(path: Path, records: list[tuple[str, str]]) -> Path:
+    path.write_text(
+        "".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in records),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_run_spark_reads_jsonl_and_writes_parquet(spark: Any, tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", synthetic_records())
+    records = synthetic_records()
+    counts = run_spark([str(src)], str(tmp_path / "out"), fmt="parquet", dedup=DedupConfig())
+    written = spark.read.parquet(str(tmp_path / "out"))
+    single = find_near_duplicates([(i, clean(t)) for i, t in records])
+    assert sorted(r["id"] for r in written.collect()) == sorted(single.kept)
+    assert counts["duplicates"] == len(single.duplicates)
+
+
+def test_cli_engine_spark_keeps_what_the_local_engine_keeps(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", synthetic_records())
+    local = cleaner("run", src, "--out", tmp_path / "local.jsonl", "--quiet")
+    assert local.returncode == 0, local.stderr
+    spark_run = cleaner(
+        "run", src, "--out", tmp_path / "spark", "--engine", "spark", "--format", "jsonl"
+    )
+    assert spark_run.returncode == 0, spark_run.stderr
+    assert b"records in 70  out" in spark_run.stderr
+    parts = sorted((tmp_path / "spark").glob("part-*.json"))
+    on_spark = {r["id"]: r["text"] for part in parts for r in read_jsonl(part)}
+    assert on_spark == {r["id"]: r["text"] for r in read_jsonl(tmp_path / "local.jsonl")}
+
+
+def test_cli_engine_spark_errors_are_one_line(spark: Any, tmp_path: Path) -> None:
+    runner = CliRunner()
+    unsupported = runner.invoke(
+        main,
+        ["run", "x.jsonl", "--out", str(tmp_path / "o"), "--engine", "spark", "--workers", "2"],
+    )
+    assert unsupported.exit_code == 2
+    assert "not supported with --engine spark: --workers" in unsupported.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "Hà Nội"}\n{"id": "b", "text": \n', encoding="utf-8")
+    malformed = runner.invoke(
+        main, ["run", str(bad), "--out", str(tmp_path / "o"), "--engine", "spark", "--quiet"]
+    )
+    assert malformed.exit_code == 1
+    assert "cleaner: error: cannot process" in malformed.output
+    assert "Malformed" in malformed.output
+
+
+@pytest.mark.shared_data
+def test_shared_data_results_are_identical(spark: Any, shared_data: Path) -> None:
+    rows = []
+    for name in ("baomoi_dev.jsonl", "vnexpress_dev.jsonl"):
+        rows += [(r["id"], r["text"]) for r in iter_shared_jsonl(shared_data / name)]
+    records = rows[:1500] + rows[5000:6200]
+    cleaned = [(i, clean(t)) for i, t in records]
+    df = spark.createDataFrame(records, "id string, text string")
+    spark_clean = {r["id"]: r["text"] for r in clean_dataframe(df).collect()}
+    assert spark_clean == dict(cleaned)
+    assert spark_duplicates(spark, cleaned) == expected_duplicates(cleaned)
