@@ -23,6 +23,7 @@ from cleaner.errors import CleanerError, ConfigError
 from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
+from cleaner.normalize.encodings import LEGACY_MODES
 from cleaner.pipeline import Stage
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
 from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
@@ -56,6 +57,13 @@ def main() -> None:
     default=1,
     show_default=True,
     help="Processes for record-local stages (output is identical for any N).",
+)
+@click.option(
+    "--legacy",
+    type=click.Choice(LEGACY_MODES),
+    default="auto",
+    show_default=True,
+    help="Legacy encodings to repair: detect TCVN3/VNI/cp1258 (auto), force one, or none.",
 )
 @click.option(
     "--tone-style",
@@ -196,6 +204,7 @@ def run(
     text_field: str,
     id_field: str,
     workers: int,
+    legacy: str,
     tone_style: str,
     ascii_punctuation: bool,
     captions: str,
@@ -245,6 +254,7 @@ def run(
             text_field,
             id_field,
             clean_options={
+                "legacy": legacy,
                 "tone_style": tone_style,
                 "ascii_punctuation": ascii_punctuation,
                 "captions": captions,
@@ -280,7 +290,7 @@ def run(
     )
     with _errors_exit(debug):
         normalize_config = NormalizeConfig.from_options(
-            tone_style=tone_style, ascii_punctuation=ascii_punctuation
+            tone_style=tone_style, ascii_punctuation=ascii_punctuation, legacy=legacy
         )
         record_stages = [NormalizeStage(normalize_config)]
         finish_stages: list[Stage] = []
@@ -357,6 +367,7 @@ def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[st
     """What shaped the dedup keys: an index built with other settings must not be reused."""
     return {
         "tone_style": config.tone_style,
+        "legacy": config.legacy,
         "ascii_punctuation": config.ascii_punctuation,
         "boilerplate": "boilerplate" not in skipped,
     }

@@ -83,6 +83,15 @@ class EditLog:
         self._edits.append(Edit(kind, shifted, shifted + len(before), before, after))
         self._shift += len(after) - len(before)
 
+    def next_pass(self) -> EditLog:
+        """A log for another pass over this pass's output, appending to the same list."""
+        return EditLog(self._edits)
+
+
+def next_pass(log: EditLog | None) -> EditLog | None:
+    """A log for another pass over the output of ``log``'s pass (``None`` stays ``None``)."""
+    return None if log is None else log.next_pass()
+
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Replay ``edits`` on ``text`` in order.

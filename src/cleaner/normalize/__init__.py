@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 
 from cleaner.errors import ConfigError
-from cleaner.explain import Edit, EditLog
+from cleaner.explain import Edit, EditLog, next_pass
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
     asciify_punctuation,
@@ -20,6 +20,7 @@ from cleaner.normalize.chars import (
     normalize_line_breaks,
     remove_invisible,
 )
+from cleaner.normalize.encodings import LEGACY_MODES, Legacy, fix_encoding
 from cleaner.normalize.tones import fix_eth, place_tones
 
 __all__ = [
@@ -39,17 +40,26 @@ class NormalizeConfig:
         tone_style: Tone placement in open oa/oe/uy syllables: ``"first_vowel"``
             (hòa, thủy), ``"main_vowel"`` (hoà, thuỷ) or ``"keep"``.
         fix_encoding: Repair mojibake and legacy encodings.
+        legacy: Which legacy encodings to repair when ``fix_encoding``:
+            ``"auto"`` (TCVN3, VNI, cp1258 when detected, VIQR only when a
+            text is overwhelmingly VIQR), one of ``"tcvn3"``, ``"vni"``,
+            ``"cp1258"``, ``"viqr"`` to force it, or ``"none"``.
         ascii_punctuation: Spell curly quotes, dashes and ellipses in ASCII.
     """
 
     tone_style: ToneStyle = "first_vowel"
     fix_encoding: bool = True
+    legacy: Legacy = "auto"
     ascii_punctuation: bool = False
 
     def __post_init__(self) -> None:
         if self.tone_style not in TONE_STYLES:
             raise ConfigError(
                 f"tone_style must be one of {', '.join(TONE_STYLES)}, got {self.tone_style!r}"
+            )
+        if self.legacy not in LEGACY_MODES:
+            raise ConfigError(
+                f"legacy must be one of {', '.join(LEGACY_MODES)}, got {self.legacy!r}"
             )
 
     @classmethod
@@ -65,21 +75,38 @@ class NormalizeConfig:
 def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
     """Return the ordered fixers that ``config`` asks for, each with its name.
 
-    Tone fixers run after NFC because they work on precomposed letters;
-    whitespace goes last so that no earlier fixer leaves a double space.
+    Encoding repair runs first, on the text as it came (TCVN3's ư is a soft
+    hyphen that ``remove_invisible`` would delete); tone fixers run after NFC
+    because they work on precomposed letters; whitespace goes last so that no
+    earlier fixer leaves a double space.
     """
-    plan: list[tuple[str, Fixer]] = [
-        ("normalize_line_breaks", normalize_line_breaks),
-        ("remove_invisible", remove_invisible),
-        ("compose_nfc", compose_nfc),
-        ("fix_eth", fix_eth),
-    ]
+    plan: list[tuple[str, Fixer]] = [("normalize_line_breaks", normalize_line_breaks)]
+    if config.fix_encoding:
+        plan.append(("fix_encoding", partial(fix_encoding, legacy=config.legacy)))
+        plan.append(("reveal_and_repair", partial(_reveal_and_repair, legacy=config.legacy)))
+    else:
+        plan += [("remove_invisible", remove_invisible), ("compose_nfc", compose_nfc)]
+    plan.append(("fix_eth", fix_eth))
     if config.tone_style != "keep":
         plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
     if config.ascii_punctuation:
         plan.append(("asciify_punctuation", asciify_punctuation))
     plan.append(("collapse_spaces", collapse_spaces))
     return tuple(plan)
+
+
+def _reveal_and_repair(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
+    """Remove invisible characters and compose NFC, then repair what that revealed.
+
+    A soft hyphen or a decomposed letter can hide mojibake or a legacy marker
+    from the first repair (``\u00adÃ¡``); repairing again after they are gone
+    keeps ``normalize`` idempotent. Clean text pays nothing: the repair only
+    runs when the first two steps changed something.
+    """
+    revealed = compose_nfc(remove_invisible(text, log), next_pass(log))
+    if revealed is text or revealed == text:
+        return text
+    return compose_nfc(fix_encoding(revealed, next_pass(log), legacy=legacy), next_pass(log))
 
 
 def normalize(text: str, **options: Any) -> str:

@@ -1,0 +1,406 @@
+"""Encoding repair: mojibake and the legacy Vietnamese encodings.
+
+Conservative by construction: a line is only rewritten when the rewrite
+turns words that are not Vietnamese syllables into words that are, and
+breaks none that were (the syllable model of
+:mod:`cleaner.normalize.syllables` is the judge). Text that is already valid
+Unicode Vietnamese has no broken words, so it is never changed.
+
+* **mojibake**: UTF-8 read as cp1252 or latin-1 (``Viá»‡t``), fixed by
+  ``ftfy.fix_encoding`` on the lines that show a UTF-8 lead character followed
+  by a continuation character; clean lines never reach ftfy.
+* **legacy_tcvn3**, **legacy_vni**: documents in the 8-bit TCVN3 (ABC) and VNI
+  Windows fonts, as they look when read as cp1252 (``ViÖt``, ``Vieät``).
+  Tables: ``data/encodings/tcvn3.tsv`` and ``vni.tsv`` (sources in their headers).
+* **legacy_cp1258**: Windows-1258 (tones as separate combining bytes) read as
+  cp1252 (``Viêòt``); the table is Python's own ``cp1258`` codec.
+* **legacy_viqr**: VIQR (RFC 1456, ``Vie^.t Nam``), ``data/encodings/viqr.tsv``;
+  only with ``legacy="viqr"`` or when a whole text is overwhelmingly VIQR,
+  because ASCII punctuation is also VIQR's tone marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Literal, TypeAlias
+
+import ftfy
+
+from cleaner.explain import EditLog, next_pass
+from cleaner.normalize.syllables import is_vietnamese_syllable
+
+__all__ = [
+    "LEGACY_MODES",
+    "Legacy",
+    "fix_encoding",
+    "fix_legacy",
+    "fix_mojibake",
+]
+
+# One repair can reveal another (a VNI text that was also read as UTF-8, say);
+# more than three layers of damage is not something the web produces.
+_MAX_PASSES = 3
+
+#: ``"auto"`` detects TCVN3, VNI and cp1258 (and VIQR when overwhelming);
+#: a name forces that decoding where it repairs words; ``"none"`` disables it.
+Legacy: TypeAlias = Literal["auto", "tcvn3", "vni", "cp1258", "viqr", "none"]
+LEGACY_MODES: tuple[Legacy, ...] = ("auto", "tcvn3", "vni", "cp1258", "viqr", "none")
+
+_VIETNAMESE_LETTERS = frozenset(
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+)
+_VIETNAMESE_LETTERS |= frozenset(letter.upper() for letter in _VIETNAMESE_LETTERS)
+
+
+def fix_encoding(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto") -> str:
+    """Repair mojibake, then legacy encodings, until nothing changes.
+
+    Repeating keeps the repair idempotent when one layer of damage hides
+    another. VIQR is decoded once: decoding consumes its escapes (``\\.`` is
+    a literal full stop), so a second pass could read that stop as a mark.
+    For the same reason ``legacy="viqr"`` is not idempotent when applied
+    again to its own output; ``"auto"`` is (decoded text is no longer ASCII).
+
+    >>> fix_encoding("Haø Noäi, Vieät Nam")
+    'Hà Nội, Việt Nam'
+    """
+    for _ in range(_MAX_PASSES):
+        repaired = fix_legacy(fix_mojibake(text, log), next_pass(log), legacy=legacy)
+        if repaired == text:
+            break
+        text, log = repaired, next_pass(log)
+        legacy = "none" if legacy == "viqr" else legacy
+    return text
+
+
+# -- mojibake -----------------------------------------------------------------------
+
+# A UTF-8 lead byte of a Vietnamese letter (C3 C4 C5 C6 CC E1 E2) seen as
+# cp1252/latin-1, then a continuation byte (80-BF) seen the same way.
+_CONTINUATION = "".join(
+    sorted({bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xC0)})
+)
+_MOJIBAKE_PRECHECK = re.compile(f"[ÃÄÅÆÌáâ][{re.escape(_CONTINUATION)}]")
+
+
+def fix_mojibake(text: str, log: EditLog | None = None) -> str:
+    """Repair UTF-8 that was decoded as cp1252 or latin-1, line by line, with ftfy.
+
+    >>> fix_mojibake("Viá»‡t Nam Ä‘Ã£ tháº¯ng")
+    'Việt Nam đã thắng'
+    """
+    if not _MOJIBAKE_PRECHECK.search(text):
+        return text
+    return _rewrite_lines(text, log, _mojibake_line)
+
+
+def _mojibake_line(line: str) -> tuple[str, str] | None:
+    # ftfy's own badness heuristics decide; the pre-check only keeps clean
+    # lines (nearly all of them) away from its slower analysis.
+    if not _MOJIBAKE_PRECHECK.search(line):
+        return None
+    fixed = ftfy.fix_encoding(line)
+    return None if fixed == line else (fixed, "mojibake")
+
+
+# -- 8-bit legacy encodings ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Decoder:
+    """One legacy encoding as seen through cp1252: how to spot it and decode it.
+
+    Attributes:
+        name: Encoding name, used in the edit kind ``legacy_<name>``.
+        markers: Characters whose presence makes a text worth a closer look.
+        precheck: Finds the lines that may be in this encoding.
+        decode: The decoding of a line.
+    """
+
+    name: str
+    markers: str
+    precheck: re.Pattern[str]
+    decode: Callable[[str], str]
+
+
+def _read_table(name: str) -> list[tuple[str, str]]:
+    """``(letter, value)`` rows of a package-data table (``#`` lines are its sources)."""
+    path = resources.files("cleaner").joinpath(f"data/encodings/{name}.tsv")
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            letter, value = line.split("\t")
+            rows.append((letter, value))
+    return rows
+
+
+def _cp1252_view(hex_bytes: str) -> str:
+    """How bytes look decoded as cp1252 (undefined bytes as latin-1, like ftfy's sloppy codec)."""
+    return "".join(
+        bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bytes.fromhex(hex_bytes)
+    )
+
+
+def _markers(views: list[str]) -> str:
+    """Characters of the legacy views that are neither ASCII nor Vietnamese letters."""
+    chars = {c for view in views for c in view if ord(c) > 0x7F}
+    return "".join(sorted(chars - _VIETNAMESE_LETTERS))
+
+
+def _sequence_decoder(table: dict[str, str]) -> Callable[[str], str]:
+    """Longest-first replacement of the views in ``table`` by their letters."""
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(table, key=len, reverse=True)))
+    return lambda line: pattern.sub(lambda match: table[match.group()], line)
+
+
+@cache
+def _tcvn3() -> _Decoder:
+    table = {_cp1252_view(code): letter for letter, code in _read_table("tcvn3")}
+    markers = _markers(list(table))
+    translation = str.maketrans(table)
+    return _Decoder(
+        "tcvn3", markers, re.compile(f"[{re.escape(markers)}]"), lambda s: s.translate(translation)
+    )
+
+
+@cache
+def _vni() -> _Decoder:
+    table = {_cp1252_view(code): letter for letter, code in _read_table("vni")}
+    markers = _markers(list(table))
+    return _Decoder("vni", markers, re.compile(f"[{re.escape(markers)}]"), _sequence_decoder(table))
+
+
+@cache
+def _cp1258() -> _Decoder:
+    """cp1252 characters whose byte means something else in cp1258 (Python's codecs)."""
+    table = {}
+    for byte in range(0x80, 0x100):
+        seen = bytes([byte]).decode("cp1252", "ignore") or chr(byte)
+        meant = bytes([byte]).decode("cp1258", "ignore")
+        if meant and meant != seen:
+            table[seen] = meant
+    translation = str.maketrans(table)
+    # đ, Ð, and the capital tone bytes rarely appear in Unicode Vietnamese; a
+    # lower-case tone byte (ì ò) does ("gì", "bò") but never right after a
+    # vowel, except in "quì"-like spellings, which the judge keeps. The text
+    # gate uses the markers only (a cp1258 text without đ is not detected):
+    # any pattern that starts on vowels scans clean text 3x slower.
+    markers = "ðÐÞÌÒ"
+    vowels = "aeiouyAEIOUYàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+    return _Decoder(
+        "cp1258",
+        markers,
+        re.compile(f"[{markers}]|[ìò](?<=[{vowels}].)"),
+        lambda s: unicodedata.normalize("NFC", s.translate(translation)),
+    )
+
+
+@cache
+def _decoders(legacy: Legacy) -> tuple[re.Pattern[str], list[_Decoder]]:
+    """The decoders of a mode, and one pattern that finds where any of them applies.
+
+    The joint pattern is one character class: it scans clean text once, at
+    hundreds of MB/s, instead of once per decoder.
+    """
+    every = {"tcvn3": _tcvn3, "vni": _vni, "cp1258": _cp1258}
+    chosen = [make() for name, make in every.items() if legacy in ("auto", name)]
+    markers = sorted({c for decoder in chosen for c in decoder.markers})
+    return re.compile(f"[{re.escape(''.join(markers))}]" if markers else "(?!)"), chosen
+
+
+def fix_legacy(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto") -> str:
+    """Decode lines written in TCVN3, VNI, cp1258 or VIQR to Unicode.
+
+    In ``"auto"`` mode a text is only rewritten when at least two different
+    words are repaired (one odd word such as ``µm`` is no evidence), and each
+    line only when its rewrite repairs words and breaks none.
+
+    Args:
+        text: Text after line-break normalization.
+        log: Where edits go (kind ``legacy_<encoding>``).
+        legacy: See :data:`Legacy`.
+
+    >>> fix_legacy("Hµ Néi, ViÖt Nam"), fix_legacy("Haø Noäi, Vieät Nam")
+    ('Hà Nội, Việt Nam', 'Hà Nội, Việt Nam')
+    >>> fix_legacy("Vie^.t Nam"), fix_legacy("Vie^.t Nam", legacy="viqr")
+    ('Vie^.t Nam', 'Việt Nam')
+    """
+    if legacy == "none":
+        return text
+    if legacy == "viqr" or (legacy == "auto" and _is_mostly_viqr(text)):
+        return _rewrite_lines(text, log, _viqr_line)
+    anywhere, decoders = _decoders(legacy)
+    if not anywhere.search(text):
+        return text
+    plans = {line: _best_decoding(line, decoders) for line in set(text.split("\n"))}
+    repaired = {word for plan in plans.values() if plan for word in plan[2]}
+    if legacy == "auto" and len(repaired) < 2:
+        return text
+    return _rewrite_lines(text, log, lambda line: _decoded(plans[line]))
+
+
+def _decoded(plan: tuple[str, str, frozenset[str]] | None) -> tuple[str, str] | None:
+    return None if plan is None else (plan[0], plan[1])
+
+
+def _best_decoding(line: str, decoders: list[_Decoder]) -> tuple[str, str, frozenset[str]] | None:
+    """The decoding that repairs the most words of ``line``: (text, kind, repaired words)."""
+    best: tuple[str, str, frozenset[str]] | None = None
+    for decoder in decoders:
+        if not decoder.precheck.search(line):
+            continue
+        decoded = decoder.decode(line)
+        repaired = _repairs_words(line, decoded)
+        if (
+            any(len(word) > 1 for word in repaired)
+            and _mostly_vietnamese(decoded)
+            and (best is None or len(repaired) > len(best[2]))
+        ):
+            best = (decoded, f"legacy_{decoder.name}", repaired)
+    return best
+
+
+# -- the judge ----------------------------------------------------------------------
+
+# Words as runs between whitespace and ASCII punctuation (legacy letters are
+# often symbols such as ¸ or ®, so \w would cut them apart).
+_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_syllable(word: str) -> bool:
+    return is_vietnamese_syllable(unicodedata.normalize("NFC", word))
+
+
+def _repairs_words(before: str, after: str) -> frozenset[str]:
+    """Words repaired by ``before`` → ``after``, or nothing if the change breaks one.
+
+    A change counts only if every word that was a syllable still is one, and
+    there are fewer non-syllable words than before. The decoders map letters
+    to letters and leave whitespace and ASCII punctuation alone, so the words
+    pair up one to one and only the changed pairs need judging.
+    """
+    pairs = [
+        (old, new)
+        for old, new in zip(_WORD.findall(before), _WORD.findall(after), strict=True)
+        if old != new
+    ]
+    repaired = set()
+    for old, new in pairs:
+        old_ok, new_ok = _is_syllable(old), _is_syllable(new)
+        if old_ok and not new_ok:
+            return frozenset()
+        if new_ok and not old_ok:
+            repaired.add(unicodedata.normalize("NFC", new).lower())
+    broken = sum(1 for old, new in pairs if not _is_syllable(old) and not _is_syllable(new))
+    return frozenset(repaired) if len(repaired) > 0 and broken < len(repaired) * 4 else frozenset()
+
+
+def _mostly_vietnamese(line: str) -> bool:
+    """Whether at least half the words of ``line`` are Vietnamese syllables.
+
+    Symbols such as µ § ¶ decode to syllables (àm, Đ, ả) in English text too;
+    the plain words around them (wire, thick, see) are what give it away.
+    """
+    words = [word for word in _WORD.findall(line) if not word.isdigit()]
+    return sum(1 for word in words if _is_syllable(word)) * 2 >= len(words)
+
+
+def _rewrite_lines(
+    text: str, log: EditLog | None, rewrite: Callable[[str], tuple[str, str] | None]
+) -> str:
+    """Apply ``rewrite`` (line → (new line, edit kind) or None) to each line, logging edits."""
+    out = []
+    start = 0
+    for line in text.split("\n"):
+        result = rewrite(line) if line else None
+        if result is None:
+            out.append(line)
+        else:
+            new, kind = result
+            if log is not None:
+                log.record(kind, start, start + len(line), line, new)
+            out.append(new)
+        start += len(line) + 1
+    return "\n".join(out)
+
+
+# -- VIQR ------------------------------------------------------------------------------
+
+_VIQR_RUN = re.compile(r"\\[\^(+'`?~.]|[A-Za-z\^(+'`?~.]+")
+_VIQR_MARKS = "^(+'`?~."
+
+
+@cache
+def _viqr_table() -> dict[str, str]:
+    return {spelling: letter for letter, spelling in _read_table("viqr")}
+
+
+@cache
+def _viqr_pattern() -> re.Pattern[str]:
+    spellings = sorted(_viqr_table(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in spellings))
+
+
+def _viqr_word(run: str) -> str | None:
+    """The Vietnamese syllable a VIQR run spells, or ``None`` if it spells none.
+
+    A mark is only a mark when it combines with the letter before it into a
+    valid syllable; a trailing ``.`` or ``?`` that does not is punctuation.
+    """
+    word = _viqr_pattern().sub(lambda match: _viqr_table()[match.group()], run)
+    if word != run and not any(c in _VIQR_MARKS for c in word) and is_vietnamese_syllable(word):
+        return word
+    return None
+
+
+def _viqr_spelled(run: str, sentence_end: bool) -> str | None:
+    """Decode a run, whole or without trailing punctuation marks.
+
+    At the end of a line a final ``.`` is read as a full stop first
+    (``hoa.`` is "hoa." there, not "hoạ"), as writers rarely escaped it.
+    """
+    cores = [run[: len(run) - cut] for cut in range(len(run))]
+    if sentence_end and run[-1] == "." and len(run) > 1:
+        cores.insert(0, cores.pop(1))
+    for core in cores:
+        word = _viqr_word(core)
+        if word is not None:
+            return word + run[len(core) :]
+        if core[-1] not in ".?'`":
+            return None
+    return None
+
+
+def _viqr_line(line: str) -> tuple[str, str] | None:
+    def replace(match: re.Match[str]) -> str:
+        run = match.group()
+        if run.startswith("\\"):
+            return run[1:]
+        rest = line[match.end() :].lstrip()
+        spelled = _viqr_spelled(run, not rest)
+        return run if spelled is None else spelled
+
+    decoded = _VIQR_RUN.sub(replace, line)
+    return None if decoded == line else (decoded, "legacy_viqr")
+
+
+_NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
+
+
+def _is_mostly_viqr(text: str) -> bool:
+    """Whether ``text`` is overwhelmingly VIQR.
+
+    No letter outside ASCII (typographic quotes and dashes are fine), at
+    least three words spelled with VIQR marks, and they are half of all words.
+    """
+    if not any(mark in text for mark in "^(+'`?~") or _NON_ASCII_LETTER.search(text):
+        return False
+    runs = _VIQR_RUN.findall(text)
+    marked = sum(1 for run in runs if _viqr_spelled(run, False) is not None)
+    return marked >= 3 and marked * 2 >= len(runs)
