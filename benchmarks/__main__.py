@@ -13,7 +13,18 @@ from pathlib import Path
 
 from benchmarks.common import REPO, Table, corpus_label, machine_info
 
-SECTIONS = ("normalize", "boilerplate", "index", "pipeline", "big_input")
+SECTIONS = (
+    "normalize",
+    "boilerplate",
+    "signatures",
+    "dedup",
+    "lsh",
+    "index",
+    "pipeline",
+    "scaling",
+    "spark",
+    "big_input",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
