@@ -308,3 +308,24 @@ def test_dedup_config_is_reusable() -> None:
     config = DedupConfig(threshold=0.7, linkage="representative")
     result = find_near_duplicates(corpus_with_planted_duplicates(), config=config)
     assert result.params is not None and result.params.threshold == 0.7
+
+
+def test_huge_texts_hash_in_chunks_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunked hashing and block-wise signatures (bounded memory) change no value."""
+    import cleaner.dedup.minhash as minhash_module
+    import cleaner.dedup.shingles as shingles_module
+
+    texts = [path.read_text(encoding="utf-8") for path in seed_paths()]
+    texts.append(" ".join(texts))  # one text far larger than the small chunk and block below
+    hasher = MinHasher()
+    whole = shingle_batch(texts, 5)
+    expected = hasher.batch_signatures(whole)
+    monkeypatch.setattr(shingles_module, "_CHUNK", 97)
+    monkeypatch.setattr(minhash_module, "_BLOCK", 50)
+    chunked = shingle_batch(texts, 5)
+    assert np.array_equal(chunked.values, whole.values)
+    assert np.array_equal(chunked.offsets, whole.offsets)
+    assert np.array_equal(hasher.batch_signatures(chunked), expected)
+    minhash = MinHash(128, seed=hasher.seed, scheme="affine32", hashfunc=int)
+    minhash.update_batch(hasher.shingle_hashes(texts[-1]).tolist())
+    assert np.array_equal(expected[-1], minhash.hashvalues)

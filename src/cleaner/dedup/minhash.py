@@ -122,13 +122,30 @@ class MinHasher:
         lo, hi = int(offsets[first]), int(offsets[last])
         if lo == hi:
             return
-        with np.errstate(over="ignore"):
-            permuted = self._a * fmix32(hashes[lo:hi])[None, :] + self._b
+        if hi - lo > _BLOCK:  # one text larger than a block: bounded memory, block by block
+            self._minimize_long(hashes[lo:hi], out[first])
+            return
+        permuted = self._permute(hashes[lo:hi])
         bounds = offsets[first:last] - lo
         sizes = np.diff(offsets[first : last + 1])
         nonempty = sizes > 0
         minima = np.minimum.reduceat(permuted, bounds[nonempty], axis=1)
         out[np.arange(first, last)[nonempty]] = minima.T
+
+    def _minimize_long(self, hashes: U32, row: U32) -> None:
+        """Fold the block minima of one long text into ``row``.
+
+        Permuting all its shingles at once would take num_perm × 4 bytes per
+        shingle: half a gigabyte for a 7 MB text.
+        """
+        for start in range(0, len(hashes), _BLOCK):
+            block_minima = self._permute(hashes[start : start + _BLOCK]).min(axis=1)
+            np.minimum(row, block_minima, out=row)
+
+    def _permute(self, hashes: U32) -> U32:
+        """The ``(num_perm, len(hashes))`` affine32 images of the shingle hashes."""
+        with np.errstate(over="ignore"):
+            return self._a * fmix32(hashes)[None, :] + self._b
 
     def to_datasketch(self, signature: U32) -> LeanMinHash:
         """A datasketch ``LeanMinHash`` holding ``signature`` (usable in ``MinHashLSH``)."""

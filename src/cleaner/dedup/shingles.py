@@ -17,6 +17,7 @@ verification) and its 32-bit fold (the input of MinHash).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -38,6 +39,8 @@ _NGRAM_BASE = 0xC2B2AE3D27D4EB4F
 _MASK64 = (1 << 64) - 1
 # Separator placed between the texts of a batch: a space is never a word character.
 _SEPARATOR = " "
+# Code points hashed at once (~40 bytes each while hashing).
+_CHUNK = 1 << 20
 
 
 def dedup_text(text: str) -> str:
@@ -145,15 +148,42 @@ def shingle_batch(texts: Sequence[str], ngram: int) -> ShingleBatch:
     folded = [dedup_text(text) for text in texts]
     joined = _SEPARATOR.join(folded) + _SEPARATOR
     code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts, ends = _word_spans(code_points)
-    hashes = _span_hashes(code_points, starts, ends)
+    starts, hashes = _syllable_hashes(code_points)
     owner = _owners(folded, starts)
     return _ngrams(hashes, owner, folded, ngram)
 
 
-def _word_spans(code_points: U32) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Start and end (exclusive) of every run of word characters."""
+def _syllable_hashes(code_points: U32) -> tuple[npt.NDArray[np.int64], U64]:
+    """Start offset and hash of every syllable.
+
+    Works through chunks of about ``_CHUNK`` code points cut between words:
+    hashing needs ~40 bytes per code point, which for one 100 MB text would
+    be gigabytes at once. The hash is position-independent, so chunks agree.
+    """
     is_word = _word_table()[code_points].view(np.int8)
+    bounds = [0, *_chunk_cuts(is_word), len(is_word)]
+    all_starts, all_hashes = [], []
+    for lo, hi in itertools.pairwise(bounds):
+        starts, ends = _word_spans(is_word[lo:hi])
+        all_hashes.append(_span_hashes(code_points[lo:hi], starts, ends))
+        all_starts.append(starts + lo)
+    return np.concatenate(all_starts), np.concatenate(all_hashes)
+
+
+def _chunk_cuts(is_word: npt.NDArray[np.int8]) -> list[int]:
+    """Positions of non-word characters about every ``_CHUNK`` code points."""
+    breaks = np.flatnonzero(is_word == 0)
+    if len(breaks) == 0:
+        return []
+    targets = np.arange(_CHUNK, len(is_word), _CHUNK)
+    nearest = np.searchsorted(breaks, targets).clip(max=len(breaks) - 1)
+    return [int(cut) for cut in np.unique(breaks[nearest])]
+
+
+def _word_spans(
+    is_word: npt.NDArray[np.int8],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start and end (exclusive) of every run of word characters."""
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)

@@ -223,11 +223,10 @@ def place_tones(text: str, log: EditLog | None = None, *, style: ToneStyle = "fi
 
 def _lower_same_length(text: str) -> str:
     """``text.lower()`` with every offset unchanged (matches on it index ``text``)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    # A few letters lower-case to two characters (İ → i̇); keep those as they are.
-    return "".join(char if len(low := char.lower()) != 1 else low for char in text)
+    # İ (U+0130) is the only character whose lower case is two characters
+    # (i + combining dot); lower it to a plain i so no offset moves. Replacing
+    # beats a per-character rebuild, which took 0.5 GB for a 7 MB text.
+    return text.replace("\u0130", "i").lower()
 
 
 def _retone(style: PlacementStyle) -> WordFix:
