@@ -151,3 +151,26 @@ def test_clean_paragraphs_in_any_mix_are_unchanged(cases: list[dict[str, Any]]) 
     text = "\n".join(case["expected"] for case in cases)
     assert fix_legacy(text) == text
     assert fix_mojibake(text) == text
+
+
+@pytest.mark.parametrize(
+    ("clean", "expected"),
+    [
+        # Each lost byte (shown as U+FFFD) that only one Vietnamese letter fits is restored.
+        ("Chiều tối nay, ông Đào nói", "Chiều tối nay, ông Đào nói"),
+        ("Người phát ngôn Bộ Ngoại giao", "Người phát ngôn Bộ Ngoại giao"),
+        ("Ông nói “đẹp” rồi", "Ông nói “đẹp” rồi"),
+        # cờ, cọ and cỏ all fit: the byte stays lost, as ftfy leaves it.
+        ("cờ tướng", "c\ufffd tướng"),
+    ],
+)
+def test_bytes_lost_to_replacement_characters_are_restored_when_only_one_fits(
+    clean: str, expected: str
+) -> None:
+    damaged = clean.encode("utf-8").decode("cp1252", errors="replace")
+    assert "\ufffd" in damaged
+    assert normalize(damaged) == expected
+
+
+def test_a_real_replacement_character_is_kept() -> None:
+    assert normalize("Mã lỗi \ufffd giữ nguyên") == "Mã lỗi \ufffd giữ nguyên"

@@ -26,9 +26,7 @@ def test_clean_sentence_comes_back_unchanged(case: dict[str, str], style: str) -
 def test_plan_order_and_options() -> None:
     names = [name for name, _ in build_plan(NormalizeConfig())]
     assert names[0] == "normalize_line_breaks" and names[-1] == "collapse_spaces"
-    assert (
-        names.index("fix_encoding") < names.index("reveal_and_repair") < names.index("place_tones")
-    )
+    assert names.index("repair_characters") < names.index("place_tones")
     unrepaired = [name for name, _ in build_plan(NormalizeConfig(fix_encoding=False))]
     assert unrepaired.index("compose_nfc") < unrepaired.index("place_tones")
     assert "place_tones" not in [name for name, _ in build_plan(NormalizeConfig(tone_style="keep"))]

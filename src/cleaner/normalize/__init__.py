@@ -20,7 +20,7 @@ from cleaner.normalize.chars import (
     normalize_line_breaks,
     remove_invisible,
 )
-from cleaner.normalize.encodings import LEGACY_MODES, Legacy, fix_encoding
+from cleaner.normalize.encodings import LEGACY_MODES, Legacy, after_first_pass, fix_encoding
 from cleaner.normalize.tones import fix_eth, place_tones
 
 __all__ = [
@@ -75,18 +75,21 @@ class NormalizeConfig:
 def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
     """Return the ordered fixers that ``config`` asks for, each with its name.
 
-    Encoding repair runs first, on the text as it came (TCVN3's ư is a soft
-    hyphen that ``remove_invisible`` would delete); tone fixers run after NFC
-    because they work on precomposed letters; whitespace goes last so that no
+    Character repair (eth, encodings, invisible characters, NFC) comes first
+    and runs to a fixed point: encoding repair must see the text as it came
+    (TCVN3's ư is a soft hyphen that ``remove_invisible`` would delete). Tone
+    fixers then work on precomposed letters; whitespace goes last so that no
     earlier fixer leaves a double space.
     """
     plan: list[tuple[str, Fixer]] = [("normalize_line_breaks", normalize_line_breaks)]
     if config.fix_encoding:
-        plan.append(("fix_encoding", partial(fix_encoding, legacy=config.legacy)))
-        plan.append(("reveal_and_repair", partial(_reveal_and_repair, legacy=config.legacy)))
+        plan.append(("repair_characters", partial(_repair_characters, legacy=config.legacy)))
     else:
-        plan += [("remove_invisible", remove_invisible), ("compose_nfc", compose_nfc)]
-    plan.append(("fix_eth", fix_eth))
+        plan += [
+            ("remove_invisible", remove_invisible),
+            ("compose_nfc", compose_nfc),
+            ("fix_eth", fix_eth),
+        ]
     if config.tone_style != "keep":
         plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
     if config.ascii_punctuation:
@@ -95,18 +98,28 @@ def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
     return tuple(plan)
 
 
-def _reveal_and_repair(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
-    """Remove invisible characters and compose NFC, then repair what that revealed.
+# The character repairs feed each other: one layer of damage can hide another
+# (VNI text also read as UTF-8), a soft hyphen or a decomposed letter can hide
+# mojibake (``\u00adÃ¡``), NFC can create the Vietnamese context that turns an
+# eth into đ, and that đ changes what the encoding judge sees.
+# Repeating them until nothing changes makes the step a fixed point, hence
+# ``normalize`` idempotent; real text settles in one or two rounds.
+_MAX_REPAIR_ROUNDS = 4
 
-    A soft hyphen or a decomposed letter can hide mojibake or a legacy marker
-    from the first repair (``\u00adÃ¡``); repairing again after they are gone
-    keeps ``normalize`` idempotent. Clean text pays nothing: the repair only
-    runs when the first two steps changed something.
-    """
-    revealed = compose_nfc(remove_invisible(text, log), next_pass(log))
-    if revealed is text or revealed == text:
-        return text
-    return compose_nfc(fix_encoding(revealed, next_pass(log), legacy=legacy), next_pass(log))
+
+def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
+    """Eth, encodings, invisible characters and NFC, repeated until nothing changes."""
+    for _ in range(_MAX_REPAIR_ROUNDS):
+        before = text
+        text = fix_eth(text, log)
+        text = fix_encoding(text, next_pass(log), legacy=legacy)
+        text = remove_invisible(text, next_pass(log))
+        text = compose_nfc(text, next_pass(log))
+        if text is before or text == before:
+            break
+        log = next_pass(log)
+        legacy = after_first_pass(legacy)
+    return text
 
 
 def normalize(text: str, **options: Any) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import regex
 
@@ -16,11 +17,12 @@ TONE_STYLES: tuple[ToneStyle, ...] = ("first_vowel", "main_vowel", "keep")
 #: A fixer maps a text to its repaired form, recording what it changed in the log.
 Fixer: TypeAlias = Callable[[str, EditLog | None], str]
 
-Replace: TypeAlias = Callable[["regex.Match[str]"], str]
+#: Maps a match (of ``re`` or ``regex``) to its replacement.
+Replace: TypeAlias = Callable[[Any], str]
 
 
 def substitute(
-    pattern: regex.Pattern[str],
+    pattern: regex.Pattern[str] | re.Pattern[str],
     text: str,
     replace: Replace,
     kind: str,
@@ -52,7 +54,7 @@ def substitute(
     if log is None or not log.enabled:
         return str(pattern.sub(replace, text))
 
-    def recording(match: regex.Match[str]) -> str:
+    def recording(match: Any) -> str:
         after = replace(match)
         log.record(kind, match.start(), match.end(), match.group(), after)
         return after

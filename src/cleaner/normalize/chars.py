@@ -11,7 +11,7 @@ import unicodedata
 
 import regex
 
-from cleaner.explain import EditLog
+from cleaner.explain import EditLog, next_pass
 from cleaner.normalize.base import substitute
 
 #: Unicode spaces other than U+0020 that become a plain space (NBSP, en/em spaces,
@@ -42,27 +42,17 @@ _INVISIBLE = regex.compile(
     r"|(?<![^\p{Latin}\p{Common}])\u200c"
 )
 _HAS_INVISIBLE = re.compile(f"[{INVISIBLE}\u200c\u200d]").search
-_SPACE_CLASS = f" {OTHER_SPACES}"
-# Only runs that need a change match: spaces at a line edge, a run of two or
-# more, or any non-ASCII space. A single U+0020 between words never matches.
-_BAD_SPACES = regex.compile(
-    rf"(?m)^[{_SPACE_CLASS}]+|[{_SPACE_CLASS}]+$|[{_SPACE_CLASS}]*(?:[{OTHER_SPACES}]|  )"
-    rf"[{_SPACE_CLASS}]*"
-)
-_HAS_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]").search
+_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
+_HAS_OTHER_SPACE = _OTHER_SPACE.search
+# Three plain steps, each with a literal or one-class pattern that ``re`` scans
+# fast (one combined pattern that starts on the space class ran at 31 MB/s).
+_SPACE_RUN = re.compile(" {2,}")
+_LINE_EDGE_SPACES = re.compile("(?m)^ +| +$")
 _NON_SPACE = regex.compile(r"\S+")
 
 
-def _may_have_bad_spaces(text: str) -> bool:
-    """Cheap test for anything ``collapse_spaces`` would change (substring tests are fast)."""
-    return bool(
-        _HAS_OTHER_SPACE(text)
-        or "  " in text
-        or " \n" in text
-        or "\n " in text
-        or text.startswith(" ")
-        or text.endswith(" ")
-    )
+def _has_line_edge_space(text: str) -> bool:
+    return " \n" in text or "\n " in text or text.startswith(" ") or text.endswith(" ")
 
 
 def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
@@ -95,16 +85,28 @@ def collapse_spaces(text: str, log: EditLog | None = None) -> str:
     >>> collapse_spaces("  Hà\\u00a0 Nội  \\nxin  chào")
     'Hà Nội\\nxin chào'
     """
-
-    def replacement(match: regex.Match[str]) -> str:
-        start, end = match.span()
-        at_line_start = start == 0 or text[start - 1] == "\n"
-        at_line_end = end == len(text) or text[end] == "\n"
-        return "" if at_line_start or at_line_end else " "
-
+    text = substitute(_OTHER_SPACE, text, _space, "whitespace", log)
+    text = substitute(_SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run)
     return substitute(
-        _BAD_SPACES, text, replacement, "whitespace", log, precheck=_may_have_bad_spaces
+        _LINE_EDGE_SPACES,
+        text,
+        _nothing,
+        "whitespace",
+        next_pass(log),
+        precheck=_has_line_edge_space,
     )
+
+
+def _space(_match: re.Match[str]) -> str:
+    return " "
+
+
+def _nothing(_match: re.Match[str]) -> str:
+    return ""
+
+
+def _has_run(text: str) -> bool:
+    return "  " in text
 
 
 def compose_nfc(text: str, log: EditLog | None = None) -> str:
@@ -116,6 +118,9 @@ def compose_nfc(text: str, log: EditLog | None = None) -> str:
     >>> compose_nfc("Vie\\u0302\\u0323t")
     'Việt'
     """
+    if log is None or not log.enabled:
+        # Nothing to record: one C call instead of a callback per token (~20x faster).
+        return unicodedata.normalize("NFC", text)
 
     def replacement(match: regex.Match[str]) -> str:
         return unicodedata.normalize("NFC", match.group())

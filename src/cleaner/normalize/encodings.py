@@ -21,6 +21,8 @@ Unicode Vietnamese has no broken words, so it is never changed.
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -37,14 +39,15 @@ from cleaner.normalize.syllables import is_vietnamese_syllable
 __all__ = [
     "LEGACY_MODES",
     "Legacy",
+    "after_first_pass",
     "fix_encoding",
     "fix_legacy",
     "fix_mojibake",
 ]
 
-# One repair can reveal another (a VNI text that was also read as UTF-8, say);
-# more than three layers of damage is not something the web produces.
-_MAX_PASSES = 3
+
+# More layers of damage than this are not something the web produces.
+_MAX_LAYERS = 3
 
 #: ``"auto"`` detects TCVN3, VNI and cp1258 (and VIQR when overwhelming);
 #: a name forces that decoding where it repairs words; ``"none"`` disables it.
@@ -60,24 +63,34 @@ _VIETNAMESE_LETTERS |= frozenset(letter.upper() for letter in _VIETNAMESE_LETTER
 def fix_encoding(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto") -> str:
     """Repair mojibake, then legacy encodings, until nothing changes.
 
-    Repeating keeps the repair idempotent when one layer of damage hides
-    another. VIQR is decoded once: decoding consumes its escapes (``\\.`` is
-    a literal full stop), so a second pass could read that stop as a mark.
-    For the same reason ``legacy="viqr"`` is not idempotent when applied
-    again to its own output; ``"auto"`` is (decoded text is no longer ASCII).
+    Layers of damage are peeled in a row, before anything else touches the
+    text: a UTF-8 text read as cp1252 twice keeps C1 controls and soft
+    hyphens after the first layer, which ``remove_invisible`` would delete.
+    VIQR is decoded once (see :func:`after_first_pass`).
 
     >>> fix_encoding("Haø Noäi, Vieät Nam")
     'Hà Nội, Việt Nam'
     """
     if not _may_be_damaged(text, legacy):
         return text
-    for _ in range(_MAX_PASSES):
+    for _ in range(_MAX_LAYERS):
         repaired = fix_legacy(fix_mojibake(text, log), next_pass(log), legacy=legacy)
         if repaired == text:
             break
         text, log = repaired, next_pass(log)
-        legacy = "none" if legacy == "viqr" else legacy
+        legacy = after_first_pass(legacy)
     return text
+
+
+def after_first_pass(legacy: Legacy) -> Legacy:
+    """The ``legacy`` mode for repeated passes: VIQR is decoded once only.
+
+    Decoding consumes VIQR's escapes (``\\.`` is a literal full stop), so a
+    second pass could read that stop as a mark: ``legacy="viqr"`` applied
+    again to its own output is not idempotent. ``"auto"`` is (decoded text is
+    no longer ASCII, so it is not VIQR any more).
+    """
+    return "none" if legacy == "viqr" else legacy
 
 
 def _may_be_damaged(text: str, legacy: Legacy) -> bool:
@@ -126,8 +139,92 @@ def _mojibake_line(line: str) -> tuple[str, str] | None:
     # lines (nearly all of them) away from its slower analysis.
     if not _MOJIBAKE_PRECHECK.search(line):
         return None
-    fixed = ftfy.fix_encoding(line)
+    if "\ufffd" in line:
+        line = _LOST_CHUNK.sub(lambda match: _restore_lost_bytes(match.group()), line)
+    fixed = _utf8_read_as_cp1252(line)
+    if fixed is None:
+        fixed = ftfy.fix_encoding(line)
     return None if fixed == line else (fixed, "mojibake")
+
+
+# Every character that a byte shows as in cp1252 or latin-1 maps back to the byte.
+_CP1252_OR_LATIN1_BYTES = {code: code for code in range(0x100)} | {
+    ord(bytes([byte]).decode("cp1252")): byte
+    for byte in range(0x80, 0xA0)
+    if bytes([byte]).decode("cp1252", "ignore")
+}
+
+
+def _utf8_read_as_cp1252(line: str) -> str | None:
+    """The fast path: a line that is wholly UTF-8 read as cp1252/latin-1, decoded back.
+
+    A whole line that maps back to bytes which are valid UTF-8 is mojibake
+    (the pre-check has seen a lead/continuation pair); ftfy, five times
+    slower, handles the rest: lines mixing mojibake with other characters.
+    A ``�`` marks a byte that was lost (see :func:`_restore_lost_bytes`).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    pieces = []
+    try:
+        for number, piece in enumerate(line.split("\ufffd")):
+            if number:
+                # A byte lost to U+FFFD: the character it ended is lost with it
+                # (pending bytes dropped), and shows as one U+FFFD, as in ftfy.
+                decoder.reset()
+                pieces.append("\ufffd")
+            pieces.append(decoder.decode(_cp1252_bytes(piece)))
+        pieces.append(decoder.decode(b"", final=True))
+    except UnicodeError:
+        return None
+    return "".join(pieces)
+
+
+def _cp1252_bytes(text: str) -> bytes:
+    return codecs.charmap_encode(text, "strict", _CP1252_OR_LATIN1_BYTES)[0]
+
+
+# The bytes cp1252 does not define: in Vietnamese UTF-8 they end ề ọ ỏ Ố ờ, Đ
+# and the closing quote ”. A browser shows them as U+FFFD.
+_LOST_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+_MAX_LOST_PER_WORD = 2
+_LETTERS = re.compile(r"[^\W\d_]+")
+# What the other lost bytes spell after E2 80 (em quad, ZWJ, RLM, Unicode
+# hyphen): characters web text does not use where ” was lost.
+_NOT_A_LOST_CHARACTER = re.compile("[\u2001\u200d\u200f\u2010]")
+
+
+# Anchored at a chunk start: unanchored, a long run without spaces was tried
+# from every position (quadratic; tests/test_redos.py caught it).
+_LOST_CHUNK = re.compile("(?<![^ ])[^ ]*\ufffd[^ ]*")
+
+
+@lru_cache(maxsize=1 << 14)
+def _restore_lost_bytes(chunk: str) -> str:
+    """Put back the bytes a space-free mojibake chunk lost to ``�``, where only one fits.
+
+    Each ``�`` is tried as each undefined byte; the guess is kept only when
+    it is the single one that decodes to Vietnamese syllables (``Chiá»�u``
+    can only be "Chiều"). An ambiguous byte (``cá»�``: cọ, cỏ or cờ) keeps
+    its ``�``, for ftfy to handle as it always does.
+    """
+    lost = chunk.count("\ufffd")
+    if lost == 0 or lost > _MAX_LOST_PER_WORD:
+        return chunk
+    fits = []
+    for guess in itertools.product(_LOST_BYTES, repeat=lost):
+        spelled = chunk
+        for byte in guess:
+            spelled = spelled.replace("\ufffd", chr(byte), 1)
+        decoded = _utf8_read_as_cp1252(spelled)
+        if decoded is not None and _spells_vietnamese(decoded):
+            fits.append(spelled)
+    return fits[0] if len(fits) == 1 else chunk
+
+
+def _spells_vietnamese(decoded: str) -> bool:
+    if _NOT_A_LOST_CHARACTER.search(decoded):
+        return False
+    return all(word.isascii() or _is_syllable(word) for word in _LETTERS.findall(decoded))
 
 
 # -- 8-bit legacy encodings ------------------------------------------------------------

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import heapq
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeAlias
 
@@ -229,8 +230,12 @@ def _lower_same_length(text: str) -> str:
     return text.replace("\u0130", "i").lower()
 
 
+@cache
 def _retone(style: PlacementStyle) -> WordFix:
-    def fix(word: str, _start: int) -> tuple[str, str] | None:
+    # One fixer per style, remembering its words: the same few words (của,
+    # người) carry most misplaced tones, and parsing is the slow part.
+    @lru_cache(maxsize=1 << 16)
+    def retoned(word: str) -> tuple[str, str] | None:
         syllable = parse_syllable(word)
         if syllable is None or syllable.tone_at < 0:
             return None
@@ -238,6 +243,9 @@ def _retone(style: PlacementStyle) -> WordFix:
         if target == syllable.tone_at:
             return None
         return _moved(word, syllable, target), _edit_kind(syllable, style)
+
+    def fix(word: str, _start: int) -> tuple[str, str] | None:
+        return retoned(word)
 
     return fix
 
@@ -311,11 +319,17 @@ def _rewrite_tokens(
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalpha():
+    # A combining mark NFC could not compose (a second tone on À) belongs to
+    # the word: such a word is no syllable and stays as it is.
+    while start > 0 and _in_word(text[start - 1]):
         start -= 1
-    while end < len(text) and text[end].isalpha():
+    while end < len(text) and _in_word(text[end]):
         end += 1
     return start, end
+
+
+def _in_word(char: str) -> bool:
+    return char.isalpha() or unicodedata.combining(char) > 0
 
 
 def _in_non_prose(text: str, start: int, end: int) -> bool:
