@@ -255,7 +255,8 @@ def datatrove_peers(quick: bool) -> list[Peer]:
     def sketch(docs: Sequence[list[str]]) -> Signatures:
         out = np.empty((len(docs), NUM_PERM), dtype=np.uint64)
         for i, doc in enumerate(docs):
-            shingles = np.fromiter((hash_func(s) for s in doc), np.uint64, len(doc))
+            # As its get_shingles does: the hash of the UTF-8 bytes of each shingle.
+            shingles = np.fromiter((hash_func(s.encode()) for s in doc), np.uint64, len(doc))
             out[i] = np.concatenate(step.get_signature(shingles.reshape(-1, 1)))
         return out
 
