@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.bench_big_input import peak_rss_mb
-from benchmarks.common import Table, iter_docs
+from benchmarks.common import Table, add_timed_run, iter_docs
 
 
 def write_corpus(path: Path, limit: int | None) -> tuple[int, int]:
@@ -38,15 +38,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
             args = ["-m", "cleaner", "run", str(src), "--out", str(out), "--quiet"]
             seconds, rss = peak_rss_mb([sys.executable, *args, "--workers", str(workers)])
             baseline = baseline or seconds
-            table.add(
-                workers,
-                documents,
-                size / 1e6,
-                seconds,
-                size / seconds / 1e6,
-                f"{baseline / seconds:.2f}×",
-                rss,
-            )
+            add_timed_run(table, str(workers), documents, size, seconds, baseline, rss)
             outputs.append(out.read_bytes())
         table.notes.append(
             f"Outputs with 1 and 2 workers byte-identical: {outputs[0] == outputs[1]}. "

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_scaling import generate
-from benchmarks.common import Table
+from benchmarks.common import Table, add_timed_run
 
 
 def tree_peak_rss_mb(args: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -95,15 +95,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         for engine, args in runs.items():
             seconds, rss = tree_peak_rss_mb(args, env)
             baseline = baseline or seconds
-            table.add(
-                engine,
-                documents,
-                size / 1e6,
-                seconds,
-                size / seconds / 1e6,
-                f"{baseline / seconds:.2f}×",
-                rss,
-            )
+            add_timed_run(table, engine, documents, size, seconds, baseline, rss)
         same = kept_ids(Path(tmp) / "local.jsonl") == kept_ids(Path(tmp) / "spark")
     table.notes.append(
         f"Kept ids identical between the engines: {same}. Times include start-up "

@@ -140,6 +140,27 @@ class Table:
         return "\n".join(out) + "\n"
 
 
+def add_timed_run(
+    table: Table,
+    label: str,
+    documents: int,
+    size_bytes: int,
+    seconds: float,
+    baseline_seconds: float,
+    rss_mb: float,
+) -> None:
+    """One row of a whole-command run: documents, MB, seconds, MB/s, ratio to the baseline, RSS."""
+    table.add(
+        label,
+        documents,
+        size_bytes / 1e6,
+        seconds,
+        size_bytes / seconds / 1e6,
+        f"{baseline_seconds / seconds:.2f}×",
+        rss_mb,
+    )
+
+
 def throughput_table(
     title: str,
     dataset_bytes: dict[str, int],

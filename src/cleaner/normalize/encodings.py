@@ -1,14 +1,18 @@
 """Encoding repair: mojibake and the legacy Vietnamese encodings.
 
-Conservative by construction: a line is only rewritten when the rewrite
-turns words that are not Vietnamese syllables into words that are, and
-breaks none that were (the syllable model of
-:mod:`cleaner.normalize.syllables` is the judge). Text that is already valid
-Unicode Vietnamese has no broken words, so it is never changed.
+Conservative by construction. Mojibake is only decoded where UTF-8 byte
+pairs show through, and legacy decodings are judged by the syllable model of
+:mod:`cleaner.normalize.syllables`: a line is only rewritten when the rewrite
+turns words that are not Vietnamese syllables into words that are, and breaks
+none that were. Text that is already valid Unicode Vietnamese has neither, so
+it is never changed.
 
-* **mojibake**: UTF-8 read as cp1252 or latin-1 (``Viá»‡t``), fixed by
-  ``ftfy.fix_encoding`` on the lines that show a UTF-8 lead character followed
-  by a continuation character; clean lines never reach ftfy.
+* **mojibake**: UTF-8 read as cp1252 or latin-1 (``Viá»‡t``), on the lines
+  that show a UTF-8 lead character followed by a continuation character. A
+  line that maps back to valid UTF-8 as a whole is decoded directly; a byte
+  lost to U+FFFD (cp1252 leaves five bytes undefined) is restored when only
+  one Vietnamese letter fits; lines mixing mojibake with other text go to
+  ``ftfy.fix_encoding``.
 * **legacy_tcvn3**, **legacy_vni**: documents in the 8-bit TCVN3 (ABC) and VNI
   Windows fonts, as they look when read as cp1252 (``ViÖt``, ``Vieät``).
   Tables: ``data/encodings/tcvn3.tsv`` and ``vni.tsv`` (sources in their headers).
@@ -124,7 +128,7 @@ _MOJIBAKE_PRECHECK = re.compile(
 
 
 def fix_mojibake(text: str, log: EditLog | None = None) -> str:
-    """Repair UTF-8 that was decoded as cp1252 or latin-1, line by line, with ftfy.
+    """Repair UTF-8 that was decoded as cp1252 or latin-1, line by line.
 
     >>> fix_mojibake("Viá»‡t Nam Ä‘Ã£ tháº¯ng")
     'Việt Nam đã thắng'
@@ -135,8 +139,7 @@ def fix_mojibake(text: str, log: EditLog | None = None) -> str:
 
 
 def _mojibake_line(line: str) -> tuple[str, str] | None:
-    # ftfy's own badness heuristics decide; the pre-check only keeps clean
-    # lines (nearly all of them) away from its slower analysis.
+    # The pre-check keeps clean lines (nearly all of them) away from decoding.
     if not _MOJIBAKE_PRECHECK.search(line):
         return None
     if "\ufffd" in line:
@@ -205,7 +208,7 @@ def _restore_lost_bytes(chunk: str) -> str:
     Each ``�`` is tried as each undefined byte; the guess is kept only when
     it is the single one that decodes to Vietnamese syllables (``Chiá»�u``
     can only be "Chiều"). An ambiguous byte (``cá»�``: cọ, cỏ or cờ) keeps
-    its ``�``, for ftfy to handle as it always does.
+    its ``�``, and the character it ended decodes to one ``�``, as in ftfy.
     """
     lost = chunk.count("\ufffd")
     if lost == 0 or lost > _MAX_LOST_PER_WORD:
