@@ -123,7 +123,7 @@ def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy)
 
 
 def normalize(text: str, **options: Any) -> str:
-    """Normalize Vietnamese text: NFC, tone marks, whitespace and invisible characters.
+    """Normalize Vietnamese text: encodings, NFC, tone marks, whitespace, invisible characters.
 
     Args:
         text: Any Unicode text.
@@ -136,6 +136,8 @@ def normalize(text: str, **options: Any) -> str:
     'Việt Nam\\n'
     >>> normalize("hoà bình, baỏ vệ"), normalize("hòa", tone_style="main_vowel")
     ('hòa bình, bảo vệ', 'hoà')
+    >>> normalize("Hµ Néi, ViÖt Nam"), normalize("Vie^.t Nam", legacy="viqr")
+    ('Hà Nội, Việt Nam', 'Việt Nam')
     """
     return _run(text, _config(options), None)
 
