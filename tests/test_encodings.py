@@ -88,6 +88,36 @@ def test_known_words(damaged: str, kind: str, expected: str) -> None:
     assert [edit.kind for edit in edits if edit.kind == kind] == [kind]
 
 
+@pytest.mark.parametrize(
+    ("damaged", "expected"),
+    [
+        # Capitals-only fonts (.VnTimeH) draw capitals from the lower-case codes:
+        # the case comes back from the letters around them (bytes per UniKey's
+        # TCVN3 table: µ à, é ộ, ¹ ạ, ¶ ả, ¦ Ư, ê ờ, ä ọ, ¸ á, § Đ).
+        ("Hµ NéI", "HÀ NỘI"),
+        ("§¹I HéI §¶NG", "ĐẠI HỘI ĐẢNG"),
+        ("TR¦êNG §¹I HäC B¸CH KHOA Hµ NéI", "TRƯỜNG ĐẠI HỌC BÁCH KHOA HÀ NỘI"),
+        # Title case stays title case; one capital alone is no evidence.
+        ("Tr\u00adêng §¹i häc B¸ch khoa Hµ Néi", "Trường Đại học Bách khoa Hà Nội"),
+        ("Hµ NéI, ViÖt Nam", "Hà NỘI, Việt Nam"),
+    ],
+)
+def test_tcvn3_capitals_follow_their_words(damaged: str, expected: str) -> None:
+    assert normalize(damaged) == expected
+
+
+def test_cp1258_without_a_marker_letter_is_found_by_its_tones() -> None:
+    # No đ and no grave, hook or tilde: only acute (ì) and dot below (ò) after vowels.
+    damaged = "Tiêìng Viêòt hoòc tôìt"
+    assert damaged.encode("cp1252").decode("cp1258") != damaged
+    assert normalize(damaged) == "Tiếng Việt học tốt"
+    # One word is no evidence in auto mode; the forced mode decodes it.
+    assert normalize("Viêòt Nam") == "Viêòt Nam"
+    assert normalize("Viêòt Nam", legacy="cp1258") == "Việt Nam"
+    # ì and ò after a consonant are plain Vietnamese letters.
+    assert normalize("gì thì bò mình") == "gì thì bò mình"
+
+
 def test_only_damaged_lines_of_a_mixed_text_change() -> None:
     clean = "Ông Lâm nói: «tôi đồng ý»."
     text = f"{clean}\nHµ Néi, ViÖt Nam\n{clean}"

@@ -7,7 +7,7 @@ returns the replayable list of :class:`~cleaner.explain.Edit`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from cleaner.errors import ConfigError
@@ -21,6 +21,8 @@ from cleaner.normalize.chars import (
     remove_invisible,
 )
 from cleaner.normalize.encodings import LEGACY_MODES, Legacy, after_first_pass, fix_encoding
+from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
+from cleaner.normalize.syllables import PlacementStyle
 from cleaner.normalize.tones import fix_eth, place_tones
 
 __all__ = [
@@ -164,6 +166,33 @@ def _config(options: dict[str, Any]) -> NormalizeConfig:
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
     if not isinstance(text, str):
         raise ConfigError(f"normalize expects str, got {type(text).__name__}")
-    for _name, fixer in build_plan(config):
-        text = fixer(text, EditLog(edits) if edits is not None else None)
+    # One pass of the compiled scanner says which steps could change the text;
+    # the others are skipped (without the scanner every step runs).
+    style = "first_vowel" if config.tone_style == "keep" else config.tone_style
+    flags = _flags(text, style)
+    for fixer, triggers in _steps(config):
+        if not flags & triggers:
+            continue
+        fixed = fixer(text, EditLog(edits) if edits is not None else None)
+        if fixed is not text and fixed != text:
+            text = fixed
+            flags = _flags(text, style)
     return text
+
+
+def _flags(text: str, style: PlacementStyle) -> int:
+    flags = text_flags(text, style)
+    return EVERYTHING if flags is None else flags
+
+
+@cache
+def _steps(config: NormalizeConfig) -> tuple[tuple[Fixer, int], ...]:
+    """The plan's fixers, each with the flags that can make it change a text."""
+    return tuple((fixer, _triggers(name, config)) for name, fixer in build_plan(config))
+
+
+def _triggers(name: str, config: NormalizeConfig) -> int:
+    # Forced VIQR decodes text that shows no sign of it.
+    if name == "repair_characters" and config.legacy == "viqr":
+        return EVERYTHING
+    return TRIGGERS[name]

@@ -26,7 +26,8 @@ INVISIBLE = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 )
 
-_LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
+#: A line break other than LF (CRLF counts as one).
+LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
 
 
 def _has_line_break(text: str) -> bool:
@@ -41,9 +42,12 @@ _INVISIBLE = regex.compile(
     r"|(?<!\p{Extended_Pictographic}\ufe0f?)\u200d"
     r"|(?<![^\p{Latin}\p{Common}])\u200c"
 )
-_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}\u200c\u200d]").search
-_OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
-_HAS_OTHER_SPACE = _OTHER_SPACE.search
+#: Any character ``remove_invisible`` may remove (its pre-check).
+ANY_INVISIBLE = re.compile(f"[{INVISIBLE}\u200c\u200d]")
+_HAS_INVISIBLE = ANY_INVISIBLE.search
+#: A Unicode space other than U+0020.
+OTHER_SPACE = re.compile(f"[{OTHER_SPACES}]")
+_HAS_OTHER_SPACE = OTHER_SPACE.search
 # Three plain steps, each with a literal or one-class pattern that ``re`` scans
 # fast (one combined pattern that starts on the space class ran at 31 MB/s).
 _SPACE_RUN = re.compile(" {2,}")
@@ -62,7 +66,7 @@ def normalize_line_breaks(text: str, log: EditLog | None = None) -> str:
     'a\nb\nc'
     """
     return substitute(
-        _LINE_BREAK, text, lambda _m: "\n", "line_break", log, precheck=_has_line_break
+        LINE_BREAK, text, lambda _m: "\n", "line_break", log, precheck=_has_line_break
     )
 
 
@@ -85,7 +89,7 @@ def collapse_spaces(text: str, log: EditLog | None = None) -> str:
     >>> collapse_spaces("  Hà\\u00a0 Nội  \\nxin  chào")
     'Hà Nội\\nxin chào'
     """
-    text = substitute(_OTHER_SPACE, text, _space, "whitespace", log)
+    text = substitute(OTHER_SPACE, text, _space, "whitespace", log)
     text = substitute(_SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run)
     return substitute(
         _LINE_EDGE_SPACES,
@@ -149,7 +153,8 @@ ASCII_PUNCTUATION = {
     "\u2212": "-",  # minus sign
     "\u2026": "...",
 }
-_TYPOGRAPHIC = regex.compile(f"[{''.join(ASCII_PUNCTUATION)}]")
+#: Typographic punctuation that ``asciify_punctuation`` spells in ASCII.
+TYPOGRAPHIC = regex.compile(f"[{''.join(ASCII_PUNCTUATION)}]")
 _HAS_TYPOGRAPHIC = re.compile(f"[{''.join(ASCII_PUNCTUATION)}]").search
 
 
@@ -160,7 +165,7 @@ def asciify_punctuation(text: str, log: EditLog | None = None) -> str:
     '"Hà Nội" - mùa thu...'
     """
     return substitute(
-        _TYPOGRAPHIC,
+        TYPOGRAPHIC,
         text,
         lambda m: ASCII_PUNCTUATION[m.group()],
         "ascii_punctuation",

@@ -101,11 +101,11 @@ def _may_be_damaged(text: str, legacy: Legacy) -> bool:
     """One scan for the first characters of every kind of damage (clean text: no hit)."""
     if legacy == "viqr" or (legacy == "auto" and _is_mostly_viqr(text)):
         return True
-    return _damage_gate(legacy).search(text) is not None
+    return damage_gate(legacy).search(text) is not None or _shows_cp1258_tone(text, legacy)
 
 
 @cache
-def _damage_gate(legacy: Legacy) -> re.Pattern[str]:
+def damage_gate(legacy: Legacy) -> re.Pattern[str]:
     """A character class of the mojibake pre-check's first characters and the legacy markers."""
     return re.compile(f"[{re.escape(_MOJIBAKE_FIRST + _legacy_markers(legacy))}]")
 
@@ -286,8 +286,50 @@ def _tcvn3() -> _Decoder:
     markers = _markers(list(table))
     translation = str.maketrans(table)
     return _Decoder(
-        "tcvn3", markers, re.compile(f"[{re.escape(markers)}]"), lambda s: s.translate(translation)
+        "tcvn3",
+        markers,
+        re.compile(f"[{re.escape(markers)}]"),
+        lambda line: _tcvn3_capitals(line, line.translate(translation)),
     )
+
+
+def _tcvn3_capitals(line: str, decoded: str) -> str:
+    """Restore the capitals that TCVN3 bytes cannot carry.
+
+    TCVN3 has no toned capitals: upper-case text was set in a capitals-only
+    font (.VnTimeH) over the lower-case codes, so "HÀ NỘI" arrives as
+    ``Hµ NéI``. A letter decoded from a lower-case code takes upper case when
+    the letters whose case the bytes do carry (ASCII, and TCVN3's Ă Â Ê Ô Ơ
+    Ư Đ) are all capitals: in its word, if the word has two of them, or in
+    every such word of the line. So ``Hµ`` alone stays "Hà", and ``Hµ NéI``
+    becomes "HÀ NỘI". The decoding maps one character to one, so positions
+    in ``line`` and ``decoded`` correspond.
+    """
+    words = []
+    for match in _WORD.finditer(decoded):
+        caseless = [
+            index
+            for index in range(match.start(), match.end())
+            if decoded[index] != line[index] and decoded[index].islower()
+        ]
+        cased = [
+            decoded[index]
+            for index in range(match.start(), match.end())
+            if decoded[index].isalpha() and index not in caseless
+        ]
+        words.append((caseless, cased))
+    long_words = [cased for _caseless, cased in words if len(cased) >= 2]
+    line_in_capitals = bool(long_words) and all(_all_capitals(cased) for cased in long_words)
+    capitalized = list(decoded)
+    for caseless, cased in words:
+        if caseless and _all_capitals(cased) and (len(cased) >= 2 or line_in_capitals):
+            for index in caseless:
+                capitalized[index] = decoded[index].upper()
+    return "".join(capitalized)
+
+
+def _all_capitals(letters: list[str]) -> bool:
+    return bool(letters) and all(letter.isupper() for letter in letters)
 
 
 @cache
@@ -295,6 +337,18 @@ def _vni() -> _Decoder:
     table = {_cp1252_view(code): letter for letter, code in _read_table("vni")}
     markers = _markers(list(table))
     return _Decoder("vni", markers, re.compile(f"[{re.escape(markers)}]"), _sequence_decoder(table))
+
+
+#: cp1258's acute and dot-below tone bytes as cp1252 shows them: common
+#: letters ("gì", "bò"), but never right after a vowel in Unicode Vietnamese.
+CP1258_TONES = "ìò"
+_CP1258_VOWELS = "aeiouyAEIOUYàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+_CP1258_TONE_AFTER_VOWEL = re.compile(f"[{CP1258_TONES}](?<=[{_CP1258_VOWELS}].)")
+
+
+def _shows_cp1258_tone(text: str, legacy: Legacy) -> bool:
+    """Whether a cp1258 tone byte follows a vowel: cp1258 text with no marker (Viêòt)."""
+    return legacy in ("auto", "cp1258") and _CP1258_TONE_AFTER_VOWEL.search(text) is not None
 
 
 @cache
@@ -308,16 +362,14 @@ def _cp1258() -> _Decoder:
             table[seen] = meant
     translation = str.maketrans(table)
     # đ, Ð, and the capital tone bytes rarely appear in Unicode Vietnamese; a
-    # lower-case tone byte (ì ò) does ("gì", "bò") but never right after a
-    # vowel, except in "quì"-like spellings, which the judge keeps. The text
-    # gate uses the markers only (a cp1258 text without đ is not detected):
-    # any pattern that starts on vowels scans clean text 3x slower.
+    # lower-case tone byte (ì ò) does, but not after a vowel, except in
+    # "quì"-like spellings, which the judge keeps. A text with no marker
+    # (Viêòt Nam) is found by _shows_cp1258_tone.
     markers = "ðÐÞÌÒ"
-    vowels = "aeiouyAEIOUYàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
     return _Decoder(
         "cp1258",
         markers,
-        re.compile(f"[{markers}]|[ìò](?<=[{vowels}].)"),
+        re.compile(f"[{markers}]|{_CP1258_TONE_AFTER_VOWEL.pattern}"),
         lambda s: unicodedata.normalize("NFC", s.translate(translation)),
     )
 
@@ -360,7 +412,7 @@ def fix_legacy(text: str, log: EditLog | None = None, *, legacy: Legacy = "auto"
         return text
     if legacy == "viqr" or (legacy == "auto" and _is_mostly_viqr(text)):
         return _rewrite_lines(text, log, _viqr_line)
-    if not _legacy_gate(legacy).search(text):
+    if not _legacy_gate(legacy).search(text) and not _shows_cp1258_tone(text, legacy):
         return text
     decoders = _decoders(legacy)
     plans = {line: _best_decoding(line, decoders) for line in set(text.split("\n"))}
@@ -516,7 +568,8 @@ def _viqr_line(line: str) -> tuple[str, str] | None:
     return None if decoded == line else (decoded, "legacy_viqr")
 
 
-_NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
+#: A letter outside ASCII: text with one is not VIQR.
+NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
 
 
 def _is_mostly_viqr(text: str) -> bool:
@@ -525,7 +578,7 @@ def _is_mostly_viqr(text: str) -> bool:
     No letter outside ASCII (typographic quotes and dashes are fine), at
     least three words spelled with VIQR marks, and they are half of all words.
     """
-    if not any(mark in text for mark in "^(+'`?~") or _NON_ASCII_LETTER.search(text):
+    if not any(mark in text for mark in "^(+'`?~") or NON_ASCII_LETTER.search(text):
         return False
     runs = _VIQR_RUN.findall(text)
     marked = sum(1 for run in runs if _viqr_spelled(run, False) is not None)

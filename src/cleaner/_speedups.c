@@ -1,0 +1,422 @@
+/*
+ * cleaner._speedups: one pass over a text that says what normalization would
+ * have to look at.
+ *
+ * The character knowledge lives in Python (cleaner/normalize/profile.py and
+ * tones.py build the tables from the syllable model and the fixers' own
+ * character sets); this file only walks the text once. A Scanner holds:
+ *
+ *   - a table of 65536 uint16 entries, one per BMP code point: the low 7 bits
+ *     are the character's class as the tone scanner sees it (0 other,
+ *     1..72 a vowel, lower-cased, numbered 1 + 6 * base + tone, 73 q, 74 g,
+ *     75 another letter, 76 a consonant carrying a tone mark, 77 the space,
+ *     78 the line break), the high 9 bits are flags OR-ed into the result;
+ *     the highest (AFTER_VOWEL_FLAG) only where the character follows a vowel;
+ *   - the sorted keys of the vowel runs whose tone is misplaced, one key per
+ *     (run, onset, closed) as computed by run_key() below.
+ *
+ * scan(text) returns (flags, spans): the OR of the flags of every character,
+ * plus FLAG_SPACE_LAYOUT (two spaces in a row, or a space at the start or end
+ * of a line) and FLAG_ASTRAL (a code point above U+FFFF, which the table does
+ * not cover); and the (start, end) of every tone the tone fixer must look at,
+ * exactly the matches of tones._scanner() and tones._TONED_FINAL.
+ *
+ * Without a C compiler the package installs without this module and the
+ * fixers' own regular expressions do the same work (slower).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TABLE_SIZE 0x10000
+#define CLASS_BITS 7
+#define CLASS_MASK ((1 << CLASS_BITS) - 1)
+#define VOWEL_CLASSES 72
+#define CLASS_Q 73
+#define CLASS_G 74
+#define CLASS_LETTER 75
+#define CLASS_TONED_CONSONANT 76
+#define CLASS_SPACE 77
+#define CLASS_NEWLINE 78
+#define CLASSES (1 << CLASS_BITS)
+/* A table flag that counts only right after a vowel (cp1258's tone bytes). */
+#define AFTER_VOWEL_FLAG 0x8000
+/* What a pair of adjacent classes means (Scanner.pairs). */
+#define PAIR_RARE 1
+#define PAIR_LAYOUT 2
+#define TONES_PER_VOWEL 6
+/* Flags computed here, above the 9 flag bits a table entry can carry. */
+#define FLAG_SPACE_LAYOUT (1 << 9)
+#define FLAG_ASTRAL (1 << 10)
+/* No Vietnamese vowel run is longer than 4 letters (with the u of qu or the i of gi). */
+#define MAX_RUN 4
+#define RUN_BASE (VOWEL_CLASSES + 1)
+/* Onsets as numbered in run keys: the u after q and the i after g are consonants. */
+#define ONSET_Q 0
+#define ONSET_G 1
+#define ONSET_OTHER 2
+
+/* Most vowel runs of clean text are well placed: a bit per hashed key rules
+ * them out before the binary search (1,420 keys set about 2% of the bits). */
+#define FILTER_BITS 16
+#define FILTER_WORDS ((1 << FILTER_BITS) / 64)
+
+typedef struct {
+    PyObject_HEAD
+    uint16_t table[TABLE_SIZE];
+    /* PAIR_* bits of each (previous class, class), indexed previous << 7 | class. */
+    uint8_t pairs[CLASSES * CLASSES];
+    uint64_t filter[FILTER_WORDS];
+    int32_t *keys;
+    Py_ssize_t key_count;
+} ScannerObject;
+
+static uint32_t
+filter_bit(int32_t key)
+{
+    /* Fibonacci hashing: the top bits of the product mix every bit of the key. */
+    return ((uint32_t)key * 2654435761u) >> (32 - FILTER_BITS);
+}
+
+static int
+is_vowel(int cls)
+{
+    return cls >= 1 && cls <= VOWEL_CLASSES;
+}
+
+static int
+is_letter(int cls)
+{
+    return cls >= 1 && cls <= CLASS_TONED_CONSONANT;
+}
+
+static int
+is_toned(int cls)
+{
+    return is_vowel(cls) && (cls - 1) % TONES_PER_VOWEL != 0;
+}
+
+static int
+onset_of(int cls)
+{
+    if (cls == CLASS_Q) {
+        return ONSET_Q;
+    }
+    return cls == CLASS_G ? ONSET_G : ONSET_OTHER;
+}
+
+static int
+has_key(const ScannerObject *self, int32_t key)
+{
+    uint32_t bit = filter_bit(key);
+    if (!((self->filter[bit / 64] >> (bit % 64)) & 1)) {
+        return 0;
+    }
+    Py_ssize_t low = 0, high = self->key_count;
+    while (low < high) {
+        Py_ssize_t middle = low + (high - low) / 2;
+        if (self->keys[middle] < key) {
+            low = middle + 1;
+        }
+        else {
+            high = middle;
+        }
+    }
+    return low < self->key_count && self->keys[low] == key;
+}
+
+static uint16_t
+astral_entry(Py_UCS4 ch)
+{
+    /* Astral letters count as letters, as for re's [^\W\d_]. */
+    return (uint16_t)(Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch) ? CLASS_LETTER : 0);
+}
+
+static int
+append_span(PyObject *spans, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *span = Py_BuildValue("(nn)", start, end);
+    if (span == NULL) {
+        return -1;
+    }
+    int status = PyList_Append(spans, span);
+    Py_DECREF(span);
+    return status;
+}
+
+/* The vowel run [start, end) of two or more letters, whose first MAX_RUN
+ * classes are `classes` (zero-padded), came after a character of class
+ * `before` and ended before one of class `after`: report its toned vowel if
+ * the run is a misplaced one.
+ * The key is profile.run_key()'s: the vowel classes in base 73, padded to
+ * MAX_RUN with zeros, then the onset and whether a consonant closes it. */
+static int
+check_run(const ScannerObject *self, const int *classes, Py_ssize_t start, Py_ssize_t end,
+          int before, int after, PyObject *spans)
+{
+    if (end - start > MAX_RUN) {
+        return 0;
+    }
+    int32_t key = 0;
+    Py_ssize_t toned_at = -1;
+    for (Py_ssize_t i = start; i < start + MAX_RUN; i++) {
+        int cls = i < end ? classes[i - start] : 0;
+        key = key * RUN_BASE + cls;
+        if (is_toned(cls)) {
+            toned_at = i;
+        }
+    }
+    key = (key * 3 + onset_of(before)) * 2 + is_letter(after);
+    if (toned_at < 0 || !has_key(self, key)) {
+        return 0;
+    }
+    return append_span(spans, toned_at, end);
+}
+
+/* The scanning loop, once per string kind so that the compiler sees plain
+ * array reads. The common character costs two table reads (its class, then
+ * what the pair of it and the previous class means) and a few bit
+ * operations, with the loop's state in registers. Only a second vowel in a
+ * row (a run to key) or a toned consonant after a vowel leave the loop, for
+ * a function of their own: rarely taken, that branch is well predicted (a
+ * branch per syllable would not be). */
+#define LAYOUT_SHIFT 16
+#define DEFINE_SCAN(NAME, CHAR_T, ENTRY)                                                  \
+    /* The rare path at i: returns the index of the last character it read, or -1,   \
+     * and ORs the entries it read into *seen. */                                     \
+    static Py_NO_INLINE Py_ssize_t NAME##_rare(const ScannerObject *self,              \
+                                               const CHAR_T *data, Py_ssize_t length, \
+                                               Py_ssize_t i, uint32_t *seen,          \
+                                               PyObject *spans)                       \
+    {                                                                                   \
+        if (!is_vowel(ENTRY(data[i]) & CLASS_MASK)) {                                   \
+            /* A tone typed after the final consonant (muôń). */                       \
+            return append_span(spans, i, i + 1) < 0 ? -1 : i;                           \
+        }                                                                               \
+        /* A run of two or more vowels started at i - 1: read it whole. */              \
+        Py_ssize_t start = i - 1, end = i;                                              \
+        int classes[MAX_RUN] = {0};                                                     \
+        classes[0] = ENTRY(data[start]) & CLASS_MASK;                                   \
+        for (; end < length; end++) {                                                   \
+            uint16_t next = ENTRY(data[end]);                                           \
+            if (!is_vowel(next & CLASS_MASK)) {                                         \
+                break;                                                                  \
+            }                                                                           \
+            *seen |= next; /* after a vowel: AFTER_VOWEL_FLAG counts */                 \
+            if (end - start < MAX_RUN) {                                                \
+                classes[end - start] = next & CLASS_MASK;                               \
+            }                                                                           \
+        }                                                                               \
+        int before = start > 0 ? ENTRY(data[start - 1]) & CLASS_MASK : 0;               \
+        int after = end < length ? ENTRY(data[end]) & CLASS_MASK : 0;                   \
+        return check_run(self, classes, start, end, before, after, spans) < 0 ? -1 : end - 1; \
+    }                                                                                   \
+                                                                                        \
+    static long NAME(const ScannerObject *self, const CHAR_T *data, Py_ssize_t length,  \
+                     PyObject *spans)                                                   \
+    {                                                                                   \
+        uint32_t seen = 0;                                                              \
+        /* As if a line break came first: a leading space is a line-edge space. */      \
+        uint32_t previous = CLASS_NEWLINE;                                              \
+        for (Py_ssize_t i = 0; i < length; i++) {                                       \
+            uint32_t entry = ENTRY(data[i]);                                            \
+            uint32_t cls = entry & CLASS_MASK;                                          \
+            uint32_t pair = self->pairs[(previous << CLASS_BITS) | cls];                \
+            seen |= (entry & ~AFTER_VOWEL_FLAG) | (pair << LAYOUT_SHIFT);               \
+            if (pair & PAIR_RARE) {                                                     \
+                uint32_t read = 0;                                                      \
+                i = NAME##_rare(self, data, length, i, &read, spans);                   \
+                if (i < 0) {                                                            \
+                    return -1;                                                          \
+                }                                                                       \
+                seen |= read;                                                           \
+                cls = ENTRY(data[i]) & CLASS_MASK;                                      \
+            }                                                                           \
+            previous = cls;                                                             \
+        }                                                                               \
+        if (previous == CLASS_SPACE && length > 0) {                                    \
+            seen |= PAIR_LAYOUT << LAYOUT_SHIFT;                                        \
+        }                                                                               \
+        return (long)((seen & 0xffff) >> CLASS_BITS)                                    \
+               | ((seen >> LAYOUT_SHIFT) & PAIR_LAYOUT ? FLAG_SPACE_LAYOUT : 0);        \
+    }
+
+#define BMP_ENTRY(ch) (self->table[ch])
+#define ANY_ENTRY(ch) ((ch) < TABLE_SIZE ? self->table[ch] : astral_entry(ch))
+DEFINE_SCAN(scan_ucs1, Py_UCS1, BMP_ENTRY)
+DEFINE_SCAN(scan_ucs2, Py_UCS2, BMP_ENTRY)
+DEFINE_SCAN(scan_ucs4, Py_UCS4, ANY_ENTRY)
+
+static PyObject *
+Scanner_scan(ScannerObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "scan() expects str, got %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    PyObject *spans = PyList_New(0);
+    if (spans == NULL) {
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    long flags;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        flags = scan_ucs1(self, PyUnicode_1BYTE_DATA(text), length, spans);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        flags = scan_ucs2(self, PyUnicode_2BYTE_DATA(text), length, spans);
+        break;
+    default:
+        /* Only a text with a code point above U+FFFF is stored 4 bytes wide. */
+        flags = scan_ucs4(self, PyUnicode_4BYTE_DATA(text), length, spans);
+        flags = flags < 0 ? flags : flags | FLAG_ASTRAL;
+    }
+    if (flags < 0) {
+        Py_DECREF(spans);
+        return NULL;
+    }
+    return Py_BuildValue("(lN)", flags, spans);
+}
+
+static int
+copy_table(ScannerObject *self, PyObject *source)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0) {
+        return -1;
+    }
+    int status = 0;
+    if (view.len != (Py_ssize_t)sizeof(self->table)) {
+        PyErr_Format(PyExc_ValueError, "table must be %zd bytes, got %zd",
+                     (Py_ssize_t)sizeof(self->table), view.len);
+        status = -1;
+    }
+    else {
+        memcpy(self->table, view.buf, sizeof(self->table));
+    }
+    PyBuffer_Release(&view);
+    return status;
+}
+
+static int
+copy_keys(ScannerObject *self, PyObject *source)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(source, &view, PyBUF_SIMPLE) < 0) {
+        return -1;
+    }
+    int32_t *copy = NULL;
+    if (view.len % (Py_ssize_t)sizeof(int32_t) != 0) {
+        PyErr_SetString(PyExc_ValueError, "keys must be packed int32 values");
+    }
+    else if ((copy = PyMem_Malloc(view.len > 0 ? (size_t)view.len : 1)) == NULL) {
+        PyErr_NoMemory();
+    }
+    else {
+        memcpy(copy, view.buf, (size_t)view.len);
+        Py_ssize_t count = view.len / (Py_ssize_t)sizeof(int32_t);
+        for (Py_ssize_t i = 1; i < count; i++) {
+            if (copy[i - 1] >= copy[i]) {
+                /* has_key() searches by halves. */
+                PyErr_SetString(PyExc_ValueError, "keys must be sorted and distinct");
+                PyMem_Free(copy);
+                copy = NULL;
+                break;
+            }
+        }
+    }
+    if (copy != NULL) {
+        PyMem_Free(self->keys);
+        self->keys = copy;
+        self->key_count = view.len / (Py_ssize_t)sizeof(int32_t);
+        memset(self->filter, 0, sizeof(self->filter));
+        for (Py_ssize_t i = 0; i < self->key_count; i++) {
+            uint32_t bit = filter_bit(copy[i]);
+            self->filter[bit / 64] |= (uint64_t)1 << (bit % 64);
+        }
+    }
+    PyBuffer_Release(&view);
+    return copy == NULL ? -1 : 0;
+}
+
+/* Two spaces, a space before or after a line break, a second vowel, or a
+ * toned consonant after a vowel. */
+static void
+fill_pairs(ScannerObject *self)
+{
+    for (int previous = 0; previous < CLASSES; previous++) {
+        for (int cls = 0; cls < CLASSES; cls++) {
+            int layout = (cls == CLASS_SPACE
+                          && (previous == CLASS_SPACE || previous == CLASS_NEWLINE))
+                         || (cls == CLASS_NEWLINE && previous == CLASS_SPACE);
+            int rare = is_vowel(previous) && (is_vowel(cls) || cls == CLASS_TONED_CONSONANT);
+            self->pairs[previous << CLASS_BITS | cls] =
+                (uint8_t)((layout ? PAIR_LAYOUT : 0) | (rare ? PAIR_RARE : 0));
+        }
+    }
+}
+
+static int
+Scanner_init(ScannerObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"table", "keys", NULL};
+    PyObject *table, *keys;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:Scanner", names, &table, &keys)) {
+        return -1;
+    }
+    fill_pairs(self);
+    return copy_table(self, table) < 0 ? -1 : copy_keys(self, keys);
+}
+
+static void
+Scanner_dealloc(ScannerObject *self)
+{
+    PyMem_Free(self->keys);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Scanner_methods[] = {
+    {"scan", (PyCFunction)Scanner_scan, METH_O,
+     "scan(text) -> (flags, spans): the OR of the characters' flags, and the tones to fix."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner._speedups.Scanner",
+    .tp_basicsize = sizeof(ScannerObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Scanner(table, keys): one pass over a text for the normalization fast path.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scanner_init,
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_methods = Scanner_methods,
+};
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "cleaner._speedups",
+    .m_doc = "Compiled scanner for the normalization fast path (optional).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    if (PyType_Ready(&ScannerType) < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&speedups_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(module, "Scanner", (PyObject *)&ScannerType) < 0) {
+        Py_DECREF(&ScannerType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

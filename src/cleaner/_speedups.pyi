@@ -1,0 +1,10 @@
+"""Type stub of the optional compiled scanner (``_speedups.c``)."""
+
+from _typeshed import ReadableBuffer
+
+class Scanner:
+    """One pass over a text for the normalization fast path."""
+
+    def __init__(self, table: ReadableBuffer, keys: ReadableBuffer) -> None: ...
+    def scan(self, text: str) -> tuple[int, list[tuple[int, int]]]:
+        """The OR of the characters' flags, and the ``(start, end)`` of the tones to fix."""

@@ -1,0 +1,40 @@
+"""The optional compiled scanner (``cleaner._speedups``), when it was built.
+
+Installing the package compiles ``_speedups.c`` when a C compiler is there.
+It walks a text once and reports what normalization would have to look at,
+so that already-clean text skips the fixers' own scans. Without it, or with
+the environment variable ``VN_CLEANER_PURE_PYTHON`` set to a non-empty value,
+the fixers' regular expressions do the same work; results are identical.
+"""
+
+from __future__ import annotations
+
+import os
+from array import array
+
+try:
+    from cleaner._speedups import Scanner
+except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
+    Scanner = None  # type: ignore[assignment,misc]
+
+__all__ = ["PURE_PYTHON_ENV", "Scanner", "enabled", "new_scanner"]
+
+#: Set this environment variable to a non-empty value to run on pure Python.
+PURE_PYTHON_ENV = "VN_CLEANER_PURE_PYTHON"
+
+
+def enabled() -> bool:
+    """Whether the compiled scanner is built and not switched off."""
+    return Scanner is not None and not os.environ.get(PURE_PYTHON_ENV)
+
+
+def new_scanner(table: array[int], keys: array[int]) -> Scanner:
+    """A scanner over a class-and-flag table (``array("H")``, one entry per BMP code point).
+
+    Args:
+        table: 65,536 entries: the character class in the low 7 bits, flags above.
+        keys: Sorted ``array("i")`` of the misplaced vowel-run keys.
+    """
+    if Scanner is None:
+        raise RuntimeError("cleaner._speedups was not built")
+    return Scanner(table, keys)

@@ -1,0 +1,213 @@
+"""The compiled scanner and the fast path it drives: same results as pure Python, always.
+
+Each test compares the two implementations on the same input: tone
+candidates from ``_speedups.c`` against the regular expressions of
+``tones``, and ``normalize`` with the scanner's step skipping against
+``normalize`` running every step. The soundness tests check the promise the
+skipping rests on: a step whose trigger flags are absent returns the text
+unchanged.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+import unicodedata
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.normalize import (
+    NormalizeConfig,
+    build_plan,
+    normalize,
+    normalize_and_explain,
+    profile,
+    speedups,
+    tones,
+)
+from cleaner.normalize.syllables import ALL_VOWELS, CONSONANT_TONE
+from conftest import load_vectors, seed_paths
+
+needs_scanner = pytest.mark.skipif(
+    speedups.Scanner is None, reason="cleaner._speedups was not built (no C compiler)"
+)
+STYLES = ("first_vowel", "main_vowel")
+
+# Letters, marks and spaces where the two implementations could part ways:
+# vowels of both cases, q/g onsets, toned consonants, İ (lower case: two
+# characters), combining marks, spaces, line breaks, the characters of every
+# pre-check, Hangul jamo and an astral letter and emoji.
+TRICKY = (
+    ALL_VOWELS
+    + "".join(CONSONANT_TONE)
+    + "bcdđghklmnpqrstvxQGĐ İ\n\r\t\u00a0\u2028\u0085 ,.#@/_0"
+    + "\u0300\u0301\u0303\u0309\u0323\u0302\u200b\u200c\u200d\u00ad\ufeff\x07"
+    + "ÐðÃÂá»º€\x80µ«¸"
+    + "\u201c\u201d\u2013\u2026"
+    + "\u1100\u1161\u11a8가"
+    + "\U0001d400\U0001f600"
+)
+TRICKY_TEXT = st.text(alphabet=st.sampled_from(TRICKY), max_size=60)
+
+
+def real_texts() -> Iterator[str]:
+    """Seeds, and the damaged inputs and expected outputs of the test vectors."""
+    for path in seed_paths():
+        yield path.read_text(encoding="utf-8")
+    for name in ("tones.jsonl", "tones_eth.jsonl", "encoding_vectors.jsonl"):
+        for case in load_vectors(name):
+            yield case["input"]
+            yield case["expected"]
+
+
+@pytest.fixture
+def pure_python(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+    yield
+
+
+def candidates_both_ways(text: str, style: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    compiled_spans = list(tones.tone_candidates(text, style))
+    with monkeypatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        regex_spans = list(tones.tone_candidates(text, style))
+    return compiled_spans, regex_spans
+
+
+def test_scanner_is_built_where_a_compiler_is() -> None:
+    if shutil.which(str(sysconfig.get_config_var("CC") or "cc").split()[0]) is None:
+        pytest.skip("no C compiler here: the package runs on pure Python")
+    assert speedups.Scanner is not None
+    assert speedups.enabled()
+
+
+def test_pure_python_switch(pure_python: None) -> None:
+    assert not speedups.enabled()
+    assert profile.text_flags("hoà bình", "first_vowel") is None
+    assert normalize("hoà  bình") == "hòa bình"
+
+
+@needs_scanner
+@pytest.mark.parametrize("style", STYLES)
+def test_candidates_match_the_regexes_on_real_text(
+    style: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = 0
+    for text in real_texts():
+        compiled_spans, regex_spans = candidates_both_ways(text, style, monkeypatch)
+        assert compiled_spans == regex_spans, text
+        found += len(compiled_spans)
+    assert found > 200  # the damaged vectors do have misplaced tones
+
+
+@needs_scanner
+@settings(max_examples=500, deadline=None)
+@given(TRICKY_TEXT, st.sampled_from(STYLES))
+def test_candidates_match_the_regexes_on_any_text(text: str, style: Any) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        compiled_spans, regex_spans = candidates_both_ways(text, style, monkeypatch)
+    assert compiled_spans == regex_spans
+
+
+@needs_scanner
+@settings(max_examples=500, deadline=None)
+@given(TRICKY_TEXT | st.text(max_size=40))
+def test_layout_flag_is_exactly_the_space_checks(text: str) -> None:
+    flags = profile.text_flags(text, "first_vowel")
+    assert flags is not None
+    expected = (
+        "  " in text or " \n" in text or "\n " in text or text.startswith(" ") or text.endswith(" ")
+    )
+    assert bool(flags & profile.SPACE_LAYOUT) == expected
+
+
+@needs_scanner
+@settings(max_examples=500, deadline=None)
+@given(TRICKY_TEXT | st.text(max_size=40))
+def test_not_nfc_flag_covers_every_text_nfc_would_change(text: str) -> None:
+    flags = profile.text_flags(text, "first_vowel")
+    assert flags is not None
+    if not flags & (profile.NOT_NFC | profile.ASTRAL):
+        assert unicodedata.is_normalized("NFC", text)
+
+
+def test_nfc_table_flags_every_composing_pair() -> None:
+    # Every canonical pair of BMP letters composes only when its second letter is flagged.
+    table = profile.character_table()
+    flagged = {code for code in range(0x10000) if table[code] >> 7 & profile.NOT_NFC}
+    for code in range(0x10000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            parts = [int(part, 16) for part in decomposition.split()]
+            assert all(part in flagged for part in parts[1:] if part < 0x10000), hex(code)
+    assert {0x0301, 0x0323, 0x1161, 0x11A8} <= flagged
+    assert not {ord(char) for char in "aăâđêôơưáàảãạếềểễệ"} & flagged
+
+
+CONFIGS = [
+    NormalizeConfig(),
+    NormalizeConfig(tone_style="main_vowel"),
+    NormalizeConfig(tone_style="keep", ascii_punctuation=True),
+    NormalizeConfig(fix_encoding=False),
+    NormalizeConfig(legacy="none"),
+]
+
+
+@needs_scanner
+@settings(max_examples=400, deadline=None)
+@given(TRICKY_TEXT, st.sampled_from(CONFIGS))
+def test_a_step_whose_triggers_are_absent_changes_nothing(
+    text: str, config: NormalizeConfig
+) -> None:
+    style = "first_vowel" if config.tone_style == "keep" else config.tone_style
+    flags = profile.text_flags(text, style)
+    assert flags is not None
+    for name, fixer in build_plan(config):
+        if not flags & profile.TRIGGERS[name]:
+            assert fixer(text, None) == text, name
+
+
+def normalize_both_ways(text: str, config: NormalizeConfig) -> tuple[Any, Any]:
+    fast = normalize_and_explain(text, config=config)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        slow = normalize_and_explain(text, config=config)
+    return fast, slow
+
+
+@needs_scanner
+@settings(max_examples=300, deadline=None)
+@given(TRICKY_TEXT, st.sampled_from([*CONFIGS, NormalizeConfig(legacy="viqr")]))
+def test_normalize_is_the_same_with_and_without_the_scanner(
+    text: str, config: NormalizeConfig
+) -> None:
+    fast, slow = normalize_both_ways(text, config)
+    assert fast == slow
+
+
+@needs_scanner
+def test_normalize_is_the_same_with_and_without_the_scanner_on_real_text() -> None:
+    for text in real_texts():
+        for config in CONFIGS:
+            fast, slow = normalize_both_ways(text, config)
+            assert fast == slow, text
+
+
+@needs_scanner
+def test_scanner_rejects_bad_tables_and_input() -> None:
+    table = profile.character_table()
+    with pytest.raises(ValueError, match="table must be"):
+        speedups.Scanner(table[:100], array("i"))
+    with pytest.raises(ValueError, match="sorted"):
+        speedups.Scanner(table, array("i", [5, 3]))
+    with pytest.raises(ValueError, match="int32"):
+        speedups.Scanner(table, b"abc")
+    scanner = speedups.Scanner(table, tones.run_keys("first_vowel"))
+    with pytest.raises(TypeError, match="expects str"):
+        scanner.scan(b"bytes")  # type: ignore[arg-type]
+    assert scanner.scan("") == (0, [])
