@@ -1,9 +1,10 @@
-"""The compiled scanner and the fast path it drives: same results as pure Python, always.
+"""The compiled fast paths give the same results as pure Python, always.
 
 Each test compares the two implementations on the same input: tone
 candidates from ``_speedups.c`` against the regular expressions of
-``tones``, and ``normalize`` with the scanner's step skipping against
-``normalize`` running every step. The soundness tests check the promise the
+``tones``, ``normalize`` with the scanner's step skipping against
+``normalize`` running every step, and the compiled shingler against the
+numpy one. The soundness tests check the promise the
 skipping rests on: a step whose trigger flags are absent returns the text
 unchanged.
 """
@@ -21,13 +22,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import speedups
+from cleaner.dedup.minhash import _BLOCK as BLOCK
+from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.shingles import _CHUNK as CHUNK
+from cleaner.dedup.shingles import ShingleBatch, shingle_batch
 from cleaner.normalize import (
     NormalizeConfig,
     build_plan,
     normalize,
     normalize_and_explain,
     profile,
-    speedups,
     tones,
 )
 from cleaner.normalize.syllables import ALL_VOWELS, CONSONANT_TONE
@@ -211,3 +216,59 @@ def test_scanner_rejects_bad_tables_and_input() -> None:
     with pytest.raises(TypeError, match="expects str"):
         scanner.scan(b"bytes")  # type: ignore[arg-type]
     assert scanner.scan("") == (0, [])
+
+
+# -- the shingler ---------------------------------------------------------------------
+
+
+def shingles_both_ways(texts: list[str], ngram: int) -> tuple[ShingleBatch, ShingleBatch]:
+    compiled_batch = shingle_batch(texts, ngram)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        numpy_batch = shingle_batch(texts, ngram)
+    return compiled_batch, numpy_batch
+
+
+def assert_same_batch(left: ShingleBatch, right: ShingleBatch) -> None:
+    assert left.values.tolist() == right.values.tolist()
+    assert left.offsets.tolist() == right.offsets.tolist()
+    assert left.syllable_counts.tolist() == right.syllable_counts.tolist()
+
+
+@needs_scanner
+@pytest.mark.parametrize("ngram", [1, 2, 3, 5, 9])
+def test_shingles_match_numpy_on_real_text(ngram: int) -> None:
+    texts = [*real_texts(), "", "  ", "!!!", "một", "x_y 2024"]
+    assert_same_batch(*shingles_both_ways(texts, ngram))
+
+
+@needs_scanner
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TRICKY_TEXT | st.text(max_size=40), max_size=8), st.integers(1, 6))
+def test_shingles_match_numpy_on_any_text(texts: list[str], ngram: int) -> None:
+    assert_same_batch(*shingles_both_ways(texts, ngram))
+
+
+@needs_scanner
+def test_signatures_match_numpy_on_a_long_text() -> None:
+    # Longer than the numpy path's chunk and the kernel's block: both cut
+    # between words, and neither may change a value.
+    text = " ".join(real_texts()) * 14
+    assert len(text) > CHUNK + BLOCK
+    hasher = MinHasher()
+    compiled_signature = hasher.signature(text)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        assert hasher.signature(text).tolist() == compiled_signature.tolist()
+
+
+@needs_scanner
+def test_shingler_rejects_bad_arguments() -> None:
+    table = bytes(0x10000)
+    assert speedups.shingle_hashes("", 5, table) == (b"", 0)
+    with pytest.raises(ValueError, match="ngram"):
+        speedups.shingle_hashes("a b", 0, table)
+    with pytest.raises(ValueError, match="word_table"):
+        speedups.shingle_hashes("a b", 5, b"short")
+    with pytest.raises(TypeError, match="expects str"):
+        speedups.shingle_hashes(b"a b", 5, table)  # type: ignore[arg-type]

@@ -1,6 +1,15 @@
 /*
- * cleaner._speedups: one pass over a text that says what normalization would
- * have to look at.
+ * cleaner._speedups: the optional compiled fast paths of cleaner.
+ *
+ *   - Scanner: one pass over a text that says what normalization would have
+ *     to look at (cleaner/normalize/profile.py);
+ *   - shingle_hashes: a text's syllable n-gram hashes in one pass, the same
+ *     values as the numpy code of cleaner/dedup/shingles.py.
+ *
+ * Without a C compiler the package installs without this module and the
+ * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
+ *
+ * ---- Scanner ----------------------------------------------------------------
  *
  * The character knowledge lives in Python (cleaner/normalize/profile.py and
  * tones.py build the tables from the syllable model and the fixers' own
@@ -13,16 +22,13 @@
  *     78 the line break), the high 9 bits are flags OR-ed into the result;
  *     the highest (AFTER_VOWEL_FLAG) only where the character follows a vowel;
  *   - the sorted keys of the vowel runs whose tone is misplaced, one key per
- *     (run, onset, closed) as computed by run_key() below.
+ *     (run, onset, closed) as tones.run_key() computes it (check_run() below too).
  *
  * scan(text) returns (flags, spans): the OR of the flags of every character,
  * plus FLAG_SPACE_LAYOUT (two spaces in a row, or a space at the start or end
  * of a line) and FLAG_ASTRAL (a code point above U+FFFF, which the table does
  * not cover); and the (start, end) of every tone the tone fixer must look at,
  * exactly the matches of tones._scanner() and tones._TONED_FINAL.
- *
- * Without a C compiler the package installs without this module and the
- * fixers' own regular expressions do the same work (slower).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -148,9 +154,9 @@ append_span(PyObject *spans, Py_ssize_t start, Py_ssize_t end)
 /* The vowel run [start, end) of two or more letters, whose first MAX_RUN
  * classes are `classes` (zero-padded), came after a character of class
  * `before` and ended before one of class `after`: report its toned vowel if
- * the run is a misplaced one.
- * The key is profile.run_key()'s: the vowel classes in base 73, padded to
- * MAX_RUN with zeros, then the onset and whether a consonant closes it. */
+ * the run is a misplaced one. The key is tones.run_key()'s: the vowel
+ * classes in base 73, padded to MAX_RUN with zeros, then the onset and
+ * whether a consonant closes it. */
 static int
 check_run(const ScannerObject *self, const int *classes, Py_ssize_t start, Py_ssize_t end,
           int before, int after, PyObject *spans)
@@ -395,11 +401,245 @@ static PyTypeObject ScannerType = {
     .tp_methods = Scanner_methods,
 };
 
+/* ---- Shingles: cleaner.dedup.shingles in one pass ------------------------------
+ *
+ * The same hashes as the numpy code, bit for bit: a syllable is a maximal run
+ * of word characters (re's \w: alphanumeric or '_'); its hash is
+ * fmix64(sum(cp[k] * SYLLABLE_BASE**k) ^ length * NGRAM_BASE), and a shingle
+ * of n syllables is fmix64 of their polynomial combination in NGRAM_BASE
+ * (all arithmetic mod 2**64). A text with fewer than n syllables is one
+ * shingle of all of them. The result is the sorted set of shingle hashes. */
+
+#define SYLLABLE_BASE 0x9E3779B97F4A7C15ULL
+#define NGRAM_BASE 0xC2B2AE3D27D4EB4FULL
+
+static uint64_t
+fmix64(uint64_t value)
+{
+    value ^= value >> 33;
+    value *= 0xFF51AFD7ED558CCDULL;
+    value ^= value >> 33;
+    value *= 0xC4CEB9FE1A85EC53ULL;
+    return value ^ (value >> 33);
+}
+
+typedef struct {
+    uint64_t *items;
+    Py_ssize_t length;
+    Py_ssize_t capacity;
+} Hashes;
+
+static int
+push_hash(Hashes *hashes, uint64_t value)
+{
+    if (hashes->length == hashes->capacity) {
+        Py_ssize_t capacity = hashes->capacity ? 2 * hashes->capacity : 256;
+        uint64_t *items = PyMem_Realloc(hashes->items, (size_t)capacity * sizeof(uint64_t));
+        if (items == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        hashes->items = items;
+        hashes->capacity = capacity;
+    }
+    hashes->items[hashes->length++] = value;
+    return 0;
+}
+
+#define DEFINE_SYLLABLES(NAME, CHAR_T, IS_WORD)                                            \
+    static int NAME(const CHAR_T *data, Py_ssize_t length, const uint8_t *word_table,    \
+                    Hashes *out)                                                         \
+    {                                                                                    \
+        uint64_t hash = 0, power = 1;                                                    \
+        uint64_t letters = 0;                                                            \
+        for (Py_ssize_t i = 0; i <= length; i++) {                                       \
+            Py_UCS4 ch = i < length ? data[i] : ' ';                                     \
+            if (IS_WORD(ch)) {                                                           \
+                hash += (uint64_t)ch * power;                                            \
+                power *= SYLLABLE_BASE;                                                  \
+                letters++;                                                               \
+            }                                                                            \
+            else if (letters) {                                                          \
+                if (push_hash(out, fmix64(hash ^ (letters * NGRAM_BASE))) < 0) {          \
+                    return -1;                                                           \
+                }                                                                        \
+                hash = 0;                                                                \
+                power = 1;                                                               \
+                letters = 0;                                                             \
+            }                                                                            \
+        }                                                                                \
+        return 0;                                                                        \
+    }
+
+#define BMP_WORD(ch) (word_table[ch])
+#define ANY_WORD(ch)                                                                     \
+    ((ch) < TABLE_SIZE ? word_table[ch] : (Py_UNICODE_ISALNUM(ch) || (ch) == '_'))
+DEFINE_SYLLABLES(syllables_ucs1, Py_UCS1, BMP_WORD)
+DEFINE_SYLLABLES(syllables_ucs2, Py_UCS2, BMP_WORD)
+DEFINE_SYLLABLES(syllables_ucs4, Py_UCS4, ANY_WORD)
+
+/* n-grams of the syllable hashes, in place: shingle j replaces syllable j. */
+static Py_ssize_t
+combine_ngrams(uint64_t *hashes, Py_ssize_t count, Py_ssize_t ngram)
+{
+    Py_ssize_t width = count < ngram ? count : ngram;
+    Py_ssize_t windows = count - width + 1;
+    for (Py_ssize_t j = 0; j < windows; j++) {
+        uint64_t combined = 0;
+        for (Py_ssize_t k = 0; k < width; k++) {
+            combined = combined * NGRAM_BASE + hashes[j + k];
+        }
+        hashes[j] = fmix64(combined);
+    }
+    return windows;
+}
+
+static void
+insertion_sort(uint64_t *items, Py_ssize_t count)
+{
+    for (Py_ssize_t i = 1; i < count; i++) {
+        uint64_t item = items[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && items[j - 1] > item; j--) {
+            items[j] = items[j - 1];
+        }
+        items[j] = item;
+    }
+}
+
+/* Sort uniformly spread hashes: scatter them into about `count` buckets by
+ * their top bits, then insertion-sort the buckets (one or two items each on
+ * average): two passes instead of a comparison sort's log2(count). */
+static int
+sort_hashes(uint64_t *items, Py_ssize_t count)
+{
+    if (count <= 32) {
+        insertion_sort(items, count);
+        return 0;
+    }
+    int bits = 1;
+    while (((Py_ssize_t)1 << bits) < count && bits < 24) {
+        bits++;
+    }
+    Py_ssize_t buckets = (Py_ssize_t)1 << bits;
+    Py_ssize_t *starts = PyMem_Calloc((size_t)buckets + 1, sizeof(Py_ssize_t));
+    uint64_t *sorted = PyMem_Malloc((size_t)count * sizeof(uint64_t));
+    if (starts == NULL || sorted == NULL) {
+        PyMem_Free(starts);
+        PyMem_Free(sorted);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        starts[(items[i] >> (64 - bits)) + 1]++;
+    }
+    for (Py_ssize_t b = 0; b < buckets; b++) {
+        starts[b + 1] += starts[b];
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        sorted[starts[items[i] >> (64 - bits)]++] = items[i];
+    }
+    /* starts[b] is now the end of bucket b, the start of bucket b + 1. */
+    Py_ssize_t begin = 0;
+    for (Py_ssize_t b = 0; b < buckets; b++) {
+        insertion_sort(sorted + begin, starts[b] - begin);
+        begin = starts[b];
+    }
+    memcpy(items, sorted, (size_t)count * sizeof(uint64_t));
+    PyMem_Free(starts);
+    PyMem_Free(sorted);
+    return 0;
+}
+
+static Py_ssize_t
+drop_repeats(uint64_t *items, Py_ssize_t count)
+{
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (kept == 0 || items[i] != items[kept - 1]) {
+            items[kept++] = items[i];
+        }
+    }
+    return kept;
+}
+
+static PyObject *
+shingle_hashes(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "shingle_hashes(text, ngram, word_table)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "shingle_hashes() expects str, got %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    Py_ssize_t ngram = PyLong_AsSsize_t(args[1]);
+    if (ngram == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (ngram < 1) {
+        PyErr_SetString(PyExc_ValueError, "ngram must be >= 1");
+        return NULL;
+    }
+    Py_buffer table;
+    if (PyObject_GetBuffer(args[2], &table, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    Hashes hashes = {NULL, 0, 0};
+    if (table.len != TABLE_SIZE) {
+        PyErr_Format(PyExc_ValueError, "word_table must be %d bytes", TABLE_SIZE);
+        goto done;
+    }
+    const uint8_t *word_table = table.buf;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int status;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        status = syllables_ucs1(PyUnicode_1BYTE_DATA(text), length, word_table, &hashes);
+        break;
+    case PyUnicode_2BYTE_KIND:
+        status = syllables_ucs2(PyUnicode_2BYTE_DATA(text), length, word_table, &hashes);
+        break;
+    default:
+        status = syllables_ucs4(PyUnicode_4BYTE_DATA(text), length, word_table, &hashes);
+    }
+    if (status < 0) {
+        goto done;
+    }
+    Py_ssize_t syllables = hashes.length;
+    Py_ssize_t shingles = syllables ? combine_ngrams(hashes.items, syllables, ngram) : 0;
+    if (sort_hashes(hashes.items, shingles) < 0) {
+        goto done;
+    }
+    shingles = drop_repeats(hashes.items, shingles);
+    PyObject *values = PyBytes_FromStringAndSize(
+        (const char *)hashes.items, shingles * (Py_ssize_t)sizeof(uint64_t));
+    if (values != NULL) {
+        result = Py_BuildValue("(Nn)", values, syllables);
+    }
+done:
+    PyMem_Free(hashes.items);
+    PyBuffer_Release(&table);
+    return result;
+}
+
+static PyMethodDef speedups_functions[] = {
+    {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
+     "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
+     "syllable count)."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "cleaner._speedups",
-    .m_doc = "Compiled scanner for the normalization fast path (optional).",
+    .m_doc = "Compiled scanner and shingler: optional fast paths of cleaner.",
     .m_size = -1,
+    .m_methods = speedups_functions,
 };
 
 PyMODINIT_FUNC

@@ -1,4 +1,4 @@
-"""Type stub of the optional compiled scanner (``_speedups.c``)."""
+"""Type stub of the optional compiled fast paths (``_speedups.c``)."""
 
 from _typeshed import ReadableBuffer
 
@@ -8,3 +8,6 @@ class Scanner:
     def __init__(self, table: ReadableBuffer, keys: ReadableBuffer) -> None: ...
     def scan(self, text: str) -> tuple[int, list[tuple[int, int]]]:
         """The OR of the characters' flags, and the ``(start, end)`` of the tones to fix."""
+
+def shingle_hashes(text: str, ngram: int, word_table: ReadableBuffer) -> tuple[bytes, int]:
+    """Sorted, distinct 64-bit shingle hashes (native byte order) and the syllable count."""

@@ -4,7 +4,9 @@ The dedup key of a text is its casefolded NFC form with punctuation dropped
 and tone marks kept ("mà", "má", "mả" are different words). Syllables are
 ``\\w+`` tokens; a shingle is ``ngram`` consecutive syllables.
 
-Nothing here loops over syllables in Python. A batch of texts is casefolded,
+Nothing here loops over syllables in Python. With the compiled shingler
+(:mod:`cleaner.speedups`) each text is hashed in one pass of C, to the same
+values. Without it, a batch of texts is casefolded,
 joined with a separator and read as UTF-32 code points; a lookup table marks
 word characters (the same set as ``re``'s ``\\w``); a polynomial hash of every
 syllable comes from prefix sums (mod 2**64, normalized by the inverse power
@@ -26,6 +28,8 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
+
+from cleaner import speedups
 
 __all__ = ["ShingleBatch", "fold32", "shingle_batch", "syllables"]
 
@@ -61,14 +65,20 @@ def syllables(text: str) -> list[str]:
 
 
 @cache
-def _word_table() -> npt.NDArray[np.bool_]:
-    """``table[cp]`` is True when code point ``cp`` is a ``\\w`` character for ``re``."""
-    table = np.zeros(0x110000, dtype=np.bool_)
+def _word_table(size: int = 0x110000) -> npt.NDArray[np.bool_]:
+    """``table[cp]`` is True when code point ``cp`` (below ``size``) is ``\\w`` for ``re``."""
+    table = np.zeros(size, dtype=np.bool_)
     # Built from the regex itself so the definition cannot drift from syllables().
-    text = "".join(map(chr, range(0x110000)))
+    text = "".join(map(chr, range(size)))
     for match in _WORD.finditer(text):
         table[match.start() : match.end()] = True
     return table
+
+
+@cache
+def _bmp_word_table() -> bytes:
+    """The compiled shingler's table (it asks the Unicode database above the BMP)."""
+    return _word_table(0x10000).tobytes()
 
 
 class _Powers:
@@ -146,11 +156,26 @@ def shingle_batch(texts: Sequence[str], ngram: int) -> ShingleBatch:
     if ngram < 1:
         raise ValueError(f"ngram must be >= 1, got {ngram}")
     folded = [dedup_text(text) for text in texts]
+    if speedups.enabled():
+        return _compiled_batch(folded, ngram)
     joined = _SEPARATOR.join(folded) + _SEPARATOR
     code_points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     starts, hashes = _syllable_hashes(code_points)
     owner = _owners(folded, starts)
     return _ngrams(hashes, owner, folded, ngram)
+
+
+def _compiled_batch(folded: Sequence[str], ngram: int) -> ShingleBatch:
+    """:func:`shingle_batch` by the compiled shingler, text by text."""
+    table = _bmp_word_table()
+    parts = []
+    syllable_counts = np.empty(len(folded), dtype=np.int64)
+    for index, text in enumerate(folded):
+        values, syllable_counts[index] = speedups.shingle_hashes(text, ngram, table)
+        parts.append(values or np.uint64(_text_digest(text)).tobytes())
+    offsets = np.zeros(len(folded) + 1, dtype=np.int64)
+    np.cumsum([len(part) // 8 for part in parts], out=offsets[1:])
+    return ShingleBatch(np.frombuffer(b"".join(parts), np.uint64), offsets, syllable_counts)
 
 
 def _syllable_hashes(code_points: U32) -> tuple[npt.NDArray[np.int64], U64]:

@@ -2,7 +2,7 @@
 
 Most text that reaches a pipeline is already clean, and each fixer's own
 pre-check (a regex scan or a substring test) costs a pass over it: together
-about 40 ms/MB. With the compiled scanner (:mod:`cleaner.normalize.speedups`)
+about 40 ms/MB. With the compiled scanner (:mod:`cleaner.speedups`)
 one pass answers all of them: :func:`text_flags` ORs a flag per character
 class, taken from the fixers' own patterns so that both can never disagree,
 and adds what needs context (two spaces, a misplaced tone). ``normalize``
@@ -23,7 +23,8 @@ from functools import cache
 
 import regex
 
-from cleaner.normalize import chars, encodings, speedups, tones
+from cleaner import speedups
+from cleaner.normalize import chars, encodings, tones
 from cleaner.normalize.syllables import PlacementStyle
 
 __all__ = ["EVERYTHING", "TRIGGERS", "text_flags"]

@@ -14,7 +14,7 @@ The patterns use stdlib ``re``, whose first-character skip and literal-branch
 test make the generated trie cheap; ``regex`` scans plain character classes
 ~8x slower on clean text (see ``cleaner.normalize.base.substitute``).
 
-When the compiled scanner is built (:mod:`cleaner.normalize.speedups`), it
+When the compiled scanner is built (:mod:`cleaner.speedups`), it
 finds the same candidates from the same table in one pass over the text
 (~1 ms/MB instead of ~20): each maximal vowel run is keyed by its letters,
 its onset and whether a final consonant closes it (:func:`run_key`).
@@ -31,8 +31,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeAlias
 
+from cleaner import speedups
 from cleaner.explain import EditLog
-from cleaner.normalize import speedups
 from cleaner.normalize.base import ToneStyle
 from cleaner.normalize.syllables import (
     ALL_VOWELS,

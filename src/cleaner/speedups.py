@@ -1,10 +1,12 @@
-"""The optional compiled scanner (``cleaner._speedups``), when it was built.
+"""The optional compiled fast paths (``cleaner._speedups``), when they were built.
 
-Installing the package compiles ``_speedups.c`` when a C compiler is there.
-It walks a text once and reports what normalization would have to look at,
-so that already-clean text skips the fixers' own scans. Without it, or with
-the environment variable ``VN_CLEANER_PURE_PYTHON`` set to a non-empty value,
-the fixers' regular expressions do the same work; results are identical.
+Installing the package compiles ``_speedups.c`` when a C compiler is there:
+a scanner that walks a text once and reports what normalization would have
+to look at (:mod:`cleaner.normalize.profile`), and a shingler that hashes a
+text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`).
+Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
+to a non-empty value, the pure-Python code does the same work: the results
+are identical, only slower.
 """
 
 from __future__ import annotations
@@ -13,18 +15,19 @@ import os
 from array import array
 
 try:
-    from cleaner._speedups import Scanner
+    from cleaner._speedups import Scanner, shingle_hashes
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
+    shingle_hashes = None  # type: ignore[assignment]
 
-__all__ = ["PURE_PYTHON_ENV", "Scanner", "enabled", "new_scanner"]
+__all__ = ["PURE_PYTHON_ENV", "Scanner", "enabled", "new_scanner", "shingle_hashes"]
 
 #: Set this environment variable to a non-empty value to run on pure Python.
 PURE_PYTHON_ENV = "VN_CLEANER_PURE_PYTHON"
 
 
 def enabled() -> bool:
-    """Whether the compiled scanner is built and not switched off."""
+    """Whether the compiled code is built and not switched off."""
     return Scanner is not None and not os.environ.get(PURE_PYTHON_ENV)
 
 
