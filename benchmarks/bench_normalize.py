@@ -10,6 +10,7 @@ import cleaner
 from benchmarks.common import (
     Table,
     best_seconds,
+    in_pure_python,
     iter_docs,
     nbytes,
     plot_throughput,
@@ -46,6 +47,7 @@ def peers() -> dict[str, Callable[[str], str]]:
     impls: dict[str, Callable[[str], str]] = {
         "unicodedata NFC": lambda t: unicodedata.normalize("NFC", t),
         "cleaner.normalize": cleaner.normalize,
+        "cleaner.normalize (pure Python)": in_pure_python(cleaner.normalize),
     }
     try:
         import ftfy

@@ -26,6 +26,7 @@ from benchmarks.common import (
     Table,
     best_seconds,
     data_dir,
+    in_pure_python,
     iter_docs,
     nbytes,
     plot_throughput,
@@ -141,8 +142,16 @@ def cleaner_peers(hasher: MinHasher) -> list[Peer]:
         Peer(
             "cleaner MinHasher.signatures",
             "text",
-            "its own syllable shingles of the raw text (numpy), 32-bit folded, affine32",
+            "its own syllable shingles of the raw text (compiled shingler), 32-bit folded, "
+            "affine32 (numpy)",
             hasher.signatures,
+            repeat=3,
+        ),
+        Peer(
+            "cleaner MinHasher.signatures (pure Python)",
+            "text",
+            "the same without the compiled shingler (numpy shingles)",
+            in_pure_python(hasher.signatures),
             repeat=3,
         ),
         Peer(

@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -272,3 +273,50 @@ def test_shingler_rejects_bad_arguments() -> None:
         speedups.shingle_hashes("a b", 5, b"short")
     with pytest.raises(TypeError, match="expects str"):
         speedups.shingle_hashes(b"a b", 5, table)  # type: ignore[arg-type]
+
+
+# -- the MinHash kernel -----------------------------------------------------------------
+
+
+def signatures_both_ways(hasher: MinHasher, texts: list[str]) -> tuple[list[Any], list[Any]]:
+    compiled_signatures = hasher.signatures(texts).tolist()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        numpy_signatures = hasher.signatures(texts).tolist()
+    return compiled_signatures, numpy_signatures
+
+
+@needs_scanner
+@pytest.mark.parametrize("num_perm", [1, 7, 128, 131])
+def test_kernel_matches_numpy_on_real_text(num_perm: int) -> None:
+    # Odd sizes exercise the vector loop's tail; empty texts keep 2**32 - 1.
+    texts = [*real_texts(), "", "!!!"]
+    compiled_signatures, numpy_signatures = signatures_both_ways(MinHasher(num_perm), texts)
+    assert compiled_signatures == numpy_signatures
+
+
+@needs_scanner
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TRICKY_TEXT, max_size=6), st.integers(1, 40), st.integers(0, 1000))
+def test_kernel_matches_numpy_on_any_text(texts: list[str], num_perm: int, seed: int) -> None:
+    compiled_signatures, numpy_signatures = signatures_both_ways(
+        MinHasher(num_perm, ngram=2, seed=seed), texts
+    )
+    assert compiled_signatures == numpy_signatures
+
+
+@needs_scanner
+def test_kernel_rejects_mismatched_buffers() -> None:
+    values = np.arange(4, dtype=np.uint64)
+    offsets = np.array([0, 2, 4], dtype=np.int64)
+    a = b = np.ones(3, dtype=np.uint32)
+    out = np.empty((2, 3), dtype=np.uint32)
+    speedups.minhash_signatures(values, offsets, a, b, out)
+    with pytest.raises(ValueError, match="sizes"):
+        speedups.minhash_signatures(values, offsets, a, b, np.empty((2, 2), np.uint32))
+    with pytest.raises(ValueError, match="offsets"):
+        speedups.minhash_signatures(values, np.array([0, 5, 4]), a, b, out)
+    with pytest.raises(ValueError, match="8-byte"):
+        speedups.minhash_signatures(b"abc", offsets, a, b, out)
+    with pytest.raises((TypeError, BufferError)):
+        speedups.minhash_signatures(values, offsets, a, b, bytes(24))  # read-only out

@@ -627,7 +627,147 @@ done:
     return result;
 }
 
+/* ---- MinHash: cleaner.dedup.minhash's affine32 permutations ------------------------
+ *
+ * datasketch's affine32 scheme, as MinHasher applies it: each shingle's 32-bit
+ * hash (the high half of its 64-bit hash) goes through MurmurHash3's fmix32,
+ * then h -> a * h + b mod 2**32 for each permutation; a text's signature is
+ * the minimum per permutation (2**32 - 1 for a text without shingles). */
+
+/* The permutation loop is the hot spot; with GCC or Clang on x86-64 Linux it
+ * is compiled twice, for AVX2 and for the baseline, and the loader picks the
+ * one this CPU runs (its 32-bit multiply and minimum need SSE4.1 or later to
+ * vectorize; the baseline, SSE2, does without). */
+#if defined(__x86_64__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__))
+#define CPU_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define CPU_CLONES
+#endif
+
+#define MIN32(x, y) ((x) < (y) ? (x) : (y))
+
+static uint32_t
+fmix32(uint32_t value)
+{
+    value ^= value >> 16;
+    value *= 0x85EBCA6BU;
+    value ^= value >> 13;
+    value *= 0xC2B2AE35U;
+    return value ^ (value >> 16);
+}
+
+CPU_CLONES static void
+minimize(const uint64_t *values, Py_ssize_t count, const uint32_t *a, const uint32_t *b,
+         Py_ssize_t permutations, uint32_t *signature)
+{
+    for (Py_ssize_t p = 0; p < permutations; p++) {
+        signature[p] = UINT32_MAX;
+    }
+    /* Four shingles per pass over the permutations: a, b and the signature
+     * are loaded and stored once for four minima (about 1.6x faster). */
+    Py_ssize_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        uint32_t h0 = fmix32((uint32_t)(values[i] >> 32));
+        uint32_t h1 = fmix32((uint32_t)(values[i + 1] >> 32));
+        uint32_t h2 = fmix32((uint32_t)(values[i + 2] >> 32));
+        uint32_t h3 = fmix32((uint32_t)(values[i + 3] >> 32));
+        for (Py_ssize_t p = 0; p < permutations; p++) {
+            uint32_t low = signature[p];
+            low = MIN32(low, a[p] * h0 + b[p]);
+            low = MIN32(low, a[p] * h1 + b[p]);
+            low = MIN32(low, a[p] * h2 + b[p]);
+            low = MIN32(low, a[p] * h3 + b[p]);
+            signature[p] = low;
+        }
+    }
+    for (; i < count; i++) {
+        uint32_t hash = fmix32((uint32_t)(values[i] >> 32));
+        for (Py_ssize_t p = 0; p < permutations; p++) {
+            signature[p] = MIN32(signature[p], a[p] * hash + b[p]);
+        }
+    }
+}
+
+typedef struct {
+    Py_buffer view;
+    int acquired;
+} Buffer;
+
+static int
+get_buffer(PyObject *source, Buffer *buffer, int writable, Py_ssize_t item, const char *name)
+{
+    int flags = writable ? PyBUF_WRITABLE : PyBUF_SIMPLE;
+    if (PyObject_GetBuffer(source, &buffer->view, flags | PyBUF_C_CONTIGUOUS) < 0) {
+        return -1;
+    }
+    buffer->acquired = 1;
+    if (buffer->view.len % item != 0) {
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd-byte items", name, item);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+release_buffer(Buffer *buffer)
+{
+    if (buffer->acquired) {
+        PyBuffer_Release(&buffer->view);
+    }
+}
+
+static PyObject *
+minhash_signatures(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "minhash_signatures(values, offsets, a, b, out)");
+        return NULL;
+    }
+    Buffer values = {0}, offsets = {0}, a = {0}, b = {0}, out = {0};
+    PyObject *result = NULL;
+    if (get_buffer(args[0], &values, 0, sizeof(uint64_t), "values") < 0
+        || get_buffer(args[1], &offsets, 0, sizeof(int64_t), "offsets") < 0
+        || get_buffer(args[2], &a, 0, sizeof(uint32_t), "a") < 0
+        || get_buffer(args[3], &b, 0, sizeof(uint32_t), "b") < 0
+        || get_buffer(args[4], &out, 1, sizeof(uint32_t), "out") < 0) {
+        goto done;
+    }
+    Py_ssize_t permutations = a.view.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t texts = offsets.view.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    Py_ssize_t count = values.view.len / (Py_ssize_t)sizeof(uint64_t);
+    const int64_t *bounds = offsets.view.buf;
+    if (b.view.len != a.view.len || texts < 0
+        || out.view.len != texts * permutations * (Py_ssize_t)sizeof(uint32_t)) {
+        PyErr_SetString(PyExc_ValueError, "minhash_signatures: sizes do not match");
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < texts; t++) {
+        if (bounds[t] < 0 || bounds[t] > bounds[t + 1] || bounds[t + 1] > count) {
+            PyErr_SetString(PyExc_ValueError, "minhash_signatures: offsets out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t t = 0; t < texts; t++) {
+        minimize((const uint64_t *)values.view.buf + bounds[t], bounds[t + 1] - bounds[t],
+                 a.view.buf, b.view.buf, permutations,
+                 (uint32_t *)out.view.buf + t * permutations);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    release_buffer(&values);
+    release_buffer(&offsets);
+    release_buffer(&a);
+    release_buffer(&b);
+    release_buffer(&out);
+    return result;
+}
+
 static PyMethodDef speedups_functions[] = {
+    {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
+     "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
+     "shingles into out (texts x permutations, uint32)."},
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},

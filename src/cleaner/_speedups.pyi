@@ -1,5 +1,7 @@
 """Type stub of the optional compiled fast paths (``_speedups.c``)."""
 
+import numpy as np
+import numpy.typing as npt
 from _typeshed import ReadableBuffer
 
 class Scanner:
@@ -11,3 +13,12 @@ class Scanner:
 
 def shingle_hashes(text: str, ngram: int, word_table: ReadableBuffer) -> tuple[bytes, int]:
     """Sorted, distinct 64-bit shingle hashes (native byte order) and the syllable count."""
+
+def minhash_signatures(
+    values: npt.NDArray[np.uint64],
+    offsets: npt.NDArray[np.int64],
+    a: npt.NDArray[np.uint32],
+    b: npt.NDArray[np.uint32],
+    out: npt.NDArray[np.uint32],
+) -> None:
+    """Affine32 MinHash of ``values[offsets[t]:offsets[t + 1]]`` into row ``t`` of ``out``."""

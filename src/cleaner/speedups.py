@@ -2,8 +2,9 @@
 
 Installing the package compiles ``_speedups.c`` when a C compiler is there:
 a scanner that walks a text once and reports what normalization would have
-to look at (:mod:`cleaner.normalize.profile`), and a shingler that hashes a
-text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`).
+to look at (:mod:`cleaner.normalize.profile`), a shingler that hashes a
+text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`) and the
+MinHash permutation kernel (:mod:`cleaner.dedup.minhash`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -15,12 +16,20 @@ import os
 from array import array
 
 try:
-    from cleaner._speedups import Scanner, shingle_hashes
+    from cleaner._speedups import Scanner, minhash_signatures, shingle_hashes
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
+    minhash_signatures = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
 
-__all__ = ["PURE_PYTHON_ENV", "Scanner", "enabled", "new_scanner", "shingle_hashes"]
+__all__ = [
+    "PURE_PYTHON_ENV",
+    "Scanner",
+    "enabled",
+    "minhash_signatures",
+    "new_scanner",
+    "shingle_hashes",
+]
 
 #: Set this environment variable to a non-empty value to run on pure Python.
 PURE_PYTHON_ENV = "VN_CLEANER_PURE_PYTHON"
