@@ -320,3 +320,17 @@ def test_kernel_rejects_mismatched_buffers() -> None:
         speedups.minhash_signatures(b"abc", offsets, a, b, out)
     with pytest.raises((TypeError, BufferError)):
         speedups.minhash_signatures(values, offsets, a, b, bytes(24))  # read-only out
+
+
+@needs_scanner
+def test_cp1258_tone_flag_counts_after_vowels_but_not_after_gi_or_qu() -> None:
+    def cp1258_flag(text: str) -> int:
+        flags = profile.text_flags(text, "first_vowel")
+        assert flags is not None
+        return flags & profile.CP1258_TONE
+
+    assert cp1258_flag("Viêòt") and cp1258_flag("hoòc") and cp1258_flag("Tiêìng")
+    assert not cp1258_flag("treo giò, giòn") and not cp1258_flag("quì")
+    assert not cp1258_flag("gì thì bò mình")
+    # _speedups.c names the classes of plain i and u (CLASS_PLAIN_I, CLASS_PLAIN_U).
+    assert (tones._vowel_class("i"), tones._vowel_class("u")) == (31, 55)

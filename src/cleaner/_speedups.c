@@ -46,8 +46,12 @@
 #define CLASS_SPACE 77
 #define CLASS_NEWLINE 78
 #define CLASSES (1 << CLASS_BITS)
-/* A table flag that counts only right after a vowel (cp1258's tone bytes). */
+/* A table flag that counts only right after a vowel (cp1258's tone bytes),
+ * but not after the i of gi or the u of qu, which are consonants there
+ * ("giò", "quì"): tones._vowel_class() of plain i and u. */
 #define AFTER_VOWEL_FLAG 0x8000
+#define CLASS_PLAIN_I 31
+#define CLASS_PLAIN_U 55
 /* What a pair of adjacent classes means (Scanner.pairs). */
 #define PAIR_RARE 1
 #define PAIR_LAYOUT 2
@@ -204,17 +208,20 @@ check_run(const ScannerObject *self, const int *classes, Py_ssize_t start, Py_ss
         Py_ssize_t start = i - 1, end = i;                                              \
         int classes[MAX_RUN] = {0};                                                     \
         classes[0] = ENTRY(data[start]) & CLASS_MASK;                                   \
+        int before = start > 0 ? ENTRY(data[start - 1]) & CLASS_MASK : 0;               \
+        int glide = (before == CLASS_G && classes[0] == CLASS_PLAIN_I)                  \
+                    || (before == CLASS_Q && classes[0] == CLASS_PLAIN_U);              \
         for (; end < length; end++) {                                                   \
             uint16_t next = ENTRY(data[end]);                                           \
             if (!is_vowel(next & CLASS_MASK)) {                                         \
                 break;                                                                  \
             }                                                                           \
-            *seen |= next; /* after a vowel: AFTER_VOWEL_FLAG counts */                 \
+            /* After a vowel, AFTER_VOWEL_FLAG counts. */                               \
+            *seen |= glide && end == start + 1 ? next & ~AFTER_VOWEL_FLAG : next;       \
             if (end - start < MAX_RUN) {                                                \
                 classes[end - start] = next & CLASS_MASK;                               \
             }                                                                           \
         }                                                                               \
-        int before = start > 0 ? ENTRY(data[start - 1]) & CLASS_MASK : 0;               \
         int after = end < length ? ENTRY(data[end]) & CLASS_MASK : 0;                   \
         return check_run(self, classes, start, end, before, after, spans) < 0 ? -1 : end - 1; \
     }                                                                                   \

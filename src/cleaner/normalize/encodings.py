@@ -242,12 +242,15 @@ class _Decoder:
         markers: Characters whose presence makes a text worth a closer look.
         precheck: Finds the lines that may be in this encoding.
         decode: The decoding of a line.
+        restore: Finishes the decoding that won, from the line and its decoding
+            (what the bytes do not carry; only TCVN3's capitals so far).
     """
 
     name: str
     markers: str
     precheck: re.Pattern[str]
     decode: Callable[[str], str]
+    restore: Callable[[str, str], str] = lambda _line, decoded: decoded
 
 
 def _read_table(name: str) -> list[tuple[str, str]]:
@@ -289,7 +292,8 @@ def _tcvn3() -> _Decoder:
         "tcvn3",
         markers,
         re.compile(f"[{re.escape(markers)}]"),
-        lambda line: _tcvn3_capitals(line, line.translate(translation)),
+        lambda line: line.translate(translation),
+        _tcvn3_capitals,
     )
 
 
@@ -305,31 +309,54 @@ def _tcvn3_capitals(line: str, decoded: str) -> str:
     becomes "HÀ NỘI". The decoding maps one character to one, so positions
     in ``line`` and ``decoded`` correspond.
     """
+    if decoded.islower():  # no capital anywhere: nothing to follow
+        return decoded
     words = []
     for match in _WORD.finditer(decoded):
-        caseless = [
-            index
-            for index in range(match.start(), match.end())
-            if decoded[index] != line[index] and decoded[index].islower()
-        ]
-        cased = [
-            decoded[index]
-            for index in range(match.start(), match.end())
-            if decoded[index].isalpha() and index not in caseless
-        ]
-        words.append((caseless, cased))
-    long_words = [cased for _caseless, cased in words if len(cased) >= 2]
-    line_in_capitals = bool(long_words) and all(_all_capitals(cased) for cased in long_words)
-    capitalized = list(decoded)
-    for caseless, cased in words:
-        if caseless and _all_capitals(cased) and (len(cased) >= 2 or line_in_capitals):
-            for index in caseless:
-                capitalized[index] = decoded[index].upper()
-    return "".join(capitalized)
+        start, end = match.span()
+        caseless, cased = _split_by_case(line[start:end], decoded[start:end])
+        if caseless and _all_capitals(cased):
+            words.append((start, end, caseless, len(cased) >= 2))
+    weak = any(not strong for *_, strong in words)
+    line_in_capitals = weak and _line_in_capitals(line, decoded)
+    pieces, done = [], 0
+    for start, end, caseless, strong in words:
+        if strong or line_in_capitals:
+            pieces += [decoded[done:start], _capitalized(decoded[start:end], caseless)]
+            done = end
+    return "".join([*pieces, decoded[done:]])
 
 
-def _all_capitals(letters: list[str]) -> bool:
-    return bool(letters) and all(letter.isupper() for letter in letters)
+def _split_by_case(before: str, after: str) -> tuple[list[int], str]:
+    """Offsets of the letters decoded from lower-case-only codes, and the other letters."""
+    caseless = [
+        i
+        for i, (old, new) in enumerate(zip(before, after, strict=True))
+        if old != new and new.islower()
+    ]
+    cased = "".join(new for i, new in enumerate(after) if new.isalpha() and i not in caseless)
+    return caseless, cased
+
+
+def _capitalized(word: str, offsets: list[int]) -> str:
+    letters = list(word)
+    for offset in offsets:
+        letters[offset] = letters[offset].upper()
+    return "".join(letters)
+
+
+def _line_in_capitals(line: str, decoded: str) -> bool:
+    """Whether every word with two letters of known case has only capitals ones."""
+    long_words = [
+        cased
+        for match in _WORD.finditer(decoded)
+        if len(cased := _split_by_case(line[match.start() : match.end()], match.group())[1]) >= 2
+    ]
+    return bool(long_words) and all(_all_capitals(cased) for cased in long_words)
+
+
+def _all_capitals(letters: str) -> bool:
+    return bool(letters) and letters.isupper()
 
 
 @cache
@@ -340,10 +367,14 @@ def _vni() -> _Decoder:
 
 
 #: cp1258's acute and dot-below tone bytes as cp1252 shows them: common
-#: letters ("gì", "bò"), but never right after a vowel in Unicode Vietnamese.
+#: letters ("gì", "bò"), but never right after a vowel in Unicode Vietnamese,
+#: except after the i of gi or the u of qu, consonants there ("giò", "quì").
+#: (İ lowers to i: the compiled scanner sees "gİ" as gi too.)
 CP1258_TONES = "ìò"
 _CP1258_VOWELS = "aeiouyAEIOUYàáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
-_CP1258_TONE_AFTER_VOWEL = re.compile(f"[{CP1258_TONES}](?<=[{_CP1258_VOWELS}].)")
+_CP1258_TONE_AFTER_VOWEL = re.compile(
+    f"[{CP1258_TONES}](?<=[{_CP1258_VOWELS}].)(?<![gG][iIİ].)(?<![qQ][uU].)"
+)
 
 
 def _shows_cp1258_tone(text: str, legacy: Legacy) -> bool:
@@ -439,7 +470,7 @@ def _best_decoding(line: str, decoders: list[_Decoder]) -> tuple[str, str, froze
             and _mostly_vietnamese(decoded)
             and (best is None or len(repaired) > len(best[2]))
         ):
-            best = (decoded, f"legacy_{decoder.name}", repaired)
+            best = (decoder.restore(line, decoded), f"legacy_{decoder.name}", repaired)
     return best
 
 
