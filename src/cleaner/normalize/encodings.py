@@ -142,12 +142,25 @@ def _mojibake_line(line: str) -> tuple[str, str] | None:
     # The pre-check keeps clean lines (nearly all of them) away from decoding.
     if not _MOJIBAKE_PRECHECK.search(line):
         return None
+    # Judged without the spaces and tabs at its ends, which collapse_spaces
+    # removes later: ftfy repairs "Ã¡Ç" but not "Ã¡Ç ", and normalize must be
+    # idempotent. (NBSP stays: it is the second byte of à.)
+    core = line.strip(" \t")
+    start = line.index(core) if core else 0
+    fixed = _decoded_mojibake(core)
+    if fixed is None:
+        return None
+    return line[:start] + fixed + line[start + len(core) :], "mojibake"
+
+
+def _decoded_mojibake(line: str) -> str | None:
+    """The repaired line, or ``None`` if decoding changes nothing (lost bytes stay lost)."""
     if "\ufffd" in line:
         line = _LOST_CHUNK.sub(lambda match: _restore_lost_bytes(match.group()), line)
     fixed = _utf8_read_as_cp1252(line)
     if fixed is None:
         fixed = ftfy.fix_encoding(line)
-    return None if fixed == line else (fixed, "mojibake")
+    return None if fixed == line else fixed
 
 
 # Every character that a byte shows as in cp1252 or latin-1 maps back to the byte.
@@ -492,13 +505,15 @@ def _repairs_words(before: str, after: str) -> frozenset[str]:
     A change counts only if every word that was a syllable still is one, and
     there are fewer non-syllable words than before. The decoders map letters
     to letters and leave whitespace and ASCII punctuation alone, so the words
-    pair up one to one and only the changed pairs need judging.
+    pair up one to one and only the changed pairs need judging. The NFC of
+    the cp1258 decoding is the exception: it also turns a singleton such as
+    U+037E (Greek question mark) into ASCII ";". Such a line is not judged
+    now; once ``compose_nfc`` has run, the next repair round judges it.
     """
-    pairs = [
-        (old, new)
-        for old, new in zip(_WORD.findall(before), _WORD.findall(after), strict=True)
-        if old != new
-    ]
+    old_words, new_words = _WORD.findall(before), _WORD.findall(after)
+    if len(old_words) != len(new_words):
+        return frozenset()
+    pairs = [(old, new) for old, new in zip(old_words, new_words, strict=True) if old != new]
     repaired = set()
     for old, new in pairs:
         old_ok, new_ok = _is_syllable(old), _is_syllable(new)

@@ -16,7 +16,7 @@ test make the generated trie cheap; ``regex`` scans plain character classes
 
 When the compiled scanner is built (:mod:`cleaner.speedups`), it
 finds the same candidates from the same table in one pass over the text
-(~1 ms/MB instead of ~20): each maximal vowel run is keyed by its letters,
+(~2 ms/MB instead of ~20): each maximal vowel run is keyed by its letters,
 its onset and whether a final consonant closes it (:func:`run_key`).
 """
 
@@ -245,10 +245,11 @@ def place_tones(text: str, log: EditLog | None = None, *, style: ToneStyle = "fi
 
 
 def tone_candidates(text: str, style: PlacementStyle) -> Iterable[Span]:
-    """Where a tone may be misplaced: each misplaced vowel run, and each toned final consonant.
+    """Where a tone may be misplaced, as ``(start, end)`` spans in text order.
 
-    Spans run from the toned letter to the end of its vowel run, in text
-    order; the compiled scanner and the regular expressions give the same.
+    Each misplaced vowel run gives the span from its toned letter to its end;
+    each toned final consonant after a vowel (muôń), the consonant. The
+    compiled scanner and the regular expressions give the same spans.
     """
     if speedups.enabled():
         return _compiled_scanner(style).scan(text)[1]
