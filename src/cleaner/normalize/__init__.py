@@ -163,9 +163,28 @@ def _config(options: dict[str, Any]) -> NormalizeConfig:
     return replace(config, **options) if options else config
 
 
+# A later step can make work for an earlier one: collapse_spaces turns a
+# stray NBSP into a space and so completes a mojibake sequence ("0\xa0Â¡"),
+# a moved tone makes a word decodable in a forced legacy mode. The plan is
+# repeated until a round changes nothing, which makes normalize idempotent;
+# a round over text that needs nothing costs one scan.
+_MAX_PLAN_ROUNDS = 3
+
+
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
     if not isinstance(text, str):
         raise ConfigError(f"normalize expects str, got {type(text).__name__}")
+    for _ in range(_MAX_PLAN_ROUNDS):
+        before = text
+        text = _run_plan(text, config, edits)
+        if text is before or text == before:
+            break
+        # VIQR is decoded once (see after_first_pass).
+        config = replace(config, legacy=after_first_pass(config.legacy))
+    return text
+
+
+def _run_plan(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
     # One pass of the compiled scanner says which steps could change the text;
     # the others are skipped (without the scanner every step runs).
     style = "first_vowel" if config.tone_style == "keep" else config.tone_style

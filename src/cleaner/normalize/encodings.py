@@ -142,25 +142,12 @@ def _mojibake_line(line: str) -> tuple[str, str] | None:
     # The pre-check keeps clean lines (nearly all of them) away from decoding.
     if not _MOJIBAKE_PRECHECK.search(line):
         return None
-    # Judged without the spaces and tabs at its ends, which collapse_spaces
-    # removes later: ftfy repairs "Ã¡Ç" but not "Ã¡Ç ", and normalize must be
-    # idempotent. (NBSP stays: it is the second byte of à.)
-    core = line.strip(" \t")
-    start = line.index(core) if core else 0
-    fixed = _decoded_mojibake(core)
-    if fixed is None:
-        return None
-    return line[:start] + fixed + line[start + len(core) :], "mojibake"
-
-
-def _decoded_mojibake(line: str) -> str | None:
-    """The repaired line, or ``None`` if decoding changes nothing (lost bytes stay lost)."""
     if "\ufffd" in line:
         line = _LOST_CHUNK.sub(lambda match: _restore_lost_bytes(match.group()), line)
     fixed = _utf8_read_as_cp1252(line)
     if fixed is None:
         fixed = ftfy.fix_encoding(line)
-    return None if fixed == line else fixed
+    return None if fixed == line else (fixed, "mojibake")
 
 
 # Every character that a byte shows as in cp1252 or latin-1 maps back to the byte.
