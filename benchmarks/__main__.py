@@ -20,6 +20,7 @@ SECTIONS = (
     "dedup",
     "lsh",
     "index",
+    "index_validation",
     "pipeline",
     "scaling",
     "spark",

@@ -34,7 +34,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         size = sum(len(record.text.encode("utf-8")) for record in records)
         started = time.perf_counter()
         for record in records:
-            _, removals = strip_boilerplate_and_explain(record.text, line_stats=stats, source=name)
+            _, removals = strip_boilerplate_and_explain(record.text, templates=stats, source=name)
             counts.update(removal.reason for removal in removals)
             touched += bool(removals)
         seconds = time.perf_counter() - started

@@ -156,7 +156,7 @@ def main() -> None:
         for record in records:
             total_bytes += len(record.text.encode("utf-8"))
             start = time.perf_counter()
-            out, found = strip_boilerplate_and_explain(record.text, line_stats=stats, source=name)
+            out, found = strip_boilerplate_and_explain(record.text, templates=stats, source=name)
             elapsed += time.perf_counter() - start
             counts.update(removal.reason for removal in found)
             removals.extend((record.id, removal) for removal in found)

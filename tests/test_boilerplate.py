@@ -9,11 +9,12 @@ import pytest
 
 from cleaner.boilerplate import (
     BoilerplateConfig,
-    LineStats,
+    SiteTemplates,
     learn_boilerplate,
     restore,
     strip_boilerplate,
     strip_boilerplate_and_explain,
+    strip_boilerplate_result,
 )
 from cleaner.errors import ConfigError
 from cleaner.normalize import normalize
@@ -213,28 +214,185 @@ def test_real_vector(case: dict[str, str]) -> None:
     assert strip_boilerplate(case["input"]) == case["expected"], case["source"]
 
 
-def test_learned_corpus_line_is_removed_and_stats_pickle() -> None:
+def test_learned_template_line_is_removed_and_templates_pickle() -> None:
     promo = "Mua sắm thả ga cùng ưu đãi tháng này"
     records = [
         Record(str(i), f"Bài số {i} nói về chuyện thứ {i}.\n{promo}", {"source": "site"})
         for i in range(12)
     ]
-    stats = learn_boilerplate(records, min_docs=10)
-    stats = pickle.loads(pickle.dumps(stats))
+    templates = pickle.loads(pickle.dumps(learn_boilerplate(records, min_docs=10)))
     out, removals = strip_boilerplate_and_explain(
-        f"Bài mới.\n{promo}", line_stats=stats, source="site"
+        f"Bài mới.\n{promo}", templates=templates, source="site"
     )
     assert out == "Bài mới."
-    assert [r.reason for r in removals] == ["corpus_line"]
-    assert strip_boilerplate(f"Bài mới.\n{promo}", line_stats=stats, source="other") != "Bài mới."
+    assert [r.reason for r in removals] == ["site_template"]
+    assert (
+        strip_boilerplate(f"Bài mới.\n{promo}", templates=templates, source="other") != "Bài mới."
+    )
 
 
-def test_corpus_stats_stay_bounded() -> None:
-    stats = LineStats(max_lines=100)
-    for i in range(1000):
-        stats.add_document(f"dòng riêng {i}\ndòng chung", "s")
-    assert len(stats.counts["s"]) <= 101
-    assert stats.is_boilerplate("dòng chung", "s")
+def test_site_banner_inside_a_flattened_line_is_learned_and_cut() -> None:
+    banner = "Lưu bài viết thành công Bạn có thể xem lại bài viết đã lưu ở trang Tin bài đã lưu"
+    stories = [f"Sáng {i} tháng này, đội {i} thắng trận thứ {i} của mùa giải." for i in range(20)]
+    records = [
+        Record(str(i), f"{banner} {story}", {"source": "24h"}) for i, story in enumerate(stories)
+    ]
+    templates = learn_boilerplate(records)
+    text = f"{banner} Trời mưa to suốt đêm qua ở Hà Nội."
+    out, removals = strip_boilerplate_and_explain(text, templates=templates, source="24h")
+    assert out == "Trời mưa to suốt đêm qua ở Hà Nội."
+    assert {r.reason for r in removals} == {"site_template"}
+    assert restore(out, removals) == text
+
+
+def test_a_copied_article_is_not_a_template() -> None:
+    article = (
+        "Giá vàng hôm nay tăng mạnh. Các nhà đầu tư lo ngại lạm phát. "
+        "Ngân hàng trung ương giữ nguyên lãi suất."
+    )
+    records = [Record(str(i), article, {"source": "s"}) for i in range(15)]
+    records += [
+        Record(f"x{i}", f"Tin khác số {i} về thời tiết.", {"source": "s"}) for i in range(15)
+    ]
+    templates = learn_boilerplate(records)
+    assert strip_boilerplate(article, templates=templates, source="s") == article
+
+
+def test_templates_stay_bounded_and_merge_exactly() -> None:
+    left = SiteTemplates(width=1 << 12)
+    right = SiteTemplates(width=1 << 12)
+    whole = SiteTemplates(width=1 << 12)
+    for i in range(300):
+        word = "".join("abcdefghij"[int(digit)] for digit in f"{i:03d}")
+        text = f"dòng riêng {word} ở đây.\nChia sẻ cùng bạn bè nhé"
+        (left if i % 2 else right).add_document(text, "s")
+        whole.add_document(text, "s")
+    left.merge(right)
+    left._flush()
+    whole._flush()
+    assert left.table.nbytes == 4 * 4 * (1 << 12)
+    assert (left.table == whole.table).all() and left.docs == whole.docs
+    assert left.is_boilerplate("Chia sẻ cùng bạn bè nhé", "s")
+    assert not left.is_boilerplate("dòng riêng aah ở đây.", "s")
+
+
+def test_learn_boilerplate_accepts_strings_pairs_and_dicts() -> None:
+    texts = [f"Tin {i} hôm nay.\nTheo dõi chúng tôi mỗi ngày nhé bạn" for i in range(12)]
+    for items in (
+        texts,
+        list(enumerate(texts)),
+        [{"id": i, "text": t} for i, t in enumerate(texts)],
+    ):
+        templates = learn_boilerplate(items)  # type: ignore[arg-type]
+        assert templates.is_boilerplate("Theo dõi chúng tôi mỗi ngày nhé bạn", "")
+
+
+# -- issue 15: never gut an article ---------------------------------------------------------
+
+
+def test_paragraph_that_ends_with_a_credit_keeps_its_text() -> None:
+    paragraph = (
+        "Kinh tế Trung Quốc tăng trưởng chậm lại trong quý hai. Xuất khẩu giảm mạnh, "
+        "tiêu dùng nội địa yếu, khiến nước này đứng thứ hai thế giới, chỉ sau Mỹ (Ảnh: Reuters)."
+    )
+    out, removals = strip_boilerplate_and_explain(paragraph)
+    assert out == paragraph.replace(" (Ảnh: Reuters)", "")
+    assert [r.reason for r in removals] == ["photo_credit"]
+
+
+def test_credit_glued_to_the_next_sentence_is_cut_at_the_name() -> None:
+    text = "Cầu thủ ăn mừng bàn thắng. Ảnh: Lâm Thỏa Ngay cả khi dẫn trước, đội vẫn tấn công."
+    assert strip_boilerplate(text) == (
+        "Cầu thủ ăn mừng bàn thắng. Ngay cả khi dẫn trước, đội vẫn tấn công."
+    )
+
+
+def test_photo_essay_is_not_cut_down_to_its_byline() -> None:
+    captions = [
+        f"Người dân phường {i} dọn dẹp đường phố sau cơn bão số ba đổ bộ vào thành phố. "
+        f"Ảnh: Khôi Vũ"
+        for i in range(1, 16)
+    ]
+    text = "\n".join([*captions, "Khôi Vũ"])
+    result = strip_boilerplate_result(text)
+    assert result.suspicious
+    assert len(result.text) > 0.6 * len(text)
+    assert "Ảnh: Khôi Vũ" not in result.text
+
+
+def test_table_rows_repeated_under_two_headings_are_kept() -> None:
+    rows = ["- Gói A: 100.000đ", "- Gói B: 200.000đ", "- Gói C: 300.000đ"]
+    text = "\n".join(["Bảng giá tháng 1:", *rows, "Bảng giá tháng 2:", *rows])
+    assert strip_boilerplate(text) == text
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "HAGL - Hải Phòng: 17h hôm nay, hai đội gặp nhau trên sân Pleiku.",
+        "ASEAN – Trung Quốc nhất trí thúc đẩy đàm phán bộ quy tắc ứng xử.",
+    ],
+)
+def test_team_and_country_pairs_are_not_source_tags(lead: str) -> None:
+    assert strip_boilerplate(lead) == lead
+
+
+def test_known_agency_tag_before_a_quotation_is_cut() -> None:
+    assert (
+        strip_boilerplate("TTO - “Chúng ta sẽ thắng”, ông nói.") == "“Chúng ta sẽ thắng”, ông nói."
+    )
+
+
+def test_sign_off_block_in_any_order_is_removed() -> None:
+    text = (
+        "Đây là nội dung chính của bài báo về thời tiết.\n"
+        "Vũ Hạnh/VOV.VN\n"
+        "Bài viết không nhất thiết trùng với quan điểm của tòa soạn.\n"
+        "Bản quyền thuộc về Báo điện tử ABC"
+    )
+    assert strip_boilerplate(text) == "Đây là nội dung chính của bài báo về thời tiết."
+
+
+@pytest.mark.parametrize(
+    ("tail", "kept"),
+    [
+        ("./. Vũ Hạnh/VOV.VN", "."),
+        (". Phương Thảo(theoAP,The Korea Herald)", "."),
+        (". Hoàng Tâm - Thể Thao Việt Nam | 10:30 07/02/2017", "."),
+        (". V. Minh", "."),
+        (". Theo Hola!News/DM", "."),
+    ],
+)
+def test_glued_sign_offs_are_cut(tail: str, kept: str) -> None:
+    body = "Trận đấu kết thúc với tỷ số hòa sau chín mươi phút căng thẳng"
+    assert strip_boilerplate(body + tail) == body + kept
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["TIN LIÊN QUAN", "XEM THÊM", "Bài viết liên quan", "Tin bài liên quan", "Tin cùng chủ đề",
+     "Bài đọc nhiều"],
+)  # fmt: skip
+def test_related_header_variants_remove_their_block(header: str) -> None:
+    text = f"Nội dung bài viết ở đây.\n{header}\nTiêu đề một\nTiêu đề hai"
+    assert strip_boilerplate(text) == "Nội dung bài viết ở đây."
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Chia sẻ bài viết", "Gửi bình luận", "In bài viết", "Gửi email", "Trang chủ",
+     "Bạn đang xem: Giá vàng hôm nay", "Tags: bóng đá, V-League", "Từ khóa: thời tiết",
+     "Đăng ký nhận bản tin", "Tải ứng dụng Báo ABC", "Bản quyền thuộc về Báo ABC",
+     "15/09/2020 06:00 GMT+7", "Cập nhật: 10:24 | 21/03/2022", "08:30 | 15/04/2021",
+     "Thứ Tư, ngày 10/05/2017 - 15:30", "Bấm xem",
+     ">> Quan điểm của bạn thế nào? Gửi bài tại đây .",
+     "* Mọi ý kiến đóng góp xin gửi về hộp thư của chuyên mục. Trân trọng cám ơn!",
+     "Độc giả liên hệ qua email toasoan@abc.vn để được hỗ trợ."],
+)  # fmt: skip
+def test_page_furniture_lines_are_removed(line: str) -> None:
+    assert strip_boilerplate(f"Trang tin về thời tiết hôm nay.\n{line}\nMưa to ở Hà Nội.") == (
+        "Trang tin về thời tiết hôm nay.\nMưa to ở Hà Nội."
+    )
 
 
 def test_unknown_option_raises_config_error() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.boilerplate import SPAN_REASONS, restore, strip_boilerplate_and_explain
+from cleaner.boilerplate import restore, strip_boilerplate_and_explain
 
 #: Fragments that trigger the rules, mixed with prose and arbitrary Unicode.
 FRAGMENTS = [
@@ -50,10 +50,10 @@ def test_kept_text_and_removals_rebuild_the_input(text: str) -> None:
 def test_output_lines_are_a_subsequence_of_input_lines_minus_reported_spans(text: str) -> None:
     out, removals = strip_boilerplate_and_explain(text)
     input_lines = text.split("\n")
-    dropped = {r.line_no for r in removals if r.reason not in SPAN_REASONS}
+    dropped = {r.line_no for r in removals if r.whole_line}
     spans: dict[int, list[tuple[int, int]]] = {}
     for r in removals:
-        if r.reason in SPAN_REASONS:
+        if not r.whole_line:
             spans.setdefault(r.line_no, []).append((r.start, r.end))
             assert input_lines[r.line_no][r.start : r.end] == r.text
         else:
@@ -71,7 +71,7 @@ def test_output_lines_are_a_subsequence_of_input_lines_minus_reported_spans(text
 def test_every_removed_character_is_reported(text: str) -> None:
     out, removals = strip_boilerplate_and_explain(text)
     removed = sum(len(r.text) for r in removals)
-    dropped_lines = sum(1 for r in removals if r.reason not in SPAN_REASONS)
+    dropped_lines = sum(1 for r in removals if r.whole_line)
     # Characters: kept + removed + one line break per dropped line == input.
     assert len(out) + removed + dropped_lines == len(text) or (out == "" and removals)
 

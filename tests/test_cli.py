@@ -62,8 +62,10 @@ def test_lines_frequent_in_one_source_are_learned_and_removed(tmp_path: Path) ->
     src = tmp_path / "in.jsonl"
     promo = "Đặt mua ấn phẩm đặc biệt của báo Xuân, gọi số 1900 1234."
     lines = []
-    for i in range(12):
-        body = f"Bài số {i} nói về giá lúa ở đồng bằng sông Cửu Long tăng mạnh trong tuần."
+    crops = ["lúa", "cà phê", "hồ tiêu", "cao su", "điều", "chè", "sắn", "ngô", "mía", "bông",
+             "thanh long", "sầu riêng"]  # fmt: skip
+    for i, crop in enumerate(crops):
+        body = f"Giá {crop} ở đồng bằng tăng mạnh trong tuần qua, nông dân phấn khởi."
         lines.append(json.dumps({"id": f"a{i}", "text": f"{body}\n{promo}", "source": "a"}))
     lines.append(json.dumps({"id": "b0", "text": f"Một bài khác.\n{promo}", "source": "b"}))
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -74,7 +76,7 @@ def test_lines_frequent_in_one_source_are_learned_and_removed(tmp_path: Path) ->
     assert all(promo not in texts[f"a{i}"] for i in range(12))
     assert promo in texts["b0"]  # one document of source b: not learned there
     removed = read_jsonl(tmp_path / "removed.jsonl")
-    assert sum(r["reason"] == "corpus_line" for r in removed) == 12
+    assert sum(r["reason"] == "site_template" for r in removed) == 12
     skipped = cleaner("run", src, "--out", out, "--skip", "boilerplate", "--quiet")
     assert skipped.returncode == 0, skipped.stderr
     assert all(promo in str(r["text"]) for r in read_jsonl(out))

@@ -1,20 +1,20 @@
-"""Persistent near-duplicate index: round trips, bad files, datasketch export, Redis."""
+"""Persistent near-duplicate index: round trips, bad files, datasketch export, concurrent saves.
+
+Hostile files are in test_index_format_attack.py, Redis in test_shared_index.py.
+"""
 
 from __future__ import annotations
 
-import json
-import shutil
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from cleaner import IndexFormatError, NearDuplicateIndex, SharedIndex
+from cleaner import ConfigError, IndexFormatError, NearDuplicateIndex
 from cleaner.arrayfile import read_arrays, write_arrays
+from cleaner.dedup.index import MAX_NUM_PERM
 from conftest import seed_paths
 
 
@@ -107,7 +107,7 @@ def test_bit_flip_is_refused(built: tuple[NearDuplicateIndex, Path]) -> None:
 def test_future_format_version_is_refused(built: tuple[NearDuplicateIndex, Path]) -> None:
     _, path = built
     data = path.read_bytes()
-    path.write_bytes(data.replace(b'"format_version": 1', b'"format_version": 9', 1))
+    path.write_bytes(data.replace(b'"format_version": 2', b'"format_version": 9', 1))
     with pytest.raises(IndexFormatError, match="newer"):
         NearDuplicateIndex.load(path)
 
@@ -145,68 +145,98 @@ def test_export_to_datasketch_gives_the_same_candidates(
         assert key in candidates
 
 
-# -- Redis -------------------------------------------------------------------------
+def test_export_to_datasketch_keeps_a_key_added_twice() -> None:
+    """Issue 21: to_datasketch() raised ValueError when a key had been added twice."""
+    index = NearDuplicateIndex(threshold=0.8)
+    (_, first), (_, second) = documents()[:2]
+    index.add_many([("same", first), ("same", second)])
+    lsh = index.to_datasketch()
+    for text in (first, second):
+        assert "same" in lsh.query(index.hasher.to_datasketch(index.hasher.signature(text)))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def test_parameters_an_index_file_cannot_hold_are_refused() -> None:
+    with pytest.raises(ConfigError, match="num_perm"):
+        NearDuplicateIndex(num_perm=MAX_NUM_PERM + 1)
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip("redis-server is not installed")
-    pytest.importorskip("redis")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-    )
-    config = {"host": "127.0.0.1", "port": port}
-    import redis
+# -- concurrent saves (issue 21, defect 4) ---------------------------------------------
 
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            redis.Redis(**config).ping()  # type: ignore[arg-type]
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    yield config
-    process.terminate()
-    process.wait(timeout=10)
+SAVER = """
+import random, sys
+from pathlib import Path
+from cleaner import NearDuplicateIndex
+
+path, who, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+words = [f"từ{n}" for n in range(5000)]
+rng = random.Random(who)
+for number in range(count):
+    if path.exists():
+        index = NearDuplicateIndex.load(path)
+    else:
+        index = NearDuplicateIndex(threshold=0.8, num_perm=32)
+    index.add(f"{who}-{number}", " ".join(rng.choices(words, k=60)))
+    index.save(path)
+"""
 
 
-def test_redis_index_answers_like_the_in_memory_one(redis_server: dict[str, object]) -> None:
-    shared = SharedIndex(redis_server, name="test-answers")
-    local = NearDuplicateIndex(verify="signature")
-    items = documents()
-    assert shared.check_and_add_many(items) == local.check_and_add_many(items)
-    texts = [text for _, text in items]
-    assert shared.query_many(texts) == local.query_many(texts)
-    assert len(shared) == len(local)
+def keys_in(path: Path) -> list[str]:
+    index = NearDuplicateIndex.load(path)
+    return [index.key_of(doc) for doc in range(len(index))]
 
 
-def test_redis_index_is_shared_between_processes(redis_server: dict[str, object]) -> None:
-    text = seed_paths()[2].read_text(encoding="utf-8")
-    SharedIndex(redis_server, name="test-shared").add("from-parent", text)
-    script = (
-        "import json, sys; from cleaner import SharedIndex; "
-        f"index = SharedIndex({json.dumps(redis_server)}, name='test-shared'); "
-        "print(json.dumps([m.key for m in index.query(sys.stdin.read())]))"
-    )
-    child = subprocess.run(
-        [__import__("sys").executable, "-c", script],
-        input=text,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(child.stdout) == ["from-parent"]
+def test_two_processes_saving_one_index_lose_nothing(tmp_path: Path) -> None:
+    """Each process loads, adds one document and saves, over and over: every document stays."""
+    path = tmp_path / "shared.idx"
+    count = 12
+    savers = [
+        subprocess.Popen([sys.executable, "-c", SAVER, str(path), who, str(count)])
+        for who in ("left", "right")
+    ]
+    for saver in savers:
+        assert saver.wait(timeout=300) == 0
+    expected = {f"{who}-{n}" for who in ("left", "right") for n in range(count)}
+    found = keys_in(path)
+    assert sorted(found) == sorted(expected)
+
+
+def test_save_merges_what_another_process_saved_meanwhile(
+    built: tuple[NearDuplicateIndex, Path],
+) -> None:
+    _, path = built
+    first, second = NearDuplicateIndex.load(path), NearDuplicateIndex.load(path)
+    first.add("from-first", "Bài thứ nhất về mùa lúa chín vàng ở đồng bằng sông Cửu Long năm nay.")
+    second.add("from-second", "Bài thứ hai về giá xăng dầu trong nước giảm nhẹ từ chiều nay.")
+    first.save(path)
+    second.save(path)
+    first.add("first-again", "Bài thứ ba về lịch thi tốt nghiệp trung học phổ thông năm tới.")
+    first.save(path)
+    keys = keys_in(path)
+    assert len(keys) == len(documents()) + 3
+    assert {"from-first", "from-second", "first-again"} <= set(keys)
+
+
+def test_fresh_index_saved_over_an_existing_one_is_merged(
+    built: tuple[NearDuplicateIndex, Path],
+) -> None:
+    """Two runs that both found no index and created one: the second save keeps the first's."""
+    _, path = built
+    fresh = NearDuplicateIndex(threshold=0.8)
+    fresh.add("fresh", "Một bài hoàn toàn mới về thời tiết nắng nóng ở miền Trung tuần này.")
+    fresh.save(path)
+    assert len(keys_in(path)) == len(documents()) + 1
+    other = NearDuplicateIndex(threshold=0.7)
+    with pytest.raises(IndexFormatError, match="index was built with"):
+        other.save(path)
+
+
+def test_saving_over_an_unrelated_index_is_refused(
+    built: tuple[NearDuplicateIndex, Path], tmp_path: Path
+) -> None:
+    _, path = built
+    elsewhere = tmp_path / "elsewhere.idx"
+    NearDuplicateIndex(threshold=0.8).save(elsewhere)
+    loaded = NearDuplicateIndex.load(elsewhere)
+    with pytest.raises(IndexFormatError, match="another index"):
+        loaded.save(path)
+    assert len(keys_in(path)) == len(documents())

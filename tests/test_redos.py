@@ -64,11 +64,13 @@ def shipped_patterns() -> Iterator[tuple[str, Any]]:
 #: How the boilerplate stage calls each rule matcher (anchored ones are never scanned).
 RULE_CALLS = {
     "whole_line": "fullmatch",
+    "segment": "fullmatch",
     "byline": "fullmatch",
     "source_tag": "match",
+    "agency_tag": "match",
+    "lead_prefix": "match",
     "end_mark": "search",
     "related_inline": "finditer",
-    "caption_inline": "finditer",
 }
 
 

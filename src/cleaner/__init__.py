@@ -9,9 +9,12 @@ from cleaner._version import __version__
 from cleaner.boilerplate import (
     BoilerplateConfig,
     LineStats,
+    SiteTemplates,
+    StripResult,
     learn_boilerplate,
     strip_boilerplate,
     strip_boilerplate_and_explain,
+    strip_boilerplate_result,
 )
 from cleaner.dedup import (
     DedupConfig,
@@ -64,7 +67,9 @@ __all__ = [
     "Rejects",
     "Removal",
     "SharedIndex",
+    "SiteTemplates",
     "StageStats",
+    "StripResult",
     "__version__",
     "apply_edits",
     "clean",
@@ -76,4 +81,5 @@ __all__ = [
     "read_records",
     "strip_boilerplate",
     "strip_boilerplate_and_explain",
+    "strip_boilerplate_result",
 ]

@@ -1,8 +1,10 @@
 """The ``cleaner`` command.
 
 Exit codes: 0 success, 1 input error (unreadable or malformed input in strict
-mode, unwritable output), 2 usage or configuration error. Errors print one line
-on stderr; ``--debug`` shows the traceback instead.
+mode, every input record rejected, unwritable output), 2 usage or
+configuration error (including outputs that collide with an input or with each
+other, and a missing optional dependency). Errors print one line on stderr;
+``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes for record-local stages (output is identical for any N).",
+    help="Processes for record-local stages, at most 4 per CPU and 64 "
+    "(output is identical for any N).",
 )
 @click.option(
     "--legacy",
@@ -95,14 +98,21 @@ def main() -> None:
     "--source-field",
     default="source",
     show_default=True,
-    help="Meta field naming a record's site, for corpus-level boilerplate lines.",
+    help="Meta field naming a record's site, for per-site boilerplate templates.",
 )
 @click.option(
     "--corpus-min-docs",
     type=click.IntRange(min=1),
     default=10,
     show_default=True,
-    help="A line in at least this many documents of one source is boilerplate.",
+    help="A segment, prefix or suffix in at least this many documents of one source is a template.",
+)
+@click.option(
+    "--min-content-syllables",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Drop a record left with fewer syllables after boilerplate removal (no_content).",
 )
 @click.option(
     "--level",
@@ -211,6 +221,7 @@ def run(
     rule_files: tuple[str, ...],
     source_field: str,
     corpus_min_docs: int,
+    min_content_syllables: int,
     level: str,
     threshold: float,
     num_perm: int,
@@ -274,28 +285,33 @@ def run(
             debug=debug,
         )
         return
-    paths = OutputPaths.resolve(out, output_format, removed_path, stats_path, rejects_path)
-    options = RunOptions(
-        read=ReadOptions(
-            text_field=text_field,
-            id_field=id_field,
-            strict=strict,
-            max_record_bytes=max_record_bytes,
-        ),
-        fmt=output_format,
-        workers=workers,
-        shard_size=shard_size,
-        resume=resume,
-        progress=not quiet and sys.stderr.isatty(),
-    )
     with _errors_exit(debug):
+        paths = OutputPaths.resolve(out, output_format, removed_path, stats_path, rejects_path)
+        paths.check(inputs, {"--index": index_path})
+        options = RunOptions(
+            read=ReadOptions(
+                text_field=text_field,
+                id_field=id_field,
+                strict=strict,
+                max_record_bytes=max_record_bytes,
+            ),
+            fmt=output_format,
+            workers=workers,
+            shard_size=shard_size,
+            resume=resume,
+            progress=not quiet and sys.stderr.isatty(),
+        )
         normalize_config = NormalizeConfig.from_options(
             tone_style=tone_style, ascii_punctuation=ascii_punctuation, legacy=legacy
         )
         record_stages = [NormalizeStage(normalize_config)]
         finish_stages: list[Stage] = []
         if "boilerplate" not in skipped:
-            config = BoilerplateConfig.from_options(captions=captions, extra_rules=rule_files)
+            config = BoilerplateConfig.from_options(
+                captions=captions,
+                extra_rules=rule_files,
+                min_content_syllables=min_content_syllables,
+            )
             finish_stages.append(
                 BoilerplateStage(config, source_field=source_field, min_docs=corpus_min_docs)
             )
@@ -410,6 +426,8 @@ def format_summary(report: dict[str, Any]) -> str:
         )
     for reason, count in report["rejected"].items():
         lines.append(f"rejected: {reason}={count:,}")
+    if report.get("rejects"):
+        lines.append(f"rejected records written to {report['rejects']}")
     duplicates = report["duplicate_ids"]
     if duplicates["count"]:
         lines.append(

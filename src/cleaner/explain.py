@@ -44,6 +44,8 @@ class Removal:
         start: Start offset of the removed span within that line.
         end: End offset (exclusive) of the removed span within that line.
         text: The removed text.
+        whole_line: The whole line was dropped (else the span was cut out of a
+            kept line).
     """
 
     reason: str
@@ -51,6 +53,7 @@ class Removal:
     start: int
     end: int
     text: str
+    whole_line: bool = False
 
 
 class EditLog:

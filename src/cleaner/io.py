@@ -33,6 +33,8 @@ DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 STDIN = "-"
+#: Rejected records whose field names :class:`Rejects` notes (see ``fields_seen``).
+MAX_REJECTS_INSPECTED = 5
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,15 @@ class ReadOptions:
     strict: bool = False
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
 
+    def __post_init__(self) -> None:
+        # One field cannot be both: the id would be popped as the text (or the
+        # reverse) and every record rejected, or written back with one column.
+        if self.text_field == self.id_field:
+            raise ConfigError(
+                f"the text field and the id field must differ, both are {self.text_field!r} "
+                "(--text-field, --id-field)"
+            )
+
 
 @dataclass
 class Rejects:
@@ -61,14 +72,19 @@ class Rejects:
         path: Where the rejected records are written as JSON lines, or ``None``
             to only count them.
         counts: Number of rejected records per reason.
+        fields_seen: Field names of the first few rejected JSON objects, in
+            order of appearance (tells a user which field holds the text).
     """
 
     path: Path | None = None
     counts: Counter[str] = field(default_factory=Counter)
+    fields_seen: list[str] = field(default_factory=list)
     _writer: AtomicFile | None = field(default=None, repr=False)
 
     def add(self, error: InputError, raw: bytes) -> None:
         """Record one rejected input line (its raw bytes are kept, lossless)."""
+        if self.total < MAX_REJECTS_INSPECTED:
+            self._note_fields(raw)
         self.counts[error.reason] += 1
         if self.path is None:
             return
@@ -83,16 +99,31 @@ class Rejects:
         }
         self._writer.handle.write(orjson.dumps(entry) + b"\n")
 
+    def _note_fields(self, raw: bytes) -> None:
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return
+        if isinstance(obj, dict):
+            self.fields_seen.extend(str(k) for k in obj if str(k) not in self.fields_seen)
+
     @property
     def total(self) -> int:
         """Number of rejected records."""
         return sum(self.counts.values())
 
     def close(self) -> None:
-        """Publish the rejects file (only created when something was rejected)."""
+        """Publish the rejects file (only created when something was rejected).
+
+        A rejects file left at ``path`` by an earlier run is removed when this
+        run rejected nothing, so the file always describes the latest run.
+        """
         if self._writer is not None:
             self._writer.commit()
             self._writer = None
+        elif self.path is not None:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
 
     def discard(self) -> None:
         """Drop the partial rejects file of a failed run."""
@@ -135,7 +166,7 @@ def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Rec
         yield from read_text_dir(path, options, rejects)
     elif not path.exists():
         raise InputError("no such file or directory", source=item, reason="missing_file")
-    elif path.suffix.lower() in PARQUET_SUFFIXES:
+    elif is_parquet_path(path):
         yield from read_parquet(path, options, rejects)
     elif path.suffix.lower() == ".txt":
         yield from _read_text_files([path], path.parent, options, rejects)
@@ -305,7 +336,7 @@ def read_parquet(
     Rows are numbered from 1 in errors and default ids (``<file>:<row>``).
     Needs the ``parquet`` extra (pyarrow).
     """
-    pq = _require_pyarrow_parquet()
+    pq = require_parquet()
     sink = rejects if rejects is not None else Rejects()
     try:
         parquet_file = pq.ParquetFile(str(path))
@@ -335,12 +366,22 @@ def _parquet_row(
         _reject(error, orjson.dumps(obj, default=str), options, rejects)
 
 
-def _require_pyarrow_parquet() -> Any:
+def require_parquet() -> Any:
+    """Import ``pyarrow.parquet``, or explain which extra to install.
+
+    Raises:
+        ConfigError: pyarrow is not installed (or cannot be imported).
+    """
     try:
         import pyarrow.parquet as pq
     except ImportError:
         raise ConfigError("Parquet needs pyarrow: pip install 'vn-cleaner[parquet]'") from None
     return pq
+
+
+def is_parquet_path(item: str | Path) -> bool:
+    """Whether an input path is read as Parquet (by its suffix)."""
+    return str(item) != STDIN and Path(item).suffix.lower() in PARQUET_SUFFIXES
 
 
 def _current_umask() -> int:
@@ -367,11 +408,21 @@ class AtomicFile:
         os.chmod(fd, 0o666 & ~_current_umask())
         self.handle: IO[bytes] = os.fdopen(fd, "wb")
 
-    def commit(self) -> None:
-        """Flush, sync and atomically move the file to its final path."""
+    def finish(self) -> None:
+        """Flush, sync and close the temporary file; nothing appears at ``path`` yet.
+
+        Lets a caller complete every output of a run before it makes any of
+        them visible (see :meth:`commit`). Calling it again does nothing.
+        """
+        if self.handle.closed:
+            return
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
+
+    def commit(self) -> None:
+        """Finish the file and atomically move it to its final path."""
+        self.finish()
         os.replace(self._tmp, self.path)
 
     def discard(self) -> None:
@@ -406,6 +457,8 @@ class RecordWriter:
     ) -> None:
         if fmt not in ("jsonl", "parquet"):
             raise ConfigError(f"unknown output format {fmt!r} (expected jsonl or parquet)")
+        if fmt == "parquet":
+            require_parquet()  # before the temporary file exists, not at the first flush
         self.fmt = fmt
         self.text_field = text_field
         self.id_field = id_field
@@ -415,6 +468,7 @@ class RecordWriter:
         self._batch: list[dict[str, Any]] = []
         self._batch_size = batch_size
         self._parquet: Any = None
+        self._finished = False
 
     def __enter__(self) -> RecordWriter:
         return self
@@ -443,32 +497,45 @@ class RecordWriter:
             return
         import pyarrow as pa
 
-        pq = _require_pyarrow_parquet()
+        schema = None if self._parquet is None else self._parquet.schema
+        try:
+            table = pa.Table.from_pylist(self._batch, schema=schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            # Within the first batch as well as between batches: a field that
+            # is an int in one record and a string in another has no column type.
+            raise ConfigError(
+                f"meta fields change type between records; cannot write Parquet: {error}"
+            ) from None
         if self._parquet is None:
-            table = pa.Table.from_pylist(self._batch)
-            self._parquet = pq.ParquetWriter(self._file.handle, table.schema)
-        else:
-            schema = self._parquet.schema
-            try:
-                table = pa.Table.from_pylist(self._batch, schema=schema)
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-                raise ConfigError(
-                    f"meta fields change type between records; cannot write Parquet: {error}"
-                ) from None
+            self._parquet = require_parquet().ParquetWriter(self._file.handle, table.schema)
         self._parquet.write_table(table)
         self._batch = []
 
-    def close(self) -> None:
-        """Finish the file and move it into place."""
-        if self.fmt == "parquet":
+    def finish(self) -> None:
+        """Complete the temporary file (Parquet footer, sync); nothing appears yet.
+
+        :meth:`commit` then moves it into place; a run with several outputs
+        finishes them all before it commits any.
+        """
+        if self.fmt == "parquet" and not self._finished:
             self._flush_parquet()
             if self._parquet is None:
                 import pyarrow as pa
 
                 schema = pa.schema([(self.id_field, pa.string()), (self.text_field, pa.string())])
-                self._parquet = _require_pyarrow_parquet().ParquetWriter(self._file.handle, schema)
+                self._parquet = require_parquet().ParquetWriter(self._file.handle, schema)
             self._parquet.close()
+        self._finished = True
+        self._file.finish()
+
+    def commit(self) -> None:
+        """Move the finished file into place (finishing it first if needed)."""
+        self.finish()
         self._file.commit()
+
+    def close(self) -> None:
+        """Finish the file and move it into place."""
+        self.commit()
 
     def discard(self) -> None:
         """Abandon the output: nothing appears at the target path."""

@@ -89,6 +89,34 @@ class LearningStage(Protocol):
         ...
 
 
+@runtime_checkable
+class CommittingStage(Protocol):
+    """A stage that keeps state outside the run's outputs (e.g. a persistent index).
+
+    Such state must become visible only after the outputs: a run that dies in
+    between would otherwise leave state claiming records the outputs never got.
+    :func:`~cleaner.runner.run_files` calls :meth:`begin` before the run,
+    prepares every output, moves them into place, and only then calls
+    :meth:`commit`; a failed run calls :meth:`discard` instead.
+    """
+
+    def begin(self, run_id: str | None) -> None:
+        """Note which run this is (``None``: unknown, e.g. standard input).
+
+        A retry of the same run (same inputs, options and outputs) gets the
+        same id, so the stage can recognise state it committed for that run.
+        """
+        ...
+
+    def commit(self) -> None:
+        """Make the prepared state visible (called after the outputs are in place)."""
+        ...
+
+    def discard(self) -> None:
+        """Throw away prepared state (called when the run fails)."""
+        ...
+
+
 @dataclass
 class StageStats:
     """Counters of one stage."""

@@ -7,18 +7,24 @@ skips every finished shard and produces output identical to an uninterrupted
 run. The finishing stages (boilerplate, deduplication) then stream over the
 saved shards; a finishing stage that learns from the corpus (see
 :class:`~cleaner.pipeline.LearningStage`) first gets its own pass over them.
-The outputs appear only at the end, each renamed into place atomically.
+The outputs appear only at the end: every one is first completed under a
+temporary name, then all are renamed into place, and only after that does a
+stage's own state (a persistent dedup index, see
+:class:`~cleaner.pipeline.CommittingStage`) become visible. A run that dies
+at any point therefore never leaves an index claiming records its outputs
+lack; a retry of the same run recognises the records it already indexed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -28,7 +34,7 @@ import orjson
 from tqdm import tqdm
 
 from cleaner._version import __version__
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, InputError
 from cleaner.io import (
     STDIN,
     AtomicFile,
@@ -36,13 +42,32 @@ from cleaner.io import (
     ReadOptions,
     RecordWriter,
     Rejects,
+    is_parquet_path,
     read_records,
+    require_parquet,
 )
-from cleaner.pipeline import Event, LearningStage, Pipeline, RecordStage, Stage, StageStats
+from cleaner.pipeline import (
+    CommittingStage,
+    Event,
+    LearningStage,
+    Pipeline,
+    RecordStage,
+    Stage,
+    StageStats,
+)
 from cleaner.records import Record
 
 DEFAULT_SHARD_SIZE = 50_000
 MAX_REPORTED_DUPLICATE_IDS = 20
+#: Hard cap on worker processes, whatever the CPU count.
+MAX_WORKERS = 64
+#: Workers allowed per CPU: more only adds processes competing for the same cores.
+WORKERS_PER_CPU = 4
+
+
+def max_workers() -> int:
+    """The most worker processes a run accepts here: 4 per CPU, at most 64."""
+    return min(MAX_WORKERS, WORKERS_PER_CPU * (os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -88,6 +113,57 @@ class OutputPaths:
             else out_path.with_name(f"{out_path.stem}.rejects.jsonl"),
         )
 
+    def check(
+        self, inputs: Sequence[str], others: Mapping[str, str | Path | None] | None = None
+    ) -> None:
+        """Refuse outputs that would overwrite an input or one another.
+
+        Paths are compared after resolving symlinks (and as files, when both
+        exist, so hard links count too). An output ``*.txt`` file inside an
+        input directory counts as an input.
+
+        Args:
+            inputs: The run's inputs (``-`` is skipped).
+            others: More files the run writes, by option name (e.g. ``--index``).
+
+        Raises:
+            ConfigError: Two outputs are one file, or an output is an input.
+        """
+        named = {
+            "--out": self.records,
+            "--removed": self.removed,
+            "--stats": self.stats,
+            "--rejects": self.rejects,
+            **(others or {}),
+        }
+        outputs = [(name, Path(path)) for name, path in named.items() if path is not None]
+        for position, (name, path) in enumerate(outputs):
+            for other_name, other in outputs[:position]:
+                if _same_file(path, other):
+                    raise ConfigError(
+                        f"{name} {path} is the same file as {other_name} {other}; "
+                        "give each output its own path"
+                    )
+            for item in inputs:
+                if item != STDIN and _is_input(path, Path(item)):
+                    raise ConfigError(
+                        f"{name} {path} would overwrite the input {item}; write elsewhere"
+                    )
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    return a.exists() and b.exists() and os.path.samefile(a, b)
+
+
+def _is_input(output: Path, item: Path) -> bool:
+    """Whether writing ``output`` would replace (part of) the input ``item``."""
+    if item.is_dir():
+        # A directory input is read as its *.txt files, recursively.
+        return output.suffix.lower() == ".txt" and output.resolve().is_relative_to(item.resolve())
+    return _same_file(output, item)
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -109,6 +185,16 @@ class RunOptions:
     resume: bool = False
     progress: bool = False
 
+    def __post_init__(self) -> None:
+        if self.shard_size < 1:
+            raise ConfigError(f"shard_size must be >= 1, got {self.shard_size}")
+        limit = max_workers()
+        if not 1 <= self.workers <= limit:
+            raise ConfigError(
+                f"workers must be between 1 and {limit} ({WORKERS_PER_CPU} per CPU, "
+                f"at most {MAX_WORKERS}), got {self.workers}"
+            )
+
 
 def run_files(
     inputs: Sequence[str],
@@ -128,49 +214,97 @@ def run_files(
         options: How to read, write and run.
 
     Raises:
-        InputError: Unreadable input, or a malformed record in strict mode.
-        ConfigError: Invalid options, or ``resume`` with changed inputs or options.
+        InputError: Unreadable input, a malformed record in strict mode, or
+            every input record rejected (the rejects file is still written).
+        ConfigError: Invalid options, outputs that collide with an input or
+            with each other, a missing optional dependency, or ``resume``
+            with changed inputs or options.
     """
-    if options.shard_size < 1:
-        raise ConfigError(f"shard_size must be >= 1, got {options.shard_size}")
+    # Everything that can be checked without reading the input is checked
+    # first: a run must not spend hours and then fail on a missing package.
+    paths.check(inputs)
+    _check_dependencies(inputs, options.fmt)
     started = time.perf_counter()
     work = _WorkDir.open(inputs, paths, record_stages, finish_stages, options)
+    committing = [stage for stage in finish_stages if isinstance(stage, CommittingStage)]
+    run_id = _run_id(inputs, paths, record_stages, finish_stages, options) if committing else None
+    for stage in committing:
+        stage.begin(run_id)
     rejects = Rejects(paths.rejects)
     monitor = _InputMonitor(enabled=options.progress)
+    outputs: _Outputs | None = None
     try:
         records = monitor.wrap(read_records(inputs, options.read, rejects))
         record_pipeline = Pipeline(record_stages, workers=options.workers)
         _run_shards(records, record_pipeline, work, options.shard_size)
+        _refuse_all_rejected(monitor.records, rejects)
         _learn(finish_stages, work)
         finish_pipeline = Pipeline(finish_stages, workers=options.workers)
-        written = _finish(work, finish_pipeline, paths, options)
+        outputs = _finish(work, finish_pipeline, paths, options)
+        report = {
+            "version": __version__,
+            "inputs": list(inputs),
+            "output": str(paths.records),
+            "records_in": monitor.records,
+            "bytes_in": monitor.bytes,
+            "records_out": outputs.records.count,
+            "rejected": dict(sorted(rejects.counts.items())),
+            "rejects": str(paths.rejects) if rejects.total and paths.rejects else None,
+            "duplicate_ids": {"count": monitor.duplicate_id_count, "first": monitor.duplicate_ids},
+            "stages": [
+                s.as_dict()
+                for s in [*record_pipeline.stats.values(), *finish_pipeline.stats.values()]
+            ],
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        outputs.write_stats(report)
+        # The commit point: outputs first, stage state (the index) last. A
+        # death before the last step leaves the old state, so a retry keeps
+        # the same records instead of finding them already "seen".
+        outputs.commit()
+        rejects.close()
+        for stage in committing:
+            stage.commit()
     except BaseException:
+        if outputs is not None:
+            outputs.discard()
         rejects.discard()
+        for stage in committing:
+            stage.discard()
         work.abandon()
         raise
     finally:
         monitor.close()
-    rejects.close()
     work.remove()
-    report = {
-        "version": __version__,
-        "inputs": list(inputs),
-        "output": str(paths.records),
-        "records_in": monitor.records,
-        "bytes_in": monitor.bytes,
-        "records_out": written,
-        "rejected": dict(sorted(rejects.counts.items())),
-        "duplicate_ids": {"count": monitor.duplicate_id_count, "first": monitor.duplicate_ids},
-        "stages": [
-            s.as_dict() for s in [*record_pipeline.stats.values(), *finish_pipeline.stats.values()]
-        ],
-        "seconds": round(time.perf_counter() - started, 3),
-    }
-    if paths.stats is not None:
-        stats_file = AtomicFile(paths.stats)
-        stats_file.handle.write(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
-        stats_file.commit()
     return report
+
+
+def _check_dependencies(inputs: Sequence[str], fmt: OutputFormat) -> None:
+    """Fail fast when an optional package the run will need is missing."""
+    if fmt == "parquet" or any(is_parquet_path(item) for item in inputs):
+        require_parquet()
+
+
+def _refuse_all_rejected(records_in: int, rejects: Rejects) -> None:
+    """Fail when every input record was rejected: that is a wrong option, not a clean corpus.
+
+    The rejects file is published first, so the user can see what was refused.
+    """
+    if records_in or not rejects.total:
+        return
+    rejects.close()
+    reasons = ", ".join(f"{reason}={count:,}" for reason, count in sorted(rejects.counts.items()))
+    subject = (
+        f"all {rejects.total:,} input records were" if rejects.total > 1 else "the input record was"
+    )
+    message = f"{subject} rejected ({reasons})"
+    if rejects.fields_seen:
+        message += f"; fields in the first rejected records: {', '.join(rejects.fields_seen)}"
+    if {"missing_text", "text_not_string"} & rejects.counts.keys():
+        message += "; name the field holding the text with --text-field"
+    if rejects.path is not None:
+        message += f"; see {rejects.path}"
+    raise InputError(message, reason="all_rejected")
 
 
 def _run_shards(records: Iterator[Record], pipeline: Pipeline, work: _WorkDir, size: int) -> None:
@@ -199,30 +333,67 @@ def _learn(stages: Sequence[Stage], work: _WorkDir) -> None:
             stage.learn(work.records())
 
 
-def _finish(work: _WorkDir, pipeline: Pipeline, paths: OutputPaths, options: RunOptions) -> int:
-    """Stream the saved shards through the corpus stages into the final outputs."""
-    removed = AtomicFile(paths.removed) if paths.removed is not None else None
+def _finish(
+    work: _WorkDir, pipeline: Pipeline, paths: OutputPaths, options: RunOptions
+) -> _Outputs:
+    """Stream the saved shards through the corpus stages into the (uncommitted) outputs."""
+    outputs = _Outputs(paths, options)
     try:
-        if removed is not None:
-            work.copy_events(removed.handle)
-
-        def write_event(event: Event) -> None:
-            if removed is not None and event.kind != "edit":
-                removed.handle.write(_event_line(event))
-
-        read = options.read
-        with RecordWriter(
-            paths.records, options.fmt, text_field=read.text_field, id_field=read.id_field
-        ) as writer:
-            for record in pipeline.run(work.records(), write_event):
-                writer.write(record)
+        if outputs.removed is not None:
+            work.copy_events(outputs.removed.handle)
+        for record in pipeline.run(work.records(), outputs.write_event):
+            outputs.records.write(record)
+        outputs.records.finish()
     except BaseException:
-        if removed is not None:
-            removed.discard()
+        outputs.discard()
         raise
-    if removed is not None:
-        removed.commit()
-    return writer.count
+    return outputs
+
+
+class _Outputs:
+    """The run's output files, complete under temporary names until :meth:`commit`."""
+
+    def __init__(self, paths: OutputPaths, options: RunOptions) -> None:
+        read = options.read
+        self._stats_path = paths.stats
+        self.removed = AtomicFile(paths.removed) if paths.removed is not None else None
+        self.stats: AtomicFile | None = None
+        try:
+            self.records = RecordWriter(
+                paths.records, options.fmt, text_field=read.text_field, id_field=read.id_field
+            )
+        except BaseException:
+            if self.removed is not None:
+                self.removed.discard()
+            raise
+
+    def write_event(self, event: Event) -> None:
+        if self.removed is not None and event.kind != "edit":
+            self.removed.handle.write(_event_line(event))
+
+    def write_stats(self, report: dict[str, Any]) -> None:
+        if self._stats_path is None:
+            return
+        self.stats = AtomicFile(self._stats_path)
+        self.stats.handle.write(json.dumps(report, indent=2, ensure_ascii=False).encode() + b"\n")
+
+    def _files(self) -> list[AtomicFile]:
+        return [file for file in (self.removed, self.stats) if file is not None]
+
+    def commit(self) -> None:
+        """Finish every file, then move them into place, the records first."""
+        self.records.finish()
+        for file in self._files():
+            file.finish()
+        self.records.commit()
+        for file in self._files():
+            file.commit()
+
+    def discard(self) -> None:
+        """Delete whatever has not been moved into place yet."""
+        self.records.discard()
+        for file in self._files():
+            file.discard()
 
 
 def _event_line(event: Event) -> bytes:
@@ -351,21 +522,58 @@ def _fingerprint(
     options: RunOptions,
 ) -> str:
     """What must not change between an interrupted run and its resumption."""
+    described = _describe(inputs, record_stages, finish_stages, options)
+    return json.dumps({"sha256": _digest(described), **described}, indent=1)
+
+
+def _run_id(
+    inputs: Sequence[str],
+    paths: OutputPaths,
+    record_stages: Sequence[RecordStage],
+    finish_stages: Sequence[Stage],
+    options: RunOptions,
+) -> str | None:
+    """Names the run: a retry (same inputs, options and outputs) gets the same id.
+
+    ``None`` when the inputs cannot be named: standard input, or a missing
+    file (the reader reports that one properly).
+    """
+    if STDIN in inputs:
+        return None
+    try:
+        described = _describe(inputs, record_stages, finish_stages, options)
+    except OSError:
+        return None
+    outputs = asdict(paths).values()
+    described["outputs"] = [str(Path(path).resolve()) if path else None for path in outputs]
+    described["format"] = options.fmt
+    return _digest(described)
+
+
+def _digest(described: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
+
+
+def _describe(
+    inputs: Sequence[str],
+    record_stages: Sequence[RecordStage],
+    finish_stages: Sequence[Stage],
+    options: RunOptions,
+) -> dict[str, Any]:
+    """The inputs (path, size, mtime), version, read options and stages of a run."""
     files = []
     for item in inputs:
         path = Path(item)
         for file in sorted(path.rglob("*.txt")) if path.is_dir() else [path]:
             stat = file.stat()
             files.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
-    described = {
+    return {
         "version": __version__,
         "inputs": files,
         "read": asdict(options.read),
         "shard_size": options.shard_size,
         "stages": [repr(stage) for stage in [*record_stages, *finish_stages]],
     }
-    digest = hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
-    return json.dumps({"sha256": digest, **described}, indent=1)
 
 
 class _InputMonitor:

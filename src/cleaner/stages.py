@@ -11,18 +11,25 @@ from typing import Any
 
 import orjson
 
-from cleaner.boilerplate import BoilerplateConfig, learn_boilerplate, strip_boilerplate_and_explain
+from cleaner.boilerplate import (
+    BoilerplateConfig,
+    content_syllables,
+    learn_boilerplate,
+    strip_boilerplate_result,
+)
 from cleaner.dedup import (
     LEVELS,
     MIN_PASSAGE_SYLLABLES,
     DedupConfig,
     DedupCorpus,
     Level,
+    Match,
     NearDuplicateIndex,
     PassageCorpus,
     PassageDuplicate,
 )
 from cleaner.errors import ConfigError
+from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
 from cleaner.pipeline import Event, StageOutput
 from cleaner.records import Record
@@ -56,16 +63,19 @@ class NormalizeStage:
 class BoilerplateStage:
     """Strips boilerplate from each record; every removed span is an event.
 
-    With ``learn_corpus`` (the default), :meth:`learn` counts short lines per
-    source over the whole corpus first, so lines frequent in one source are
-    removed as ``corpus_line`` even when no rule names them.
+    With ``learn_corpus`` (the default), :meth:`learn` learns per-source
+    templates over the whole corpus first (segments, prefixes and suffixes
+    that recur across documents of one site), removed as ``site_template``
+    even when no rule names them. A document left with fewer than
+    ``config.min_content_syllables`` syllables after a removal is dropped
+    (``no_content``); one the gutting guard protected counts as ``suspicious``.
 
     Attributes:
-        config: Boilerplate options (``line_stats`` is filled in by :meth:`learn`).
+        config: Boilerplate options (``templates`` is filled in by :meth:`learn`).
         source_field: Meta field naming a record's source (site); records
             without it share the source ``""``.
-        learn_corpus: Whether :meth:`learn` learns corpus-level lines.
-        min_docs: A corpus line occurs in at least this many documents ...
+        learn_corpus: Whether :meth:`learn` learns per-source templates.
+        min_docs: A template occurs in at least this many documents ...
         min_fraction: ... and at least this fraction of its source's documents.
         name: Stage name in stats and events.
     """
@@ -82,19 +92,20 @@ class BoilerplateStage:
         return str(record.meta.get(self.source_field) or "")
 
     def learn(self, records: Iterable[Record]) -> None:
-        """First pass: learn the lines that recur across documents of a source."""
+        """First pass: learn the templates that recur across documents of a source."""
         if not self.learn_corpus:
             return
-        stats = learn_boilerplate(
+        templates = learn_boilerplate(
             records, source=self.source_of, min_docs=self.min_docs, min_fraction=self.min_fraction
         )
-        self.config = replace(self.config, line_stats=stats)
+        self.config = replace(self.config, templates=templates)
 
     def process(self, record: Record) -> StageOutput:
-        """Strip one record's boilerplate."""
-        text, removals = strip_boilerplate_and_explain(
+        """Strip one record's boilerplate; drop it when no content is left."""
+        result = strip_boilerplate_result(
             record.text, config=self.config, source=self.source_of(record)
         )
+        removals = result.removals
         events = [
             Event(
                 record.id,
@@ -107,11 +118,18 @@ class BoilerplateStage:
                     "start": removal.start,
                     "end": removal.end,
                     "text": removal.text,
+                    "whole_line": removal.whole_line,
                 },
             )
             for removal in removals
         ]
-        record.text = text
+        if result.suspicious:
+            events.append(Event(record.id, self.name, "suspicious", "edit"))
+        if removals and content_syllables(result.text) < self.config.min_content_syllables:
+            detail = {"text": result.text}
+            events.append(Event(record.id, self.name, "no_content", "drop", 1, detail))
+            return None, events
+        record.text = result.text
         return record, events
 
 
@@ -126,7 +144,13 @@ class DedupStage:
 
     With an ``index`` the records are checked in input order against the
     index and against the records kept before them ("first seen wins", as
-    incremental crawls need); ``update_index`` saves the kept ones into it.
+    incremental crawls need); ``update_index`` adds the kept ones to it. The
+    updated index is saved by :meth:`commit`, which
+    :func:`~cleaner.runner.run_files` calls only after the run's outputs are
+    in place (a caller driving the stage itself must call it too). A journal
+    beside the index names the run that last updated it, so a retry of that
+    run (see :meth:`begin`) keeps the records it had already indexed instead
+    of dropping them as duplicates of themselves.
 
     Attributes:
         config: Detection options.
@@ -147,6 +171,8 @@ class DedupStage:
     normalization: dict[str, Any] = field(default_factory=dict)
     spill_dir: Path | None = None
     name: str = "dedup"
+    _run_id: str | None = field(default=None, init=False, repr=False, compare=False)
+    _pending: _PendingIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
@@ -164,7 +190,7 @@ class DedupStage:
             buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
             config = replace(self.config, spill_dir=tmp)
             if self.index is not None:
-                drops = self._against_index(buffer.spool(records))
+                drops = self._against_index(buffer.spool(records), buffer.ids)
                 yield from buffer.replay(drops, {}, emit, self.name)
             elif self.level == "document":
                 drops = _document_drops(buffer.spool(records), config)
@@ -175,21 +201,44 @@ class DedupStage:
                 )
                 yield from buffer.replay({}, cuts, emit, self.name)
 
-    def _against_index(self, items: Iterator[tuple[str, str]]) -> dict[int, dict[str, Any]]:
+    def begin(self, run_id: str | None) -> None:
+        """Note the run's id (same for a retry of the same run; ``None`` if unknown)."""
+        self._run_id = run_id
+
+    def commit(self) -> None:
+        """Save the updated index (call it after the run's outputs are in place)."""
+        if self._pending is not None:
+            self._pending.commit()
+            self._pending = None
+
+    def discard(self) -> None:
+        """Forget the updated index of a failed run: the index on disk stays as it was."""
+        self._pending = None
+
+    def _against_index(
+        self, items: Iterator[tuple[str, str]], ids: list[str]
+    ) -> dict[int, dict[str, Any]]:
+        """Input position of each record dropped as a duplicate of the index → event detail.
+
+        ``ids`` fills up while ``items`` is consumed: ``ids[i]`` is the i-th record's id.
+        """
         assert self.index is not None  # checked by the caller
         index = self._open_index(self.index)
+        journal = _IndexJournal(self.index)
+        own = journal.own_documents(index, self._run_id if self.update_index else None)
         drops: dict[int, dict[str, Any]] = {}
         for position, matches in enumerate(index.check_and_add_many(items)):
-            if matches:
-                best = matches[0]
-                drops[position] = {
-                    "reason": "near_duplicate",
-                    "duplicate_of": best.key,
-                    "jaccard": best.jaccard,
-                    "in_index": True,
-                }
+            if not matches or own.claim(ids[position], matches):
+                continue
+            best = own.best(matches)
+            drops[position] = {
+                "reason": "near_duplicate",
+                "duplicate_of": best.key,
+                "jaccard": best.jaccard,
+                "in_index": True,
+            }
         if self.update_index:
-            index.save(self.index)
+            self._pending = _PendingIndex(index, journal, self._run_id, own.first)
         return drops
 
     def _open_index(self, path: Path) -> NearDuplicateIndex:
@@ -213,6 +262,109 @@ class DedupStage:
             "normalization": self.normalization,
         }
         return NearDuplicateIndex.load(path, expect=expect)
+
+
+@dataclass
+class _OwnDocuments:
+    """The index documents an earlier attempt of this same run added (none for a new run).
+
+    A retry reads the same inputs through the same stages, so each record it
+    kept before comes back with the same id and text and finds itself in the
+    index: such a match is the record, not a duplicate of it. Keys are held
+    as 64-bit hashes to keep memory small (this only runs on a retry).
+
+    Attributes:
+        first: Position of the first document the run added (the index size
+            before the run).
+        unclaimed: Per key hash, the run's documents not yet matched to a record.
+    """
+
+    first: int
+    unclaimed: Counter[int] = field(default_factory=Counter)
+
+    def claim(self, record_id: str, matches: list[Match]) -> bool:
+        """Whether this record is one the run already indexed (same key, identical content)."""
+        key = hash(record_id)
+        if self.unclaimed[key] <= 0:
+            return False
+        if not any(m.key == record_id and m.jaccard == 1.0 for m in matches):
+            return False
+        self.unclaimed[key] -= 1
+        return True
+
+    def best(self, matches: list[Match]) -> Match:
+        """The best match, skipping the run's own later records (not indexed yet the first time)."""
+        earlier = [m for m in matches if self.unclaimed[hash(m.key)] <= 0]
+        return (earlier or matches)[0]
+
+
+class _IndexJournal:
+    """A small JSON file beside an index naming the run that last updated it.
+
+    It holds the run id, the index size before and after that run, and the
+    last key the run left in the index. It is written just before the index
+    is saved, so a run that died in between leaves a journal that does not
+    describe the index on disk, and it is ignored.
+    """
+
+    def __init__(self, index_path: Path) -> None:
+        self.index_path = index_path
+        self.path = index_path.with_name(f"{index_path.name}.lastrun.json")
+
+    def own_documents(self, index: NearDuplicateIndex, run_id: str | None) -> _OwnDocuments:
+        """The documents ``run_id`` added to ``index``, if the journal says it made this index."""
+        size = len(index)
+        entry = self._read()
+        if (
+            run_id is None
+            or entry.get("run") != run_id
+            or entry.get("documents") != size
+            or not isinstance(entry.get("first"), int)
+            or not 0 <= entry["first"] <= size
+            or entry.get("last_key") != _last_key(index)
+        ):
+            return _OwnDocuments(first=size)
+        first = entry["first"]
+        keys = Counter(hash(index.key_of(doc)) for doc in range(first, size))
+        return _OwnDocuments(first=first, unclaimed=keys)
+
+    def write(self, run_id: str | None, first: int, index: NearDuplicateIndex) -> None:
+        journal = AtomicFile(self.path)
+        entry = {"run": run_id, "first": first, "documents": len(index)}
+        entry["last_key"] = _last_key(index)
+        journal.handle.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
+        journal.commit()
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            entry = orjson.loads(self.path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return {}
+        return entry if isinstance(entry, dict) else {}
+
+
+def _last_key(index: NearDuplicateIndex) -> str | None:
+    return index.key_of(len(index) - 1) if len(index) else None
+
+
+@dataclass
+class _PendingIndex:
+    """An updated index held until the run's outputs are in place."""
+
+    index: NearDuplicateIndex
+    journal: _IndexJournal
+    run_id: str | None
+    first: int
+
+    def commit(self) -> None:
+        """Journal first, then the index: a death in between leaves a journal that is ignored."""
+        expected = len(self.index)
+        self.journal.write(self.run_id, self.first, self.index)
+        self.index.save(self.journal.index_path)
+        if len(self.index) != expected:
+            # Another process saved in between and save() took in its documents:
+            # this run's no longer form one range, so a retry must not trust it.
+            self.journal.write(None, len(self.index), self.index)
 
 
 def _document_drops(

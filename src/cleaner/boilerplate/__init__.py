@@ -1,17 +1,30 @@
 """Strip web boilerplate from Vietnamese news text, explaining every removal.
 
-The stage works on lines: a first pass labels each line on its own
-(:mod:`~cleaner.boilerplate.classify`), a second revises labels with their
-context (:mod:`~cleaner.boilerplate.revise`). Long flattened lines also get
-inline cuts (a related-news run or a photo credit between two sentences).
+The stage works on lines and on the sentence-like segments inside them
+(:mod:`~cleaner.boilerplate.segments`), since most scrapers flatten a whole
+article onto one line. A first pass labels each line and segment on its own
+(:mod:`~cleaner.boilerplate.classify`): rules from the packaged vocabulary,
+credits cut out of their sentence, per-site templates learned from the corpus
+(:mod:`~cleaner.boilerplate.corpus`). A second pass revises with context
+(:mod:`~cleaner.boilerplate.revise`): related-news blocks, the lead's
+furniture and source tag, the sign-off block that ends the article.
+
+A removal is a whole line, a segment or a span inside one, always with exact
+offsets, so that :func:`restore` rebuilds the input.
+
+**The gutting guard.** A document of :data:`GUARD_MIN_CHARS` or more never
+loses more than :data:`GUARD_MAX_SHARE` of its characters to removals that
+rest on context alone (related-block extension, captions, repeats, stranded
+lines): when it would, those removals are undone (their credits still go) and
+the document is counted as ``suspicious``. Removals by an explicit rule or a
+learned template stand.
 
 Blank lines: a blank line is kept as it is, except (a) when the previous
 kept line is also blank and some line between them was removed (runs of
 blank lines left by removals collapse to one), (b) when it would lead the
 output and a line before it was removed, and (c) when it would end the output
 and a line after it was removed. Each such blank line is reported as
-``Removal(reason="blank_line")``. So kept lines plus removals always rebuild
-the input exactly (see :func:`restore`).
+``Removal(reason="blank_line")``.
 """
 
 from __future__ import annotations
@@ -22,9 +35,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from cleaner.boilerplate.classify import classify_lines
-from cleaner.boilerplate.corpus import LineStats, learn_boilerplate
-from cleaner.boilerplate.labels import SPAN_REASONS, LineLabel
+from cleaner.boilerplate.classify import classify_lines, cut_credits
+from cleaner.boilerplate.corpus import LineStats, SiteTemplates, learn_boilerplate
+from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.revise import revise_labels
 from cleaner.boilerplate.rules import Matchers, compile_rules
@@ -32,16 +45,26 @@ from cleaner.errors import ConfigError
 from cleaner.explain import Removal
 
 __all__ = [
-    "SPAN_REASONS",
+    "GUARD_MAX_SHARE",
+    "GUARD_MIN_CHARS",
     "BoilerplateConfig",
     "LineStats",
+    "SiteTemplates",
+    "StripResult",
+    "content_syllables",
     "learn_boilerplate",
     "restore",
     "strip_boilerplate",
     "strip_boilerplate_and_explain",
+    "strip_boilerplate_result",
 ]
 
 ExtraRule = str | Path | tuple[str, str]
+
+#: Documents at least this long are protected by the gutting guard ...
+GUARD_MIN_CHARS = 1000
+#: ... which lets context-only removals take at most this share of the characters.
+GUARD_MAX_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -52,28 +75,34 @@ class BoilerplateConfig:
         captions: ``"remove"`` (default) or ``"keep"`` photo captions and credits.
         extra_rules: Extra rule files (paths) or ``(section, pattern)`` pairs,
             added to the packaged ``vi.txt``.
-        line_stats: Corpus statistics from :func:`learn_boilerplate`; lines
-            frequent in the document's source are removed as ``corpus_line``.
-        source: The source name used to look up ``line_stats``.
+        templates: Per-site templates from :func:`learn_boilerplate`;
+            segments, prefixes and suffixes frequent in the document's source
+            are removed as ``site_template``.
+        source: The source name used to look up ``templates``.
+        min_content_syllables: ``cleaner run`` drops a document that had
+            boilerplate removed and keeps fewer syllables than this
+            (reason ``no_content``): a page that was only a widget or template.
     """
 
     captions: Literal["remove", "keep"] = "remove"
     extra_rules: tuple[ExtraRule, ...] = ()
-    line_stats: LineStats | None = field(default=None, compare=False, repr=False)
+    templates: SiteTemplates | None = field(default=None, compare=False, repr=False)
     source: str = ""
+    min_content_syllables: int = 10
 
     def __post_init__(self) -> None:
         if self.captions not in ("remove", "keep"):
             raise ConfigError(f"captions must be 'remove' or 'keep', got {self.captions!r}")
+        if not isinstance(self.min_content_syllables, int) or self.min_content_syllables < 0:
+            raise ConfigError(
+                f"min_content_syllables must be an integer >= 0, got {self.min_content_syllables!r}"
+            )
         object.__setattr__(self, "extra_rules", tuple(self.extra_rules))
 
     @classmethod
     def from_options(cls, **options: Any) -> BoilerplateConfig:
         """Build a config from keyword options, rejecting unknown names."""
-        unknown = sorted(set(options) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(f"unknown boilerplate option(s): {', '.join(unknown)}")
-        return replace(cls(), **options) if options else cls()
+        return _config(cls(), options)
 
 
 @lru_cache(maxsize=16)
@@ -83,11 +112,39 @@ def _matchers(extra_rules: tuple[ExtraRule, ...]) -> Matchers:
 
 def _line_removals(line_no: int, label: LineLabel) -> list[Removal]:
     if label.reason is not None:
-        return [Removal(label.reason, line_no, 0, len(label.text), label.text)]
+        return [Removal(label.reason, line_no, 0, len(label.text), label.text, whole_line=True)]
     return [
         Removal(cut.reason, line_no, cut.start, cut.end, label.text[cut.start : cut.end])
         for cut in sorted(label.cuts, key=lambda c: c.start)
     ]
+
+
+def _removed_chars(labels: list[LineLabel], *, certain_only: bool) -> int:
+    total = 0
+    for label in labels:
+        if label.removed:
+            total += len(label.text) if label.certain or not certain_only else 0
+        else:
+            total += sum(c.end - c.start for c in label.cuts if c.certain or not certain_only)
+    return total
+
+
+def _guard_against_gutting(labels: list[LineLabel], size: int, keep_captions: bool) -> bool:
+    """Undo context-only removals that would gut a long document; True when it did."""
+    if (
+        size < GUARD_MIN_CHARS
+        or _removed_chars(labels, certain_only=False) <= GUARD_MAX_SHARE * size
+    ):
+        return False
+    if _removed_chars(labels, certain_only=True) == _removed_chars(labels, certain_only=False):
+        return False
+    for label in labels:
+        if label.removed and not label.certain:
+            label.restore_line()
+            if not keep_captions:
+                cut_credits(label)
+        label.cuts = [cut for cut in label.cuts if cut.certain]
+    return True
 
 
 def _drop_emptied_lines(labels: list[LineLabel]) -> None:
@@ -120,13 +177,70 @@ def _drop_blank_lines(labels: list[LineLabel]) -> None:
                 label.remove("blank_line")
 
 
+@dataclass(frozen=True)
+class StripResult:
+    """What the boilerplate stage did to one text.
+
+    Attributes:
+        text: The text without its boilerplate.
+        removals: Every removal, ordered by line and offset.
+        suspicious: The gutting guard undid context-only removals.
+    """
+
+    text: str
+    removals: list[Removal]
+    suspicious: bool
+
+
+def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> BoilerplateConfig:
+    cfg = config or BoilerplateConfig()
+    if options:
+        unknown = sorted(set(options) - set(BoilerplateConfig.__dataclass_fields__))
+        if unknown:
+            raise ConfigError(f"unknown boilerplate option(s): {', '.join(unknown)}")
+        cfg = replace(cfg, **options)
+    return cfg
+
+
+def strip_boilerplate_result(
+    text: str, *, config: BoilerplateConfig | None = None, **options: Any
+) -> StripResult:
+    """Remove boilerplate; return the text, every removal and the guard's verdict.
+
+    Args:
+        text: Article text, one paragraph per line or flattened (normalize it first).
+        config: A :class:`BoilerplateConfig`; keyword ``options`` override it.
+        **options: Fields of :class:`BoilerplateConfig`.
+
+    Raises:
+        ConfigError: On an unknown option or a malformed extra rule file.
+    """
+    cfg = _config(config, options)
+    matchers = _matchers(cfg.extra_rules)
+    keep_captions = cfg.captions == "keep"
+    labels = classify_lines(
+        text.split("\n"),
+        matchers,
+        keep_captions=keep_captions,
+        templates=cfg.templates,
+        source=cfg.source,
+    )
+    revise_labels(labels, matchers)
+    suspicious = _guard_against_gutting(labels, len(text), keep_captions)
+    _drop_emptied_lines(labels)
+    _drop_blank_lines(labels)
+    removals = [r for i, label in enumerate(labels) for r in _line_removals(i, label)]
+    kept = [label.kept_text() for label in labels if not label.removed]
+    return StripResult("\n".join(kept), removals, suspicious)
+
+
 def strip_boilerplate_and_explain(
     text: str, *, config: BoilerplateConfig | None = None, **options: Any
 ) -> tuple[str, list[Removal]]:
-    """Remove boilerplate lines and spans; return the text and every removal.
+    """Remove boilerplate lines, segments and spans; return the text and every removal.
 
     Args:
-        text: Article text, one paragraph or fragment per line (normalize it first).
+        text: Article text, one paragraph per line or flattened (normalize it first).
         config: A :class:`BoilerplateConfig`; keyword ``options`` override it.
         **options: Fields of :class:`BoilerplateConfig`.
 
@@ -136,29 +250,20 @@ def strip_boilerplate_and_explain(
     Raises:
         ConfigError: On an unknown option or a malformed extra rule file.
 
-    >>> strip_boilerplate_and_explain("Banner\\nHà Nội mưa to.")
-    ('Hà Nội mưa to.', [Removal(reason='ui_line', line_no=0, start=0, end=6, text='Banner')])
+    >>> strip_boilerplate_and_explain("Banner\\nHà Nội mưa to.")[0]
+    'Hà Nội mưa to.'
     """
-    cfg = config or BoilerplateConfig()
-    if options:
-        unknown = sorted(set(options) - set(BoilerplateConfig.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(f"unknown boilerplate option(s): {', '.join(unknown)}")
-        cfg = replace(cfg, **options)
-    matchers = _matchers(cfg.extra_rules)
-    labels = classify_lines(
-        text.split("\n"),
-        matchers,
-        keep_captions=cfg.captions == "keep",
-        line_stats=cfg.line_stats,
-        source=cfg.source,
-    )
-    revise_labels(labels, matchers)
-    _drop_emptied_lines(labels)
-    _drop_blank_lines(labels)
-    removals = [r for i, label in enumerate(labels) for r in _line_removals(i, label)]
-    kept = [label.kept_text() for label in labels if not label.removed]
-    return "\n".join(kept), removals
+    result = strip_boilerplate_result(text, config=config, **options)
+    return result.text, result.removals
+
+
+def content_syllables(text: str) -> int:
+    """Syllables (space-separated words with a letter) left in ``text``.
+
+    >>> content_syllables("Hà Nội mưa to. 2024 -")
+    4
+    """
+    return sum(1 for word in text.split() if any(char.isalpha() for char in word))
 
 
 def strip_boilerplate(text: str, **options: Any) -> str:
@@ -173,8 +278,8 @@ def strip_boilerplate(text: str, **options: Any) -> str:
 def restore(kept_text: str, removals: Iterable[Removal]) -> str:
     """Rebuild the input from the output and its removals (the audit law).
 
-    A removal whose reason is in :data:`SPAN_REASONS` was cut out of a kept
-    line; any other removal is a whole dropped line.
+    A removal with ``whole_line`` set is a dropped line; any other was cut
+    out of a kept line.
 
     >>> text = "Banner\\nHà Nội mưa to./."
     >>> restore(*strip_boilerplate_and_explain(text)) == text
@@ -189,7 +294,7 @@ def restore(kept_text: str, removals: Iterable[Removal]) -> str:
     lines: list[str] = []
     for line_no in range(max(by_line, default=-1) + 1):
         spans = sorted(by_line.get(line_no, []), key=lambda r: r.start)
-        if spans and spans[0].reason not in SPAN_REASONS:
+        if spans and spans[0].whole_line:
             lines.append(spans[0].text)
             continue
         line = next(kept_lines)

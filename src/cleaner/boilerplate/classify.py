@@ -1,66 +1,114 @@
-"""First pass: label each line on its own (jusText's classify step).
+"""First pass: label each line and each segment on its own (jusText's classify step).
 
-Whole-line rules are certain enough to remove a line alone; inline rules cut
-a span out of a long line (the baomoi crawl flattens whole articles onto one
-line). Nothing here looks at neighbours; that is the revise pass.
+Whole-line rules are certain enough to remove a short line alone; the same
+rules applied to the segments of a long line find furniture inside flattened
+articles ("… trận đấu. Chia sẻ bài viết Gửi bình luận …"); credits are cut
+out of the sentence they close; a related-news run that ends a flattened
+line is cut. Learned site templates are applied here too. Nothing here looks
+at neighbouring lines; that is the revise pass.
 """
 
 from __future__ import annotations
 
 import regex
 
-from cleaner.boilerplate.corpus import LineStats
-from cleaner.boilerplate.labels import Cut, LineLabel
+from cleaner.boilerplate.corpus import SiteTemplates
+from cleaner.boilerplate.credits import find_credits
+from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import Matchers
+from cleaner.boilerplate.segments import segment_spans
 
-__all__ = ["classify_lines"]
+__all__ = ["MAX_CAPTION_CHARS", "classify_lines", "cut_credits", "is_caption_like"]
 
 #: Cheap substring pre-checks: a line without any of these skips the inline regex.
-_RELATED_HINTS = ("liên quan", "thêm", ">>")
-_CAPTION_HINTS = ("(Ảnh", "(Nguồn ảnh", "Ảnh:", "Ảnh :")
+_RELATED_HINTS = ("liên quan", "LIÊN QUAN", "thêm", "THÊM", ">>", "chủ đề", "đọc nhiều")
 
 #: An inline related-news run (header to line end) is at most this long.
 MAX_INLINE_RUN = 600
 #: A full stop followed by more text: a sentence, not a headline list.
 _SENTENCE_BREAK = regex.compile(r"\. (?=\S)")
+#: A line this short that ends in a credit is a caption, whatever its sentences.
+MAX_CAPTION_CHARS = 60
+#: Segments longer than this are prose: whole-segment rules skip them.
+MAX_RULE_SEGMENT = 160
+
+
+def is_caption_like(text: str) -> bool:
+    """A caption is very short, or a single sentence: a paragraph of two or more is content.
+
+    ``text`` is the line without its credit ("Quang cảnh hội nghị." of
+    "Quang cảnh hội nghị. Ảnh: TTXVN").
+    """
+    stripped = text.strip()
+    return len(stripped) <= MAX_CAPTION_CHARS or len(segment_spans(stripped)) <= 1
 
 
 def _whole_line(label: LineLabel, matchers: Matchers, keep_captions: bool) -> None:
-    found = matchers.whole_line_reason(label.text.strip())
+    stripped = label.text.strip()
+    found = matchers.whole_line_reason(stripped)
     if found is None:
         return
     concept, reason = found
-    if concept == "caption" and keep_captions:
+    if concept == "caption":
+        # A paragraph that merely ends with a credit keeps its text (the
+        # credit is cut later); only a caption-like line goes whole, and not
+        # for certain: a photo essay is all captions, and the guard keeps it.
+        if keep_captions or not is_caption_like(_without_credits(stripped)):
+            return
+        label.remove(reason, concept, certain=False)
         return
     label.remove(reason, concept)
+
+
+def _segment_rules(label: LineLabel, matchers: Matchers, keep_captions: bool) -> None:
+    """Whole-line rules on each segment of a line of several segments."""
+    spans = segment_spans(label.text)
+    if len(spans) < 2:
+        return
+    for start, end in spans:
+        if end - start > MAX_RULE_SEGMENT:
+            continue
+        found = matchers.segment_reason(label.text[start:end])
+        if found is None:
+            continue
+        label.add_cut(*_with_space(label.text, start, end), found[1])
+
+
+def _with_space(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span over the spaces that separate it, so no double space is left."""
+    if start > 0:
+        while start > 0 and text[start - 1] == " ":
+            start -= 1
+        return start, end
+    while end < len(text) and text[end] == " ":
+        end += 1
+    return start, end
 
 
 def _inline_related(label: LineLabel, matchers: Matchers) -> None:
     text = label.text
     if not any(hint in text for hint in _RELATED_HINTS):
         return
-    for match in matchers.related_inline.finditer(text):
+    # Only headers that leave at most MAX_INLINE_RUN characters can start a run:
+    # searching from there keeps the scan linear on any line.
+    for match in matchers.related_inline.finditer(text, max(0, len(text) - MAX_INLINE_RUN)):
         start = match.start()
         # The header must follow a word or punctuation and a space, never open the line.
         if start < 2 or text[start - 1] != " ":
             continue
         start -= 2 if text[start - 2] == " " and start >= 3 else 1
         # A flattened line gives no sign where a headline ends, so the run is
-        # removed only when it is short and holds no full sentence: otherwise
-        # the article may resume after the headline, and precision comes first.
+        # removed only when it holds no full sentence: otherwise the article
+        # may resume after the headline, and precision comes first.
         if _is_headline_run(text[match.start() :], matchers):
             # ">> Q.H (Tổng hợp)" is a sign-off behind an arrow, not a headline.
             signed = matchers.byline.fullmatch(text[match.end() :].strip()) is not None
-            label.cuts.append(
-                Cut(start, len(text), "byline_inline" if signed else "related_news_inline")
-            )
+            label.add_cut(start, len(text), "byline_inline" if signed else "related_news_inline")
             return
 
 
 def _is_headline_run(run: str, matchers: Matchers) -> bool:
-    """Short, and no full sentence, except a sign-off closing it ("... tại đây . Trung Quân")."""
-    if len(run) > MAX_INLINE_RUN:
-        return False
+    """No full sentence, except a sign-off closing it ("... tại đây . Trung Quân")."""
     breaks = list(_SENTENCE_BREAK.finditer(run))
     if not breaks:
         return True
@@ -69,19 +117,43 @@ def _is_headline_run(run: str, matchers: Matchers) -> bool:
     return len(breaks) == 1 and signed_off
 
 
-def _inline_captions(label: LineLabel, matchers: Matchers) -> None:
+def _without_credits(text: str) -> str:
+    pieces, position = [], 0
+    for start, end in find_credits(text):
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def cut_credits(label: LineLabel) -> None:
+    """Cut every credit out of a kept line ("(Ảnh: Reuters)", "Ảnh: Lâm Thỏa")."""
     text = label.text
-    if not any(hint in text for hint in _CAPTION_HINTS):
-        return
-    limit = label.content_end()
-    for match in matchers.caption_inline.finditer(text, 0, limit):
-        # Take the space before the credit too, so no double space is left.
-        start = (
-            match.start() - 1
-            if match.start() > 0 and text[match.start() - 1] == " "
-            else match.start()
-        )
-        label.cuts.append(Cut(start, match.end(), "photo_credit"))
+    for start, end in find_credits(text):
+        label.add_cut(*_with_space(text, start, end), "photo_credit")
+
+
+def _template_cuts(labels: list[LineLabel], templates: SiteTemplates, source: str) -> None:
+    for found in templates.find([label.text for label in labels], source):
+        label = labels[found.line_no]
+        if label.removed:
+            continue
+        if found.start == 0 and found.end >= len(label.text.rstrip()):
+            label.remove("site_template", certain=found.certain)
+        else:
+            start, end = _with_space(label.text, found.start, found.end)
+            label.add_cut(start, end, "site_template", certain=found.certain)
+
+
+def _drop_caption_lines(labels: list[LineLabel]) -> None:
+    """A caption-like line that ends in a credit is a caption: it goes whole (not certain)."""
+    for label in labels:
+        if label.removed or not label.cuts:
+            continue
+        tail = len(label.text.rstrip(" .;,"))
+        ends_in_credit = any(c.reason == "photo_credit" and c.end >= tail for c in label.cuts)
+        if ends_in_credit and is_caption_like(label.kept_text()):
+            label.remove("photo_caption", "caption", certain=False)
 
 
 def classify_lines(
@@ -89,34 +161,34 @@ def classify_lines(
     matchers: Matchers,
     *,
     keep_captions: bool,
-    line_stats: LineStats | None,
+    templates: SiteTemplates | None,
     source: str,
 ) -> list[LineLabel]:
-    """Label every line: whole-line rules, corpus lines and inline cuts.
+    """Label every line: whole-line and segment rules, templates, credits, inline runs.
 
     Args:
         lines: The input lines (without line breaks).
         matchers: Compiled rules.
-        keep_captions: Leave photo captions in place.
-        line_stats: Corpus statistics from ``learn_boilerplate``, if any.
-        source: The source name to look ``line_stats`` up with.
+        keep_captions: Leave photo captions and credits in place.
+        templates: Per-site templates from ``learn_boilerplate``, if any.
+        source: The source name to look ``templates`` up with.
 
     Returns:
         One label per line, in order.
     """
-    labels: list[LineLabel] = []
-    for line in lines:
-        label = LineLabel(line)
-        labels.append(label)
+    labels = [LineLabel(line) for line in lines]
+    for label in labels:
         if label.blank:
             continue
         _whole_line(label, matchers, keep_captions)
         if label.removed:
             continue
-        if line_stats is not None and line_stats.is_boilerplate(line.strip(), source):
-            label.remove("corpus_line")
-            continue
+        _segment_rules(label, matchers, keep_captions)
         _inline_related(label, matchers)
         if not keep_captions:
-            _inline_captions(label, matchers)
+            cut_credits(label)
+    if templates is not None:
+        _template_cuts(labels, templates, source)
+    if not keep_captions:
+        _drop_caption_lines(labels)
     return labels

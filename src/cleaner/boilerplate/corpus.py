@@ -1,114 +1,422 @@
-"""Corpus-level boilerplate: lines that recur in many documents of one source.
+"""Per-site templates learned from the corpus: the chrome no rule names.
 
-A first streaming pass counts, per source, in how many documents each short
-line occurs. Memory is bounded: lines are kept as 64-bit digests, and when a
-source holds more than ``max_lines`` distinct digests the ones seen in a
-single document are dropped (lossy counting). A line frequent enough to be
-boilerplate is seen again and again, so it survives the pruning.
+Every site repeats its own furniture on every page: a banner that opens the
+article, a footer that closes it, a teaser line, a slogan. A first streaming
+pass counts, per source (site), in how many documents each short segment and
+each document prefix and suffix (the first and last 1..24 words) occurs; at
+strip time a segment or prefix/suffix frequent enough in its source is
+removed as ``site_template``.
+
+Memory is bounded whatever the corpus size: counts live in a count-min
+sketch of ``depth`` rows of ``width`` 32-bit counters (default 4 x 2**22,
+64 MiB), plus one integer per source. Sketches add up exactly, so counts
+learned in parallel workers or Spark partitions and merged give the same
+templates as one pass. A count-min sketch only over-estimates; the
+estimate used is the count-mean-min one (each row's count less the row's
+average noise), so a large corpus raises the noise floor instead of
+inventing templates.
+
+Two guards keep duplicated articles from looking like templates: a run of
+frequent segments is a template only if what surrounds it varies across the
+source (the segments before or after it are not frequent in that position),
+and a prefix or suffix is a template only where documents diverge (one word
+more is much rarer).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+import regex
+
+from cleaner.boilerplate.segments import segment_spans
 from cleaner.records import Record
 
-__all__ = ["MAX_CORPUS_LINE", "LineStats", "learn_boilerplate", "line_digest"]
+__all__ = [
+    "MAX_TEMPLATE_SEGMENT",
+    "PREFIX_WORDS",
+    "SiteTemplates",
+    "Template",
+    "learn_boilerplate",
+]
 
-#: Only lines up to this length are counted: longer ones are article prose.
-MAX_CORPUS_LINE = 200
+#: Only segments up to this length are counted: longer ones are article prose.
+MAX_TEMPLATE_SEGMENT = 160
+#: Prefixes and suffixes of 1..PREFIX_WORDS words are counted.
+PREFIX_WORDS = 24
+#: A prefix/suffix template holds at least this many characters.
+MIN_AFFIX_CHARS = 8
+#: A run of template segments longer than this is too long to be certain chrome.
+MAX_CERTAIN_RUN_CHARS = 400
+#: A context (neighbour) seen with the segment this often is "the same neighbour".
+SAME_CONTEXT_SHARE = 0.5
+
+#: Multipliers of the multiply-shift row hashes (odd 64-bit constants).
+_ROW_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
+    dtype=np.uint64,
+)  # fmt: skip
+#: URLs, then digit runs: a template's date or link changes from page to page.
+_URL = regex.compile(r"(?:https?://|www\.)\S{1,300}")
+#: The standard library's engine: several times faster than ``regex`` on this.
+_DIGITS = re.compile(r"\d+")
 
 
-def line_digest(line: str) -> int:
-    """A stable 64-bit digest of a stripped line (the same in every process).
+def _shape(text: str) -> str:
+    """The form a segment is counted under: URLs and numbers blanked, spaces collapsed."""
+    if "http" in text or "www." in text:
+        text = _URL.sub("<url>", text)
+    return " ".join(_DIGITS.sub("0", text).split())
 
-    >>> line_digest("Theo VOV") == line_digest("  Theo VOV ")
-    True
-    """
-    data = line.strip().encode("utf-8")
+
+def _digest(*parts: str) -> int:
+    data = "\x1f".join(parts).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-def _countable(line: str) -> bool:
-    return 0 < len(line) <= MAX_CORPUS_LINE and not line.isspace()
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A learned template found in one document.
+
+    Attributes:
+        line_no: The line it is on.
+        start: Start offset in that line.
+        end: End offset in that line.
+        certain: Short enough to be certain chrome (see ``MAX_CERTAIN_RUN_CHARS``).
+    """
+
+    line_no: int
+    start: int
+    end: int
+    certain: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A segment of a document, with its line and the shape it is counted under.
+
+    A segment too long to be a template keeps only the shape of its opening
+    words, its identity as a neighbour (shaping all of it would cost time).
+    """
+
+    line_no: int
+    start: int
+    end: int
+    shape: str
+    countable: bool
+
+
+def _units(lines: Sequence[str]) -> list[_Unit]:
+    units: list[_Unit] = []
+    for line_no, line in enumerate(lines):
+        for start, end in segment_spans(line):
+            countable = end - start <= MAX_TEMPLATE_SEGMENT
+            shape = _shape(line[start:end] if countable else line[start : start + 64])
+            units.append(_Unit(line_no, start, end, shape, countable and bool(shape)))
+    return units
+
+
+def _context_id(unit: _Unit | None, edge: str) -> str:
+    # A long segment's identity is its opening words: cheaper, and just as unique.
+    return edge if unit is None else unit.shape[:64]
 
 
 @dataclass
-class LineStats:
-    """Document frequencies of short lines, per source. Plain data: picklable.
+class SiteTemplates:
+    """Document frequencies of segments, prefixes and suffixes per source, in bounded memory.
 
     Attributes:
-        min_docs: A line is boilerplate when it occurs in at least this many
-            documents of its source ...
-        min_fraction: ... and in at least this fraction of them.
-        max_lines: Distinct lines kept per source before pruning singletons.
-        docs: Number of documents seen per source.
-        counts: Per source, line digest → number of documents containing it.
+        min_docs: A template occurs in at least this many documents of its source ...
+        min_fraction: ... and at least this fraction of them (segments).
+        affix_fraction: Prefixes and suffixes must reach this fraction.
+        width: Counters per sketch row (a power of two).
+        depth: Sketch rows.
+        docs: Documents counted per source.
+        increments: Keys added to the sketch (for the noise estimate).
+        table: The sketch, ``depth x width`` uint32.
     """
 
     min_docs: int = 10
     min_fraction: float = 0.005
-    max_lines: int = 500_000
+    affix_fraction: float = 0.25
+    width: int = 1 << 22
+    depth: int = 4
     docs: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, dict[int, int]] = field(default_factory=dict)
+    increments: int = 0
+    table: np.ndarray[Any, np.dtype[np.uint32]] = field(init=False, repr=False)
+    _pending: list[int] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.width <= 1 or self.width & (self.width - 1):
+            raise ValueError(f"width must be a power of two, got {self.width}")
+        if not 1 <= self.depth <= len(_ROW_MULTIPLIERS):
+            raise ValueError(f"depth must be 1..{len(_ROW_MULTIPLIERS)}, got {self.depth}")
+        self.table = np.zeros((self.depth, self.width), dtype=np.uint32)
+
+    # -- counting ---------------------------------------------------------------
 
     def add_document(self, text: str, source: str) -> None:
-        """Count the distinct short lines of one document."""
+        """Count the segments, neighbour pairs, prefixes and suffixes of one document."""
         self.docs[source] = self.docs.get(source, 0) + 1
-        table = self.counts.setdefault(source, {})
-        digests = {line_digest(line) for line in text.splitlines() if _countable(line.strip())}
-        for digest in digests:
-            table[digest] = table.get(digest, 0) + 1
-        if len(table) > self.max_lines:
-            self._prune(table)
+        units = _units(text.split("\n"))
+        self._pending.extend(set(self._document_keys(text, units, source)))
+        if len(self._pending) >= 1 << 18:
+            self._flush()
 
-    @staticmethod
-    def _prune(table: dict[int, int]) -> None:
-        for digest in [digest for digest, count in table.items() if count <= 1]:
-            del table[digest]
+    def _document_keys(self, text: str, units: list[_Unit], source: str) -> Iterable[int]:
+        for index, unit in enumerate(units):
+            if not unit.countable:
+                continue
+            yield _digest(source, "S", unit.shape)
+            before = units[index - 1] if index > 0 else None
+            after = units[index + 1] if index + 1 < len(units) else None
+            yield _digest(source, "B", unit.shape, _context_id(before, "^"))
+            yield _digest(source, "A", unit.shape, _context_id(after, "$"))
+        words = _shape(text).split(" ")
+        # One word past the longest template, to see where documents diverge.
+        for count in range(1, min(PREFIX_WORDS + 1, len(words)) + 1):
+            yield _digest(source, "P", " ".join(words[:count]))
+            yield _digest(source, "X", " ".join(words[-count:]))
+        if len(words) <= PREFIX_WORDS:
+            # A short page ends here: what tells a page that is only chrome
+            # (others go on after the same words) from many copies of one text.
+            yield _digest(source, "E", " ".join(words))
+
+    def _rows(self, keys: np.ndarray[Any, np.dtype[np.uint64]]) -> np.ndarray[Any, Any]:
+        shift = np.uint64(64 - (self.width.bit_length() - 1))
+        with np.errstate(over="ignore"):
+            return (keys[None, :] * _ROW_MULTIPLIERS[: self.depth, None]) >> shift
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        keys = np.fromiter(self._pending, dtype=np.uint64, count=len(self._pending))
+        self.increments += len(self._pending)
+        self._pending.clear()
+        for row, columns in enumerate(self._rows(keys)):
+            self.table[row] += np.bincount(columns, minlength=self.width).astype(np.uint32)
+
+    def merge(self, other: SiteTemplates) -> None:
+        """Add another sketch's counts (same width and depth) into this one, exactly."""
+        if (other.width, other.depth) != (self.width, self.depth):
+            raise ValueError("cannot merge sketches of different shapes")
+        self._flush()
+        other._flush()
+        self.table += other.table
+        self.increments += other.increments
+        for source, count in other.docs.items():
+            self.docs[source] = self.docs.get(source, 0) + count
+
+    # -- querying ---------------------------------------------------------------
+
+    def _estimates(self, keys: list[int]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Count-mean-min estimates of the document frequencies of ``keys``."""
+        self._flush()
+        if not keys:
+            return np.zeros(0)
+        rows = self._rows(np.array(keys, dtype=np.uint64))
+        counts = np.take_along_axis(self.table, rows.astype(np.intp), axis=1).astype(np.float64)
+        noise = (self.increments - counts) / (self.width - 1)
+        estimate: np.ndarray[Any, np.dtype[np.float64]] = np.minimum(
+            np.median(counts - noise, axis=0), counts.min(axis=0)
+        )
+        return estimate
+
+    def _threshold(self, source: str, fraction: float) -> float:
+        return max(float(self.min_docs), fraction * self.docs.get(source, 0))
 
     def is_boilerplate(self, line: str, source: str) -> bool:
-        """Whether ``line`` occurs in enough documents of ``source``."""
-        stripped = line.strip()
-        table = self.counts.get(source)
-        if table is None or not _countable(stripped):
+        """Whether ``line`` (one segment) is frequent in ``source``, context aside.
+
+        >>> stats = learn_boilerplate([Record(str(i), f"Tin {i}\\nĐã lưu.") for i in range(3)],
+        ...                           min_docs=3)
+        >>> stats.is_boilerplate("Đã lưu.", ""), stats.is_boilerplate("Tin 1", "")
+        (True, False)
+        """
+        shape = _shape(line.strip())
+        if source not in self.docs or not 0 < len(shape) <= MAX_TEMPLATE_SEGMENT:
             return False
-        count = table.get(line_digest(stripped), 0)
-        return count >= self.min_docs and count >= self.min_fraction * self.docs[source]
+        estimate = self._estimates([_digest(source, "S", shape)])[0]
+        return bool(estimate >= self._threshold(source, self.min_fraction))
+
+    def find(self, lines: Sequence[str], source: str) -> list[Template]:
+        """The template segments and prefix/suffix spans of one document."""
+        if source not in self.docs:
+            return []
+        units = _units(lines)
+        found = self._segment_templates(units, source)
+        found.extend(self._affix_templates(lines, units, source))
+        return found
+
+    def _segment_templates(self, units: list[_Unit], source: str) -> list[Template]:
+        countable = [i for i, unit in enumerate(units) if unit.countable]
+        keys = [_digest(source, "S", units[i].shape) for i in countable]
+        frequent_at = self._estimates(keys) >= self._threshold(source, self.min_fraction)
+        frequent = {i for i, hit in zip(countable, frequent_at, strict=True) if hit}
+        templates: list[Template] = []
+        for run in _runs(sorted(frequent)):
+            if self._surroundings_vary(units, run, source):
+                size = sum(units[i].end - units[i].start for i in run)
+                certain = size <= MAX_CERTAIN_RUN_CHARS
+                templates.extend(
+                    Template(units[i].line_no, units[i].start, units[i].end, certain) for i in run
+                )
+        return templates
+
+    def _surroundings_vary(self, units: list[_Unit], run: list[int], source: str) -> bool:
+        """A run is chrome when its neighbours change across documents, not a copied article."""
+        first, last = units[run[0]], units[run[-1]]
+        before = units[run[0] - 1] if run[0] > 0 else None
+        after = units[run[-1] + 1] if run[-1] + 1 < len(units) else None
+        keys = [
+            _digest(source, "S", first.shape),
+            _digest(source, "B", first.shape, _context_id(before, "^")),
+            _digest(source, "S", last.shape),
+            _digest(source, "A", last.shape, _context_id(after, "$")),
+        ]
+        first_count, before_count, last_count, after_count = self._estimates(keys)
+        return bool(
+            before_count < SAME_CONTEXT_SHARE * first_count
+            or after_count < SAME_CONTEXT_SHARE * last_count
+        )
+
+    def _affix_templates(
+        self, lines: Sequence[str], units: list[_Unit], source: str
+    ) -> list[Template]:
+        text = "\n".join(lines)
+        words = _shape(text).split(" ")
+        if not words or not words[0]:
+            return []
+        prefix = self._affix_length(source, "P", words)
+        suffix = self._affix_length(source, "X", words[::-1]) if prefix < len(words) else 0
+        templates: list[Template] = []
+        if prefix:
+            templates.extend(_word_span(lines, prefix, from_end=False))
+        if suffix and suffix + prefix < len(words):
+            templates.extend(_word_span(lines, suffix, from_end=True))
+        return templates
+
+    def _affix_length(self, source: str, kind: str, words: list[str]) -> int:
+        """How many words of the prefix (``kind="P"``) or suffix are a template: 0 when none.
+
+        The longest frequent affix counts only where documents diverge: one
+        word more (or, for a whole short page, the page ending there) must be
+        much rarer, or it is a shared article, not chrome.
+        """
+        limit = min(PREFIX_WORDS, len(words))
+        ordered = words if kind == "P" else words[::-1]
+
+        def affix(count: int) -> str:
+            return " ".join(words[:count]) if kind == "P" else " ".join(ordered[-count:])
+
+        keys = [_digest(source, kind, affix(n)) for n in range(1, limit + 1)]
+        if limit < len(words):
+            keys.append(_digest(source, kind, affix(limit + 1)))
+        elif kind == "P":
+            keys.append(_digest(source, "E", " ".join(words)))
+        else:
+            return 0  # a whole page is a prefix matter
+        estimates = self._estimates(keys)
+        threshold = self._threshold(source, self.affix_fraction)
+        frequent = [n for n, est in enumerate(estimates[:-1], start=1) if est >= threshold]
+        if not frequent:
+            return 0
+        longest = frequent[-1]
+        diverges = estimates[longest] < SAME_CONTEXT_SHARE * estimates[longest - 1]
+        long_enough = len(affix(longest)) >= MIN_AFFIX_CHARS
+        return longest if diverges and long_enough else 0
+
+
+def _runs(indices: list[int]) -> list[list[int]]:
+    """Group sorted indices into runs of consecutive numbers."""
+    runs: list[list[int]] = []
+    for index in indices:
+        if runs and runs[-1][-1] == index - 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+_WORD = regex.compile(r"\S+")
+
+
+def _word_span(lines: Sequence[str], count: int, *, from_end: bool) -> list[Template]:
+    """The spans (one per line touched) of the first or last ``count`` words."""
+    order = range(len(lines) - 1, -1, -1) if from_end else range(len(lines))
+    spans: list[Template] = []
+    remaining = count
+    for line_no in order:
+        words = [(m.start(), m.end()) for m in _WORD.finditer(lines[line_no])]
+        if not words:
+            continue
+        taken = words[-remaining:] if from_end else words[:remaining]
+        spans.append(Template(line_no, taken[0][0], taken[-1][1], True))
+        remaining -= len(taken)
+        if remaining <= 0:
+            break
+    return spans
 
 
 def _meta_source(record: Record) -> str:
     return str(record.meta.get("source") or "")
 
 
+def _as_record(item: Record | str | tuple[str, str] | dict[str, Any], position: int) -> Record:
+    """Accept what ``find_near_duplicates`` accepts: records, strings, pairs, dicts."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, str):
+        return Record(str(position), item)
+    if isinstance(item, tuple):
+        return Record(str(item[0]), item[1])
+    meta = {k: v for k, v in item.items() if k not in ("id", "text")}
+    return Record(str(item.get("id", position)), str(item["text"]), meta)
+
+
 def learn_boilerplate(
-    records: Iterable[Record],
+    records: Iterable[Record | str | tuple[str, str] | dict[str, Any]],
     *,
     source: Callable[[Record], str] = _meta_source,
     min_docs: int = 10,
     min_fraction: float = 0.005,
-    max_lines: int = 500_000,
-) -> LineStats:
-    """First pass: count short lines per source over a stream of records.
+    affix_fraction: float = 0.25,
+    width: int = 1 << 22,
+) -> SiteTemplates:
+    """First pass: learn per-source templates over a stream of records.
 
     Args:
-        records: The records, read once (streaming).
+        records: Records, strings, ``(id, text)`` pairs or dicts with ``text``
+            (and optionally ``id`` and a source field); read once.
         source: Maps a record to its source name (default ``meta["source"]``).
-        min_docs: See :class:`LineStats`.
-        min_fraction: See :class:`LineStats`.
-        max_lines: See :class:`LineStats`.
+        min_docs: See :class:`SiteTemplates`.
+        min_fraction: See :class:`SiteTemplates`.
+        affix_fraction: See :class:`SiteTemplates`.
+        width: Sketch row width (power of two); memory is ``4 * 4 * width`` bytes.
 
     Returns:
-        The statistics to pass as ``line_stats`` to ``strip_boilerplate``.
+        The templates to pass as ``templates`` to ``strip_boilerplate``.
 
-    >>> recs = [Record(str(i), f"Tin {i}\\nGửi bài tại đây .") for i in range(3)]
-    >>> stats = learn_boilerplate(recs, min_docs=3)
-    >>> stats.is_boilerplate("Gửi bài tại đây .", ""), stats.is_boilerplate("Tin 1", "")
-    (True, False)
+    >>> docs = [f"Đã lưu bài viết Tin số {i} hôm nay." for i in range(12)]
+    >>> templates = learn_boilerplate(docs)
+    >>> [("\\n".join([docs[0]]))[t.start:t.end] for t in templates.find([docs[0]], "")]
+    ['Đã lưu bài viết Tin số']
     """
-    stats = LineStats(min_docs=min_docs, min_fraction=min_fraction, max_lines=max_lines)
-    for record in records:
-        stats.add_document(record.text, source(record))
-    return stats
+    templates = SiteTemplates(
+        min_docs=min_docs, min_fraction=min_fraction, affix_fraction=affix_fraction, width=width
+    )
+    for position, item in enumerate(records):
+        record = _as_record(item, position)
+        templates.add_document(record.text, source(record))
+    templates._flush()
+    return templates
+
+
+#: Deprecated name of :class:`SiteTemplates` (before segments and templates).
+LineStats = SiteTemplates

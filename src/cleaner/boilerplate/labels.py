@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["SPAN_REASONS", "Cut", "LineLabel"]
-
-#: Reasons of spans cut out of kept lines. Whole-line removals never use them,
-#: so a removal's reason alone says whether its line was dropped.
-SPAN_REASONS = frozenset(
-    {"source_tag", "end_mark", "related_news_inline", "photo_credit", "byline_inline"}
-)
+__all__ = ["Cut", "LineLabel"]
 
 
 @dataclass(frozen=True, slots=True)
 class Cut:
-    """A span removed from inside a kept line (a tag, a mark, an inline block)."""
+    """A span removed from inside a kept line (a tag, a mark, a segment, an inline block).
+
+    Attributes:
+        start: Start offset in the line.
+        end: End offset (exclusive).
+        reason: Reason code.
+        certain: Decided by an explicit rule or a learned template, not by
+            context alone (the gutting guard may undo uncertain cuts).
+    """
 
     start: int
     end: int
     reason: str
+    certain: bool = True
 
 
 @dataclass(slots=True)
@@ -31,12 +34,15 @@ class LineLabel:
         reason: Reason code when the whole line is removed, else ``None``.
         concept: The rule section that matched the whole line, if any.
         cuts: Spans removed from inside the line when it is kept.
+        certain: Whether a whole-line removal rests on an explicit rule or a
+            learned template rather than on context alone.
     """
 
     text: str
     reason: str | None = None
     concept: str | None = None
     cuts: list[Cut] = field(default_factory=list)
+    certain: bool = True
 
     @property
     def blank(self) -> bool:
@@ -48,11 +54,38 @@ class LineLabel:
         """Whether the whole line is removed."""
         return self.reason is not None
 
-    def remove(self, reason: str, concept: str | None = None) -> None:
+    def remove(self, reason: str, concept: str | None = None, *, certain: bool = True) -> None:
         """Mark the whole line as removed (drops any inline cuts)."""
         self.reason = reason
         self.concept = concept
+        self.certain = certain
         self.cuts = []
+
+    def restore_line(self) -> None:
+        """Keep the line again (the guard undoing an uncertain removal)."""
+        self.reason = None
+        self.concept = None
+        self.certain = True
+
+    def add_cut(self, start: int, end: int, reason: str, *, certain: bool = True) -> None:
+        """Cut ``[start, end)`` of the input line, merged with any cut it overlaps.
+
+        A cut over a span already cut is absorbed; overlapping cuts become one
+        cut (the larger one's reason), so that cuts never overlap.
+        """
+        if start >= end:
+            return
+        merged_reason, merged_certain = reason, certain
+        kept: list[Cut] = []
+        for cut in self.cuts:
+            if cut.end <= start or end <= cut.start:
+                kept.append(cut)
+                continue
+            if cut.end - cut.start > end - start:
+                merged_reason, merged_certain = cut.reason, cut.certain
+            start, end = min(start, cut.start), max(end, cut.end)
+        kept.append(Cut(start, end, merged_reason, merged_certain))
+        self.cuts = kept
 
     def content_end(self) -> int:
         """Where the kept part ends: the start of a cut that runs to the line end."""
@@ -75,14 +108,13 @@ class LineLabel:
             offset += cut.end - cut.start
         return offset
 
-    def cut_kept(self, kept_start: int, kept_end: int, reason: str) -> None:
+    def cut_kept(
+        self, kept_start: int, kept_end: int, reason: str, *, certain: bool = True
+    ) -> None:
         """Cut ``[kept_start, kept_end)`` of the kept text; absorbs cuts inside it."""
         start = self.to_input_offset(kept_start)
         end = self.to_input_offset(kept_end, skip_cuts=False)
-        if start >= end:
-            return
-        self.cuts = [cut for cut in self.cuts if not (start <= cut.start and cut.end <= end)]
-        self.cuts.append(Cut(start, end, reason))
+        self.add_cut(start, end, reason, certain=certain)
 
     def kept_text(self) -> str:
         """The line with its inline cuts taken out."""

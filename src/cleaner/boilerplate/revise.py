@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import regex
 
+from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import SENTENCE_END, Matchers
+from cleaner.boilerplate.segments import segment_spans
 
 __all__ = ["revise_labels"]
 
@@ -22,28 +24,19 @@ MAX_BLOCK_LINES = 60
 LEAD_LINES = 3
 #: Stranded lines up to this length between two boilerplate lines are boilerplate.
 MAX_STRANDED_CHARS = 40
-#: Lines at least this long count as "seen" for repeated-line detection.
-MIN_REPEATED_LINE = 30
+#: Lines at least this long (and closed like a sentence) count for repeated-line detection.
+MIN_REPEATED_LINE = 60
 #: Rounds of the rules that feed each other (tags, sign-offs, marks, repeats).
 MAX_ROUNDS = 4
 #: Stand-alone byline lines are short.
 MAX_BYLINE_CHARS = 80
+#: A segment of the sign-off (or lead) block is at most this long.
+MAX_SIGN_OFF_CHARS = 160
+#: Characters at the end (or start) of a line searched for the sign-off (or lead) block.
+BLOCK_WINDOW = 800
 
-#: The last segment of a flattened line, after its final sentence: "... tử vong. Nguyễn Linh".
-_TAIL_SEGMENT = regex.compile(r"(?<=[.!?…\"”’)]) ([^.!?…\"”’]{1,60}?) *\Z")
-_TAIL_WINDOW = 80
 #: A byline written twice on one line (vnexpress): "Bá Đô Bá Đô".
 _DOUBLED = regex.compile(r"(.{2,60}) \1")
-
-
-def _is_byline(text: str, matchers: Matchers) -> bool:
-    stripped = text.strip()
-    if not stripped or len(stripped) > MAX_BYLINE_CHARS:
-        return False
-    doubled = _DOUBLED.fullmatch(stripped)
-    if doubled is not None:
-        stripped = doubled.group(1)
-    return matchers.byline.fullmatch(stripped) is not None
 
 
 def _continues_block(label: LineLabel, headlines: set[str], matchers: Matchers) -> bool:
@@ -69,12 +62,13 @@ def _extend_related_blocks(labels: list[LineLabel], matchers: Matchers) -> None:
             label = labels[index]
             if not label.blank and label.reason is None:
                 headlines.add(label.text.strip())
-                label.remove("related_news_block")
+                label.remove("related_news_block", certain=False)
             index += 1
 
 
 def _starts_sentence(text: str) -> bool:
-    return text[:1].isupper() or text[:1].isdigit()
+    first = text.lstrip("\"“‘'«([")[:1]
+    return first.isupper() or first.isdigit()
 
 
 def _strip_source_tag(labels: list[LineLabel], matchers: Matchers) -> None:
@@ -82,31 +76,127 @@ def _strip_source_tag(labels: list[LineLabel], matchers: Matchers) -> None:
     for label in [labels[i] for i in _kept_nonblank(labels)[:LEAD_LINES]]:
         kept_text = label.kept_text()
         offset = len(kept_text) - len(kept_text.lstrip())
-        match = matchers.source_tag.match(kept_text, offset)
+        match = matchers.agency_tag.match(kept_text, offset)
+        if match is None:
+            match = matchers.source_tag.match(kept_text, offset)
+            if match is not None and not _opens_sentence(kept_text[match.end() :]):
+                continue
         # A tag is followed by the sentence it introduces, which starts capitalised.
         if match is not None and _starts_sentence(kept_text[match.end() :]):
             label.cut_kept(match.start(), match.end(), "source_tag")
+
+
+#: "Hải Phòng: 17h", "Trung Quốc nhất trí": a second name, not a sentence after a tag.
+_NAME_PAIR = regex.compile(r"\p{Lu}\S*(?: \p{Lu}\S*)*(?:[:,]| [-–—] |\Z)|\p{Lu}\S* \p{Lu}")
+
+
+def _opens_sentence(rest: str) -> bool:
+    """After an unknown all-caps tag ("ABC - "), a sentence, not the other half of a pair.
+
+    "HAGL - Hải Phòng: 17h …" and "ASEAN – Trung Quốc …" name two sides;
+    "TTO - Sáng nay, …" opens a sentence: a capitalised word, then lower case.
+    """
+    return _NAME_PAIR.match(rest) is None and ":" not in rest[:25]
 
 
 def _kept_nonblank(labels: list[LineLabel]) -> list[int]:
     return [i for i, label in enumerate(labels) if not label.blank and not label.removed]
 
 
-def _remove_tail_bylines(labels: list[LineLabel], matchers: Matchers) -> None:
+def _is_byline(text: str, matchers: Matchers) -> bool:
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_BYLINE_CHARS:
+        return False
+    doubled = _DOUBLED.fullmatch(stripped)
+    if doubled is not None:
+        stripped = doubled.group(1)
+    return matchers.byline.fullmatch(stripped) is not None
+
+
+def _is_sign_off(segment: str, matchers: Matchers) -> bool:
+    """A piece of the sign-off block: byline, source, date, end mark, footer, call to action."""
+    stripped = segment.strip()
+    if len(stripped) > MAX_SIGN_OFF_CHARS:
+        return False
+    if stripped in ("/.", "./.") or _is_byline(stripped, matchers):
+        return True
+    if matchers.whole_line_reason(stripped) is not None:
+        return True
+    credits = find_credits(stripped)
+    return len(credits) == 1 and credits[0] == (0, len(stripped))
+
+
+def _sign_off_start(text: str, matchers: Matchers) -> int | None:
+    """Where the sign-off segments that close ``text`` begin; ``None`` when there are none.
+
+    Only the end of a long line is split: a sign-off block is short, and the
+    first segment of the window may be cut in two, so it never counts.
+    """
+    window = max(0, len(text) - BLOCK_WINDOW)
+    spans = segment_spans(text[window:])
+    if window:
+        spans = spans[1:]
+    start: int | None = None
+    for seg_start, seg_end in reversed(spans):
+        if not _is_sign_off(text[window + seg_start : window + seg_end], matchers):
+            break
+        start = window + seg_start
+    return start
+
+
+def _strip_sign_off_block(labels: list[LineLabel], matchers: Matchers) -> None:
+    """Remove the block of sign-off segments that ends the document, across lines."""
     kept = _kept_nonblank(labels)
-    # Never strip the only content line: a lone "Hà Nội" is a document, not a byline.
-    while len(kept) > 1 and _is_byline(labels[kept[-1]].text, matchers):
-        labels[kept.pop()].remove("byline")
-    if not kept:
-        return
-    last = labels[kept[-1]]
-    # Look in the kept text, so a photo credit cut just before the sign-off
-    # ("... hiện giờ. (Ảnh: SCMP) Hoài Linh") does not hide it.
-    kept_text = last.kept_text()
-    # The segment is at most 60 characters: look only near the end of the line.
-    match = _TAIL_SEGMENT.search(kept_text, max(0, len(kept_text) - _TAIL_WINDOW))
-    if match is not None and _is_byline(match.group(1), matchers):
-        last.cut_kept(match.start(), len(kept_text), "byline_inline")
+    while kept:
+        label = labels[kept[-1]]
+        kept_text = label.kept_text()
+        start = _sign_off_start(kept_text, matchers)
+        if start is None:
+            return
+        if kept_text[:start].strip():
+            # Take the spaces before the sign-off too, so the line ends on its content.
+            label.cut_kept(len(kept_text[:start].rstrip()), len(kept_text), "byline_inline")
+            return
+        # Never strip the only content line: a lone "Hà Nội" is a document, not a byline.
+        if len(kept) == 1:
+            return
+        label.remove("byline")
+        kept.pop()
+
+
+def _strip_lead_block(labels: list[LineLabel], matchers: Matchers) -> None:
+    """Remove page furniture that opens the document: dates, breadcrumbs, banners."""
+    kept = _kept_nonblank(labels)
+    for position, index in enumerate(kept[:LEAD_LINES]):
+        label = labels[index]
+        kept_text = label.kept_text()
+        end = _lead_end(kept_text, matchers)
+        if end is None:
+            return
+        if kept_text[end:].strip() or position == len(kept) - 1:
+            label.cut_kept(len(kept_text) - len(kept_text.lstrip()), end, "lead_furniture")
+            return
+        label.remove("lead_furniture")
+
+
+def _lead_end(text: str, matchers: Matchers) -> int | None:
+    """Where the furniture that opens ``text`` ends (segments, then a dateline prefix)."""
+    end: int | None = None
+    spans = segment_spans(text[:BLOCK_WINDOW])
+    if len(text) > BLOCK_WINDOW:
+        spans = spans[:-1]  # the window may cut the last segment in two
+    for seg_start, seg_end in spans:
+        segment = text[seg_start:seg_end]
+        found = matchers.segment_reason(segment) if len(segment) <= MAX_SIGN_OFF_CHARS else None
+        if found is None or found[0] == "related_header":
+            break
+        end = seg_end
+    offset = end if end is not None else 0
+    offset += len(text[offset:]) - len(text[offset:].lstrip())
+    prefix = matchers.lead_prefix.match(text, offset)
+    if prefix is not None:
+        end = prefix.end()
+    return end
 
 
 def _strip_end_marks(labels: list[LineLabel], matchers: Matchers) -> None:
@@ -140,17 +230,30 @@ def _remove_stranded_lines(labels: list[LineLabel]) -> None:
         and labels[nonblank[k + 1]].removed
     ]
     for index in stranded:
-        labels[index].remove("short_between_boilerplate")
+        labels[index].remove("short_between_boilerplate", certain=False)
+
+
+#: A list item or table row opens with a bullet, a dash or an enumerator ("d)", "2.").
+_LIST_ITEM = regex.compile(r"[-–—•*+·]|\(?[\da-zđ]{1,3}[.)] ")
+
+
+def _is_prose(text: str) -> bool:
+    """Long enough and closed like a sentence: not a list item or a table row."""
+    return (
+        len(text) >= MIN_REPEATED_LINE
+        and SENTENCE_END.search(text) is not None
+        and _LIST_ITEM.match(text) is None
+    )
 
 
 def _remove_repeated_lines(labels: list[LineLabel]) -> None:
     seen: set[str] = set()
     for index in _kept_nonblank(labels):
         kept = labels[index].kept_text().strip()
-        if len(kept) < MIN_REPEATED_LINE:
+        if not _is_prose(kept):
             continue
         if kept in seen:
-            labels[index].remove("repeated_line")
+            labels[index].remove("repeated_line", certain=False)
         else:
             seen.add(kept)
 
@@ -169,8 +272,9 @@ def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
     for _ in range(MAX_ROUNDS):
         before = _state(labels)
         _remove_repeated_lines(labels)
+        _strip_lead_block(labels, matchers)
         _strip_source_tag(labels, matchers)
-        _remove_tail_bylines(labels, matchers)
+        _strip_sign_off_block(labels, matchers)
         _strip_end_marks(labels, matchers)
         _remove_repeated_lines(labels)
         if _state(labels) == before:

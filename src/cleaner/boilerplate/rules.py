@@ -8,6 +8,7 @@ call; long lines are sentence-like and skip the whole-line test entirely.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import regex
@@ -44,17 +45,24 @@ class Matchers:
 
     Attributes:
         whole_line: Named-group alternation; ``fullmatch`` on a stripped line.
-        source_tag: Tag at the start of the lead (``match``).
+        segment: The same without captions and lone related links, for the
+            segments of a flattened line (a caption there loses only its
+            credit; an arrow may lead back into the article).
+        source_tag: A generic tag shape at the start of the lead (``match``);
+            guarded, since "HAGL - Hải Phòng" has the same shape.
+        agency_tag: A known site or agency tag at the start of the lead (``match``).
+        lead_prefix: A dateline or timestamp glued to the first sentence (``match``).
         related_inline: Start of a related-news run inside a long line (``finditer``).
-        caption_inline: A parenthesised photo credit inside a line (``finditer``).
         byline: A sign-off line at the end of the article (``fullmatch``).
         end_mark: The ``/.`` of a trailing ``./.`` (``search`` at line end).
     """
 
     whole_line: regex.Pattern[str]
+    segment: regex.Pattern[str]
     source_tag: regex.Pattern[str]
+    agency_tag: regex.Pattern[str]
+    lead_prefix: regex.Pattern[str]
     related_inline: regex.Pattern[str]
-    caption_inline: regex.Pattern[str]
     byline: regex.Pattern[str]
     end_mark: regex.Pattern[str]
 
@@ -65,16 +73,28 @@ class Matchers:
         """
         if len(line) > MAX_SHORT_LINE:
             return None
-        match = self.whole_line.fullmatch(line)
-        if match is None or match.lastgroup is None:
-            return None
-        return match.lastgroup, WHOLE_LINE_REASONS[match.lastgroup]
+        return _reason(self.whole_line.fullmatch(line))
+
+    def segment_reason(self, segment: str) -> tuple[str, str] | None:
+        """``(concept, reason)`` when a segment of a longer line is boilerplate."""
+        return _reason(self.segment.fullmatch(segment))
+
+
+def _reason(match: regex.Match[str] | None) -> tuple[str, str] | None:
+    if match is None or match.lastgroup is None:
+        return None
+    return match.lastgroup, WHOLE_LINE_REASONS[match.lastgroup]
+
+
+def _named_alternation(rules: RuleSet, concepts: Iterable[str]) -> str:
+    return "|".join(f"(?P<{c}>{_alternation(rules.section(c))})" for c in concepts)
 
 
 def compile_rules(rules: RuleSet) -> Matchers:
     """Compile a rule set into :class:`Matchers`."""
-    whole = "|".join(
-        f"(?P<{concept}>{_alternation(rules.section(concept))})" for concept in WHOLE_LINE_REASONS
+    whole = _named_alternation(rules, WHOLE_LINE_REASONS)
+    segment = _named_alternation(
+        rules, [c for c in WHOLE_LINE_REASONS if c not in ("caption", "related_link")]
     )
     # Inline patterns are capitalised headers ("Tin liên quan", "Xem thêm:"),
     # so prose such as "tin liên quan đến" never matches; the classifier checks
@@ -84,9 +104,17 @@ def compile_rules(rules: RuleSet) -> Matchers:
     related_inline = _alternation(rules.section("related_inline"))
     return Matchers(
         whole_line=regex.compile(whole),
+        segment=regex.compile(segment),
         source_tag=regex.compile(_alternation(rules.section("source_tag"))),
+        agency_tag=regex.compile(
+            r"(?:" + _alternation(rules.section("agency_tag")) + r") ?[-–—:] ?(?=\S)"
+        ),
+        lead_prefix=regex.compile(
+            r"(?:"
+            + _alternation(rules.section("timestamp"))
+            + r")(?: ?[-–|,.])? +(?=[\p{Lu}\d\"“(])"
+        ),
         related_inline=regex.compile(related_inline),
-        caption_inline=regex.compile(_alternation(rules.section("caption_inline"))),
         byline=regex.compile(_alternation(rules.section("byline"))),
         end_mark=regex.compile(r"(?:" + _alternation(rules.section("end_mark")) + r")\s*\Z"),
     )

@@ -8,20 +8,31 @@ so a loaded index answers queries with binary searches on memory-mapped
 arrays and opens without reading everything. Documents added after loading
 live in a small in-memory overlay until the next save.
 
-File contents (format ``vn-cleaner-index`` version 1): metadata with the
-library version, ``num_perm``, ``seed``, ``ngram``, ``bands``, ``rows``,
-``threshold``, ``verify``, ``key_version`` (how dedup keys are made), the
-caller's ``normalization`` settings and the document count; arrays
+File contents (``vn-cleaner-index``, see ``docs/index_format.md``): metadata
+with the library version, ``num_perm``, ``seed``, ``ngram``, ``bands``,
+``rows``, ``threshold``, ``verify``, ``key_version`` (how dedup keys are
+made), the caller's ``normalization`` settings, the document count and a
+``generation`` (new at every save, to notice concurrent saves); arrays
 ``ids_utf8``/``id_offsets`` (the keys), ``band_keys`` (n × bands),
 ``band_sorted``/``band_order`` (per band: sorted keys and the documents they
 belong to), ``signatures`` (n × num_perm, for datasketch export and
 signature verification) and ``shingles``/``shingle_offsets`` (exact
 verification only).
+
+A file may come from anywhere, so :meth:`NearDuplicateIndex.load` trusts
+nothing in it: header values are type- and range-checked, every array must
+have its exact dtype and shape, and (unless the caller opts out) one O(n)
+vectorised pass checks offsets, UTF-8 keys, band order and shingle sets.
+Anything wrong is an :class:`~cleaner.errors.IndexFormatError`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+import sys
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner._version import __version__
-from cleaner.arrayfile import read_arrays, write_arrays
+from cleaner.arrayfile import int_in_range, read_arrays, read_metadata, write_arrays
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
 from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
@@ -38,12 +49,45 @@ from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.errors import ConfigError, IndexFormatError
 
-__all__ = ["INDEX_FORMAT", "KEY_VERSION", "Match", "NearDuplicateIndex"]
+__all__ = [
+    "INDEX_FORMAT",
+    "KEY_VERSION",
+    "MAX_NGRAM",
+    "MAX_NUM_PERM",
+    "Match",
+    "NearDuplicateIndex",
+]
 
 INDEX_FORMAT = "vn-cleaner-index"
 #: Bumped whenever dedup keys change (casefolding, tokenization, hash constants).
 KEY_VERSION = 1
 _PARAMETERS = ("num_perm", "seed", "ngram", "bands", "rows", "threshold", "verify", "key_version")
+#: Largest ``num_perm`` and ``ngram`` an index accepts: a header value decides
+#: how long ``load`` works (choosing the banding loops ``num_perm`` times).
+MAX_NUM_PERM = 8192
+MAX_NGRAM = 256
+# Integer header fields and their ranges; the seed must suit numpy's RandomState.
+_INT_RANGES = {
+    "num_perm": (1, MAX_NUM_PERM),
+    "ngram": (1, MAX_NGRAM),
+    "seed": (0, 2**32 - 1),
+    "bands": (1, MAX_NUM_PERM),
+    "rows": (1, MAX_NUM_PERM),
+    "documents": (0, 2**48),
+}
+# The exact dtype of every array a file may hold (exact mode adds the shingles).
+_DTYPES = {
+    "ids_utf8": np.dtype("<u1"),
+    "id_offsets": np.dtype("<i8"),
+    "band_keys": np.dtype("<u8"),
+    "band_sorted": np.dtype("<u8"),
+    "band_order": np.dtype("<i8"),
+    "signatures": np.dtype("<u4"),
+    "shingles": np.dtype("<u8"),
+    "shingle_offsets": np.dtype("<i8"),
+}
+# Elements compared per step when checking shingle sets (bounds temporary memory).
+_CHECK_CHUNK = 1 << 23
 
 
 @dataclass(frozen=True, order=True)
@@ -104,6 +148,11 @@ class NearDuplicateIndex:
     ) -> None:
         if verify == "none":
             raise ConfigError("an index verifies its matches: use verify='exact' or 'signature'")
+        if num_perm > MAX_NUM_PERM or ngram > MAX_NGRAM:
+            raise ConfigError(
+                f"an index supports num_perm <= {MAX_NUM_PERM} and ngram <= {MAX_NGRAM}, "
+                f"got {num_perm} and {ngram}"
+            )
         config = DedupConfig(
             threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, verify=verify
         )
@@ -116,6 +165,11 @@ class NearDuplicateIndex:
         self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
         # Set by add_many: overlay documents not in the per-band tables yet.
         self._unsorted = False
+        # The file this index was last loaded from or saved to, as (resolved
+        # path, generation), and how many of its documents that file holds:
+        # save() uses them to notice that another process saved in between.
+        self._origin: tuple[str, str] | None = None
+        self._synced = 0
 
     def __len__(self) -> int:
         return self._base_count + len(self._overlay.keys)
@@ -181,8 +235,12 @@ class NearDuplicateIndex:
 
     def _compact(self) -> None:
         """Merge the overlay into the sorted band arrays (in memory)."""
-        self._base = self._merged_arrays()
-        self._base_count = len(self._base["id_offsets"]) - 1
+        self._adopt(self._merged_arrays())
+
+    def _adopt(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
+        """Make ``arrays`` (as :meth:`_merged_arrays` returns them) the whole index."""
+        self._base = arrays
+        self._base_count = len(arrays["id_offsets"]) - 1
         self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
         self._unsorted = False
 
@@ -215,6 +273,29 @@ class NearDuplicateIndex:
             return self._base["signatures"][doc]  # type: ignore[no-any-return]
         return self._overlay.signatures[doc - self._base_count]
 
+    def _bands_of(self, doc: int) -> U64:
+        if doc < self._base_count:
+            return self._base_band_keys()[doc]  # type: ignore[no-any-return]
+        return self._overlay.bands[doc - self._base_count]
+
+    def _base_band_keys(self) -> U64:
+        """Band keys of the base documents (rebuilt once after :meth:`load`)."""
+        if "band_keys" not in self._base:
+            self._base["band_keys"] = _band_keys_from(
+                self._base["band_sorted"], self._base["band_order"]
+            )
+        return self._base["band_keys"]
+
+    def _copy_documents(self, source: NearDuplicateIndex, docs: range) -> None:
+        """Append ``source``'s documents ``docs`` (same parameters) without band tables."""
+        for doc in docs:
+            self._overlay.keys.append(source.key_of(doc))
+            self._overlay.bands.append(source._bands_of(doc))
+            self._overlay.signatures.append(source._signature_of(doc))
+            if self.config.verify == "exact":
+                self._overlay.shingles.append(source._shingles_of(doc))
+        self._unsorted = True
+
     def signature_of(self, doc: int) -> U32:
         """The MinHash signature of the ``doc``-th indexed document."""
         return self._signature_of(doc)
@@ -228,19 +309,32 @@ class NearDuplicateIndex:
 
         Returns:
             A ``datasketch.MinHashLSH`` holding every indexed key; its
-            ``query`` returns the same candidates as this index (before verification).
+            ``query`` returns the same candidates as this index (before
+            verification). Keys are ``str`` in memory and UTF-8 ``bytes`` in
+            any other storage (``prepickle=False``). A key added twice is
+            stored once.
         """
         from datasketch import MinHashLSH
 
+        # datasketch pickles keys for Redis by default, and unpickles whatever
+        # the server returns: anyone who can write to a shared server could
+        # then run code here. Raw UTF-8 keys carry no code.
+        in_memory = (storage_config or {}).get("type", "dict") == "dict"
         lsh = MinHashLSH(
             threshold=self.config.threshold,
             num_perm=self.config.num_perm,
             params=(self.params.bands, self.params.rows),
             storage_config=storage_config,
+            prepickle=False,
         )
         with lsh.insertion_session() as session:
             for doc in range(len(self)):
-                session.insert(self.key_of(doc), self.hasher.to_datasketch(self._signature_of(doc)))
+                key = self.key_of(doc)
+                session.insert(
+                    key if in_memory else key.encode("utf-8"),
+                    self.hasher.to_datasketch(self._signature_of(doc)),
+                    check_duplication=False,
+                )
         return lsh
 
     def key_of(self, doc: int) -> str:
@@ -271,9 +365,51 @@ class NearDuplicateIndex:
         }
 
     def save(self, path: str | Path) -> None:
-        """Write the index to ``path`` atomically (temporary file, then rename)."""
-        arrays = self._merged_arrays()
-        write_arrays(path, self.metadata(), arrays)
+        """Write the index to ``path`` atomically (temporary file, then rename).
+
+        Safe with other processes saving to the same path: saves take turns
+        (an exclusive lock on ``<path>.lock``), and when the file changed since
+        this index was loaded from or saved to it, or this index never was but
+        the file exists, the documents added here are appended to the file's
+        ones instead of replacing them. Documents added by two processes at
+        once are checked against the file as each process loaded it, so both
+        may keep the same new text (as with :class:`~cleaner.SharedIndex`).
+
+        Raises:
+            IndexFormatError: ``path`` holds an index with other parameters, a
+                corrupted file, or an index other than the one this was loaded
+                from (saving would drop its documents: load that one and add
+                to it, or delete it first).
+        """
+        path = Path(path)
+        with _exclusive_lock(path):
+            self._take_in_concurrent_saves(path)
+            generation = uuid.uuid4().hex
+            write_arrays(path, {**self.metadata(), "generation": generation}, self._merged_arrays())
+        self._origin = (os.path.realpath(path), generation)
+        self._synced = len(self)
+
+    def _take_in_concurrent_saves(self, path: Path) -> None:
+        """Make this index hold the documents of the file at ``path`` plus its own new ones."""
+        if not path.exists():
+            return
+        generation = str(read_metadata(path).get("generation", ""))
+        if self._origin == (os.path.realpath(path), generation):
+            return
+        if self._origin is not None and self._origin[0] != os.path.realpath(path):
+            raise IndexFormatError(
+                f"{path} holds another index than the one this index was loaded from "
+                f"({self._origin[0]}); saving would drop its documents: load it and add "
+                "to it, or delete it first"
+            )
+        on_disk = NearDuplicateIndex.load(path, expect=self._parameters())
+        on_disk._copy_documents(self, range(self._synced, len(self)))
+        self._adopt(on_disk._merged_arrays())
+
+    def _parameters(self) -> dict[str, Any]:
+        """The header values two indexes must share to hold the same kind of documents."""
+        metadata = self.metadata()
+        return {name: metadata[name] for name in (*_PARAMETERS, "normalization")}
 
     @classmethod
     def load(
@@ -290,28 +426,39 @@ class NearDuplicateIndex:
             expect: Parameters the caller needs (any of ``num_perm``, ``seed``,
                 ``ngram``, ``bands``, ``rows``, ``threshold``, ``verify``,
                 ``normalization``); a difference is an error, not a wrong answer.
-            verify_checksums: Check every array's CRC-32 (reads the file once);
-                turn off to open a huge trusted index in constant time.
+            verify_checksums: Check every array's CRC-32 and content (offsets,
+                keys, band order, shingle sets) in one O(n) pass; turn off to
+                open a huge trusted index in constant time. The header (and
+                its checksum), dtypes and shapes are checked either way.
 
         Raises:
-            IndexFormatError: Not an index, newer format, truncated or corrupted
-                file, or parameters different from ``expect``.
+            IndexFormatError: Not an index, newer format, truncated, corrupted
+                or inconsistent file, or parameters different from ``expect``.
         """
         metadata, arrays = read_arrays(path, mmap=True, verify=verify_checksums)
         _check_metadata(path, metadata, expect or {})
-        index = cls(
-            threshold=metadata["threshold"],
-            num_perm=metadata["num_perm"],
-            ngram=metadata["ngram"],
-            seed=metadata["seed"],
-            verify=metadata["verify"],
-            normalization=metadata["normalization"],
-        )
+        try:
+            index = cls(
+                threshold=metadata["threshold"],
+                num_perm=metadata["num_perm"],
+                ngram=metadata["ngram"],
+                seed=metadata["seed"],
+                verify=metadata["verify"],
+                normalization=metadata["normalization"],
+            )
+        except ConfigError as error:  # values are checked above; this is a second net
+            raise IndexFormatError(f"{path}: invalid parameters in header ({error})") from None
         if (index.params.bands, index.params.rows) != (metadata["bands"], metadata["rows"]):
             raise IndexFormatError(f"{path}: bands/rows do not match the stored threshold")
         _check_arrays(path, arrays, metadata)
-        index._base = arrays
-        index._base_count = int(metadata["documents"])
+        if verify_checksums:
+            _check_contents(path, arrays)
+        # band_keys repeats band_sorted/band_order in document order; checking
+        # that costs as much as rebuilding it, so the file's copy is not used.
+        del arrays["band_keys"]
+        index._adopt(arrays)
+        index._origin = (os.path.realpath(path), str(metadata.get("generation", "")))
+        index._synced = len(index)
         return index
 
     def _merged_arrays(self) -> dict[str, npt.NDArray[Any]]:
@@ -324,7 +471,7 @@ class NearDuplicateIndex:
             base["id_offsets"],
             [np.frombuffer(raw, dtype=np.uint8) for raw in new_ids],
         )
-        bands = np.concatenate([base["band_keys"], *(row[None, :] for row in overlay.bands)])
+        bands = np.concatenate([self._base_band_keys(), *(row[None, :] for row in overlay.bands)])
         order = np.argsort(bands, axis=0, kind="stable").T.astype(np.int64)
         arrays: dict[str, npt.NDArray[Any]] = {
             "ids_utf8": ids_utf8,
@@ -380,9 +527,10 @@ def _check_metadata(path: str | Path, metadata: dict[str, Any], expect: dict[str
         raise IndexFormatError(f"{path}: header lacks {', '.join(missing)}")
     if metadata["key_version"] != KEY_VERSION:
         raise IndexFormatError(
-            f"{path}: dedup keys version {metadata['key_version']} differs from this "
+            f"{path}: dedup keys version {metadata['key_version']!r} differs from this "
             f"library's {KEY_VERSION}; rebuild the index"
         )
+    _check_header_values(path, metadata)
     for name, wanted in sorted(expect.items()):
         if name not in metadata:
             raise ConfigError(f"unknown index parameter {name!r}")
@@ -393,12 +541,35 @@ def _check_metadata(path: str | Path, metadata: dict[str, Any], expect: dict[str
             )
 
 
+def _check_header_values(path: str | Path, metadata: dict[str, Any]) -> None:
+    """Types and ranges of the header values, before anything is built from them."""
+    bad = [
+        name
+        for name, (low, high) in _INT_RANGES.items()
+        if not int_in_range(metadata[name], low, high)
+    ]
+    threshold = metadata["threshold"]
+    if not isinstance(threshold, float) or not 0.0 < threshold < 1.0:  # NaN fails too
+        bad.append("threshold")
+    if metadata["verify"] not in ("exact", "signature"):
+        bad.append("verify")
+    if not isinstance(metadata["normalization"], dict):
+        bad.append("normalization")
+    if not isinstance(metadata.get("generation", ""), str):
+        bad.append("generation")
+    if bad:
+        values = ", ".join(f"{name}={metadata[name]!r}" for name in bad)
+        raise IndexFormatError(f"{path}: corrupted header (invalid {values})")
+
+
 def _check_arrays(
     path: str | Path, arrays: dict[str, npt.NDArray[Any]], metadata: dict[str, Any]
 ) -> None:
-    """Shapes must agree with the header, so a crafted file cannot index out of bounds."""
+    """Names, dtypes and shapes must be exactly what the header implies (O(1))."""
     count, bands = int(metadata["documents"]), int(metadata["bands"])
-    needed = {
+    # None: one dimension of any length (concatenated keys or shingles).
+    needed: dict[str, tuple[int, ...] | None] = {
+        "ids_utf8": None,
         "id_offsets": (count + 1,),
         "band_keys": (count, bands),
         "band_sorted": (bands, count),
@@ -406,13 +577,102 @@ def _check_arrays(
         "signatures": (count, int(metadata["num_perm"])),
     }
     if metadata["verify"] == "exact":
-        needed["shingle_offsets"] = (count + 1,)
+        needed.update(shingles=None, shingle_offsets=(count + 1,))
+    if set(arrays) != set(needed):
+        names = ", ".join(sorted(set(arrays) ^ set(needed)))
+        raise IndexFormatError(f"{path}: arrays missing or unexpected: {names}")
     for name, shape in needed.items():
-        if name not in arrays or arrays[name].shape != shape:
-            raise IndexFormatError(f"{path}: array {name!r} is missing or has the wrong shape")
-    order = arrays["band_order"]
-    if count and (int(order.min()) < 0 or int(order.max()) >= count):
-        raise IndexFormatError(f"{path}: band_order points outside the index")
+        array = arrays[name]
+        if array.dtype != _DTYPES[name]:
+            raise IndexFormatError(f"{path}: array {name!r} has dtype {array.dtype.str}")
+        if (array.ndim != 1) if shape is None else (array.shape != shape):
+            raise IndexFormatError(f"{path}: array {name!r} has the wrong shape {array.shape}")
+
+
+def _check_contents(path: str | Path, arrays: dict[str, npt.NDArray[Any]]) -> None:
+    """Everything a query or save relies on, in vectorised O(n) passes.
+
+    A file whose checksums were recomputed after editing it must still not
+    make the index read out of bounds, return a wrong key or miss a document.
+    """
+    ids, id_offsets = arrays["ids_utf8"], arrays["id_offsets"]
+    _check_offsets(path, "id_offsets", id_offsets, len(ids))
+    _check_keys(path, ids, id_offsets)
+    _check_bands(path, arrays["band_sorted"], arrays["band_order"])
+    if "shingles" in arrays:
+        shingles, shingle_offsets = arrays["shingles"], arrays["shingle_offsets"]
+        _check_offsets(path, "shingle_offsets", shingle_offsets, len(shingles))
+        _check_sets(path, shingles, shingle_offsets)
+
+
+def _check_offsets(path: str | Path, name: str, offsets: npt.NDArray[np.int64], total: int) -> None:
+    """Row ``i`` of a ragged array is ``values[offsets[i]:offsets[i+1]]``: monotone, in range."""
+    if offsets[0] != 0 or offsets[-1] != total or np.any(offsets[1:] < offsets[:-1]):
+        raise IndexFormatError(f"{path}: {name} are not increasing from 0 to {total}")
+
+
+def _check_keys(
+    path: str | Path, ids: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64]
+) -> None:
+    """All keys are UTF-8 and each starts on a character (so each decodes on its own)."""
+    starts = offsets[:-1][offsets[:-1] < len(ids)]
+    try:
+        bytes(ids).decode("utf-8")
+    except UnicodeDecodeError:
+        raise IndexFormatError(f"{path}: keys are not valid UTF-8") from None
+    if np.any(ids[starts] & 0xC0 == 0x80):  # a continuation byte
+        raise IndexFormatError(f"{path}: id_offsets split a character")
+
+
+def _check_bands(path: str | Path, sorted_keys: U64, order: npt.NDArray[np.int64]) -> None:
+    """Per band: keys sorted, and ``order`` a permutation (every document found once)."""
+    count = sorted_keys.shape[1]
+    for band in range(sorted_keys.shape[0]):
+        column, docs = sorted_keys[band], order[band]
+        if np.any(column[1:] < column[:-1]):
+            raise IndexFormatError(f"{path}: band_sorted row {band} is not sorted")
+        if count and (int(docs.min()) < 0 or int(docs.max()) >= count):
+            raise IndexFormatError(f"{path}: band_order points outside the index")
+        seen = np.zeros(count, dtype=bool)
+        seen[docs] = True
+        if not seen.all():  # n entries in range, all seen: a permutation
+            raise IndexFormatError(f"{path}: band_order row {band} repeats a document")
+
+
+def _band_keys_from(sorted_keys: U64, order: npt.NDArray[np.int64]) -> U64:
+    """Band keys in document order, shape ``(n, bands)``: the inverse of sorting them."""
+    keys = np.empty(sorted_keys.shape, dtype=np.uint64)
+    for band in range(len(keys)):
+        keys[band, order[band]] = sorted_keys[band]
+    return keys.T
+
+
+def _check_sets(path: str | Path, values: U64, offsets: npt.NDArray[np.int64]) -> None:
+    """Each shingle set is strictly increasing (sorted, no repeats), checked in chunks."""
+    for lo in range(1, len(values), _CHECK_CHUNK):
+        hi = min(lo + _CHECK_CHUNK, len(values))
+        rises = values[lo:hi] > values[lo - 1 : hi - 1]
+        # A set may start lower than the previous one ended.
+        starts = offsets[np.searchsorted(offsets, lo) : np.searchsorted(offsets, hi)]
+        rises[starts - lo] = True
+        if not rises.all():
+            raise IndexFormatError(f"{path}: shingle sets are not sorted")
+
+
+@contextmanager
+def _exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``<path>.lock`` (POSIX; elsewhere no lock is taken).
+
+    The lock file stays: deleting it would let a third process lock a new
+    file while a second still holds the old one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "ab") as handle:
+        if sys.platform != "win32":
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 @dataclass

@@ -1,0 +1,338 @@
+"""Boilerplate recall and precision on the hand-labeled set of unseen sites.
+
+The set (benchmarks/boilerplate_eval/data/*.jsonl, rules in LABELING.md) holds
+documents of sites that are not in ../shared/data. Systems compared in one
+run, on the same texts:
+
+- vn-cleaner with per-site templates learned over the set's documents of
+  each site (as ``cleaner run`` learns over its input, source = site);
+- vn-cleaner with rules only (no corpus learning);
+- datatrove's C4 line filter (``C4QualityFilter`` on each line: a line it
+  empties is removed) and FineWeb's line criteria (a line is removed when it
+  does not end in terminal punctuation or is at most 30 characters), the way
+  a pipeline without a boilerplate stage removes lines.
+
+Run ``python -m benchmarks.bench_boilerplate_eval`` (add ``--json`` for the
+raw scores). Another checkout's code can be scored with ``PYTHONPATH=<its
+src>``: the script adapts to the older ``line_stats`` option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import regex
+
+from benchmarks.common import Table
+
+EVAL_DIR = Path(__file__).parent / "boilerplate_eval" / "data"
+#: A gold span is found when this share of its characters is removed.
+FOUND_SHARE = 0.9
+#: Sets labeled for this work but never looked at while tuning the rules.
+HELD_OUT_SETS = ("set_b", "set_d", "set_e")
+_WORD = regex.compile(r"\w")
+
+Spans = list[tuple[int, int]]  # (doc start, doc end) of removed text
+Predictor = Callable[[list[dict[str, Any]]], list[Spans]]
+
+
+def load_set(directory: Path = EVAL_DIR) -> list[dict[str, Any]]:
+    """Every labeled document, with the name of the file it came from."""
+    docs = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                doc = json.loads(line)
+                doc["set"] = path.stem
+                docs.append(doc)
+    return docs
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for index, char in enumerate(text):
+        if char == "\n":
+            starts.append(index + 1)
+    return starts
+
+
+def _removal_spans(text: str, removals: Iterable[Any]) -> Spans:
+    starts = _line_starts(text)
+    return [(starts[r.line_no] + r.start, starts[r.line_no] + r.end) for r in removals]
+
+
+# -- systems -----------------------------------------------------------------
+
+
+def vn_cleaner(*, learn: bool) -> Predictor:
+    """vn-cleaner's stage, with or without per-site templates learned over the set."""
+    import cleaner
+    from cleaner import learn_boilerplate, strip_boilerplate_and_explain
+    from cleaner.records import Record
+
+    option = (
+        "templates"
+        if "templates" in {f.name for f in fields(cleaner.BoilerplateConfig)}
+        else "line_stats"
+    )
+
+    def predict(docs: list[dict[str, Any]]) -> list[Spans]:
+        learned = None
+        if learn:
+            learned = learn_boilerplate(
+                Record(doc["id"], doc["text"], {"source": doc["site"]}) for doc in docs
+            )
+        out = []
+        for doc in docs:
+            options = {option: learned, "source": doc["site"]} if learned is not None else {}
+            _, removals = strip_boilerplate_and_explain(doc["text"], **options)
+            out.append(_removal_spans(doc["text"], removals))
+        return out
+
+    return predict
+
+
+def _line_remover(keep_line: Callable[[str], bool]) -> Predictor:
+    def predict(docs: list[dict[str, Any]]) -> list[Spans]:
+        out = []
+        for doc in docs:
+            spans: Spans = []
+            position = 0
+            for line in doc["text"].split("\n"):
+                if line.strip() and not keep_line(line):
+                    spans.append((position, position + len(line)))
+                position += len(line) + 1
+            out.append(spans)
+        return out
+
+    return predict
+
+
+def datatrove_c4() -> Predictor:
+    """datatrove's C4 line rules, applied by its own filter to one line at a time."""
+    from datatrove.data import Document
+    from datatrove.pipeline.filters.c4_filters import C4QualityFilter
+
+    c4 = C4QualityFilter(min_num_sentences=-1, filter_curly_bracket=False)
+
+    def keep(line: str) -> bool:
+        doc = Document(text=line, id="line")
+        verdict = c4.filter(doc)
+        return verdict is True and bool(doc.text.strip())
+
+    return _line_remover(keep)
+
+
+def fineweb_lines() -> Predictor:
+    """FineWeb's line criteria (terminal punctuation, lines over 30 characters)."""
+    from datatrove.utils.text import TERMINAL_PUNCTUATION
+
+    stop_chars = tuple(TERMINAL_PUNCTUATION)
+    return _line_remover(lambda line: line.endswith(stop_chars) and len(line) > 30)
+
+
+# -- scoring -----------------------------------------------------------------
+
+
+@dataclass
+class Score:
+    """Counts behind recall and precision, for one slice of the set."""
+
+    spans: int = 0
+    found: int = 0
+    removed_chars: int = 0
+    removed_in_gold: int = 0
+    documents: int = 0
+    gutted: int = 0
+    gutted_ids: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.spans if self.spans else float("nan")
+
+    @property
+    def precision(self) -> float:
+        return self.removed_in_gold / self.removed_chars if self.removed_chars else 1.0
+
+
+def _counted(text: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Word characters: what recall and precision count (edges and spaces aside)."""
+    mask = np.zeros(len(text), dtype=bool)
+    for match in _WORD.finditer(text):
+        mask[match.start()] = True
+    return mask
+
+
+def _mask(size: int, spans: Iterable[tuple[int, int]]) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    mask = np.zeros(size, dtype=bool)
+    for start, end in spans:
+        mask[start:end] = True
+    return mask
+
+
+def score_document(doc: dict[str, Any], removed: Spans, scores: dict[str, Score]) -> list[str]:
+    """Add one document's counts to the slices it belongs to; return its missed spans."""
+    text = doc["text"]
+    counted = _counted(text)
+    removed_mask = _mask(len(text), removed)
+    gold_any = _mask(len(text), [(s[0], s[1]) for s in doc["spans"]])
+    gold_required = _mask(len(text), [(s[0], s[1]) for s in doc["spans"] if len(s) == 3])
+    missed = []
+    slices = ["all", f"site:{doc['site']}", f"layout:{doc['layout']}", f"set:{doc['set']}"]
+    slices.append("held_out" if doc["set"] in HELD_OUT_SETS else "tuning")
+    for span in doc["spans"]:
+        if len(span) == 4:
+            continue
+        start, end, cls = span[:3]
+        weight = counted[start:end]
+        if not weight.any():
+            weight = np.array([not c.isspace() for c in text[start:end]])
+        found = removed_mask[start:end][weight].mean() >= FOUND_SHARE
+        for name in [*slices, f"class:{cls}"]:
+            scores[name].spans += 1
+            scores[name].found += int(found)
+        if not found:
+            missed.append(f"{cls}: {text[start:end][:80]!r}")
+    removed_counted = removed_mask & counted
+    content = counted & ~gold_required
+    lost = (removed_mask & content).sum() / max(1, content.sum())
+    gutted = len(text) >= 1000 and lost > 0.6
+    for name in slices:
+        score = scores[name]
+        score.documents += 1
+        score.removed_chars += int(removed_counted.sum())
+        score.removed_in_gold += int((removed_counted & gold_any).sum())
+        if gutted:
+            score.gutted += 1
+            score.gutted_ids.append(doc["id"])
+    return missed
+
+
+def evaluate(docs: list[dict[str, Any]], predict: Predictor) -> tuple[dict[str, Score], float]:
+    """Scores per slice and the seconds the system took."""
+    by_site: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for doc in docs:
+        by_site[doc["site"]].append(doc)
+    scores: dict[str, Score] = defaultdict(Score)
+    started = time.perf_counter()
+    predictions = predict(docs)
+    seconds = time.perf_counter() - started
+    for doc, removed in zip(docs, predictions, strict=True):
+        score_document(doc, removed, scores)
+    return scores, seconds
+
+
+def false_positives(doc: dict[str, Any], removed: Spans) -> list[str]:
+    """Removed text outside every gold span (what costs precision), for inspection."""
+    text = doc["text"]
+    gold = _mask(len(text), [(s[0], s[1]) for s in doc["spans"]])
+    out = []
+    for start, end in removed:
+        bad = _mask(len(text), [(start, end)]) & ~gold & _counted(text)
+        if bad.any():
+            out.append(text[start:end][:100])
+    return out
+
+
+SYSTEMS: dict[str, Callable[[], Predictor]] = {
+    "vn-cleaner (templates)": lambda: vn_cleaner(learn=True),
+    "vn-cleaner (rules only)": lambda: vn_cleaner(learn=False),
+    "datatrove C4 lines": datatrove_c4,
+    "FineWeb line criteria": fineweb_lines,
+}
+
+
+def _fmt(value: float) -> str:
+    return "-" if value != value else f"{100 * value:.1f}%"
+
+
+def run(quick: bool, out_dir: Path) -> list[Table]:
+    """Benchmark section: per-system totals, per class and per site for vn-cleaner."""
+    del quick, out_dir
+    docs = load_set()
+    if not docs:
+        return [Table("Boilerplate on unseen sites (skipped: no labeled set)", ["note"])]
+    results = {name: evaluate(docs, make()) for name, make in SYSTEMS.items()}
+    sites = sorted({doc["site"] for doc in docs})
+    totals = Table(
+        f"Boilerplate on unseen sites: {len(docs)} hand-labeled documents, {len(sites)} sites",
+        ["system", "span recall", "precision", "held-out recall", "held-out precision",
+         "gutted docs", "seconds"],
+    )  # fmt: skip
+    for name, (scores, seconds) in results.items():
+        totals.add(
+            name,
+            _fmt(scores["all"].recall),
+            _fmt(scores["all"].precision),
+            _fmt(scores["held_out"].recall),
+            _fmt(scores["held_out"].precision),
+            scores["all"].gutted,
+            round(seconds, 2),
+        )
+    ours = results["vn-cleaner (templates)"][0]
+    classes = Table(
+        "vn-cleaner recall per boilerplate class (templates learned)", ["class", "spans", "recall"]
+    )
+    for name in sorted(k for k in ours if k.startswith("class:")):
+        classes.add(name.split(":", 1)[1], ours[name].spans, _fmt(ours[name].recall))
+    per_site = Table(
+        "Per site (vn-cleaner with templates; C4 lines for comparison)",
+        ["site", "docs", "spans", "recall", "precision", "C4 recall", "C4 precision"],
+    )
+    c4 = results["datatrove C4 lines"][0]
+    for site in sites:
+        key = f"site:{site}"
+        per_site.add(
+            site, ours[key].documents, ours[key].spans, _fmt(ours[key].recall),
+            _fmt(ours[key].precision), _fmt(c4[key].recall), _fmt(c4[key].precision),
+        )  # fmt: skip
+    return [totals, classes, per_site]
+
+
+def main() -> None:
+    """Print the tables, or the raw scores with ``--json``; ``--misses`` lists misses."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--misses", action="store_true", help="list missed spans and false positives"
+    )
+    parser.add_argument("--sets", default="", help="comma-separated set names to include")
+    args = parser.parse_args()
+    docs = load_set()
+    if args.sets:
+        docs = [doc for doc in docs if doc["set"] in args.sets.split(",")]
+    if args.misses:
+        predictions = vn_cleaner(learn=True)(docs)
+        scores: dict[str, Score] = defaultdict(Score)
+        for doc, removed in zip(docs, predictions, strict=True):
+            for miss in score_document(doc, removed, scores):
+                print(f"MISS {doc['id']} {miss}")
+            for wrong in false_positives(doc, removed):
+                print(f"FALSE {doc['id']} {wrong!r}")
+        print(f"recall {scores['all'].recall:.4f} precision {scores['all'].precision:.4f}")
+        return
+    if args.json:
+        out = {}
+        for name in ("vn-cleaner (templates)", "vn-cleaner (rules only)"):
+            scores, _ = evaluate(docs, SYSTEMS[name]())
+            out[name] = {
+                key: {"spans": s.spans, "recall": s.recall, "precision": s.precision,
+                      "documents": s.documents, "gutted": s.gutted}
+                for key, s in scores.items()
+            }  # fmt: skip
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return
+    for table in run(False, Path(".")):
+        print(table.markdown())
+
+
+if __name__ == "__main__":
+    main()

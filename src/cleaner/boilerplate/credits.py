@@ -1,0 +1,367 @@
+"""Photo, video and source credits: find the credit, never the paragraph around it.
+
+A credit is a keyword ("Ảnh", "Video", "Clip", "Nguồn", "Đồ họa", …), a
+colon and a name: "Ảnh: Lâm Thỏa", "(ảnh: BBC)", "Ảnh:AFP", "Ảnh, video:
+Nhân vật cung cấp". Scrapers glue the name to the next sentence ("Ảnh: Lâm
+Thỏa Ngay cả khi …"), so the name ends where the next sentence starts: at a
+full stop or closing bracket, or at a capitalised word followed by a
+lower-case word that is not part of a credit ("Ngay cả …").
+"""
+
+from __future__ import annotations
+
+import regex
+
+__all__ = ["CREDIT_HINTS", "find_credits"]
+
+#: Cheap substring pre-checks; a line with none of them has no credit.
+CREDIT_HINTS = (
+    "nh:", "nh :", "ideo", "lip", "guồn", "họa", "hoạ", "NH:", "IDEO", "LIP", "fographic",
+    "(Ảnh", "(ảnh", "(Hình", "(hình", "Ảnh chụp",
+)  # fmt: skip
+
+_KEYWORD = (
+    r"(?:Ảnh|ảnh|ẢNH|Hình|Hình ảnh|Ảnh, video|Ảnh và video|Ảnh/video|Ảnh - video"
+    r"|Video|VIDEO|Clip|CLIP|Nguồn(?: ảnh| clip| video| hình| ảnh/clip)?|NGUỒN"
+    r"|Đồ họa|Thiết kế|Infographic|Ảnh minh họa|Ảnh tư liệu|Ảnh chụp màn hình)"
+)
+#: A keyword and its colon, opening a credit. Unbracketed credits must start
+#: the line or follow a sentence end, a dash or a space after a word: prose
+#: such as "hình ảnh: những …" is lower-case and never opens a credit.
+_OPENING = regex.compile(
+    rf"(?P<open>\(\s?)?(?P<key>{_KEYWORD})\s?:\s?(?=\S)",
+    regex.IGNORECASE,
+)
+#: A bare "Ảnh minh họa" / "(Ảnh minh họa)" with no name.
+_BARE = regex.compile(
+    r"\((?:Ảnh|ảnh|Hình|hình)(?: minh h(?:ọa|oạ)| tư liệu| chụp màn hình| internet| sưu tầm)\)"
+    r"|(?<![\p{L}])(?:Ảnh|Hình) minh h(?:ọa|oạ)(?![\p{L}])"
+    r"|(?<![\p{L}])Ảnh chụp màn hình(?=[.)]|\Z)"
+)
+
+#: Lower-case words that belong to a credit's name ("Nhân vật cung cấp").
+_CREDIT_WORDS = frozenset(
+    {
+        "nhân",
+        "vật",
+        "cung",
+        "cấp",
+        "nvcc",
+        "tư",
+        "liệu",
+        "minh",
+        "họa",
+        "chụp",
+        "màn",
+        "hình",
+        "cắt",
+        "từ",
+        "clip",
+        "video",
+        "internet",
+        "gia",
+        "đình",
+        "sưu",
+        "tầm",
+        "st",
+        "tổng",
+        "hợp",
+        "facebook",
+        "fb",
+        "youtube",
+        "tiktok",
+        "instagram",
+        "twitter",
+        "zalo",
+        "nguồn",
+        "báo",
+        "theo",
+        "và",
+        "của",
+        "trên",
+        "phim",
+        "ảnh",
+        "getty",
+        "images",
+        "reuters",
+        "afp",
+        "ap",
+        "epa",
+        "xinhua",
+        "ttxvn",
+        "bộ",
+        "sở",
+        "ubnd",
+        "đài",
+        "trang",
+        "mạng",
+        "xã",
+        "hội",
+        "nhóm",
+        "pv",
+        "ctv",
+        "phóng",
+        "viên",
+        "bạn",
+        "đọc",
+        "độc",
+        "giả",
+        "gửi",
+        "tới",
+    }
+)
+_MAX_NAME_WORDS = 8
+_MAX_NAME_CHARS = 80
+_WORD = regex.compile(r"\S+")
+
+
+def _ends_sentence(word: str) -> bool:
+    return word.rstrip("\"”’')]")[-1:] in (".", "!", "?", "…")
+
+
+def _is_capitalised(word: str) -> bool:
+    letters = word.lstrip("(\"“‘'[")
+    return bool(letters) and (letters[0].isupper() or letters[0].isdigit())
+
+
+#: Capitalised words that open a sentence far more often than they end a name.
+_SENTENCE_STARTERS = frozenset(
+    {
+        "Ông",
+        "Bà",
+        "Ngày",
+        "Tháng",
+        "Năm",
+        "Theo",
+        "Trong",
+        "Sau",
+        "Khi",
+        "Tối",
+        "Sáng",
+        "Chiều",
+        "Trưa",
+        "Đêm",
+        "Nhiều",
+        "Về",
+        "Cô",
+        "Chị",
+        "Các",
+        "Những",
+        "Một",
+        "Đây",
+        "Đó",
+        "Nhưng",
+        "Tuy",
+        "Do",
+        "Vì",
+        "Nếu",
+        "Để",
+        "Với",
+        "Tại",
+        "Ở",
+        "Từ",
+        "Trước",
+        "Hiện",
+        "Hôm",
+        "Đến",
+        "Còn",
+        "Cũng",
+        "Người",
+        "Bên",
+        "Giữa",
+        "Ngoài",
+        "Dù",
+        "Đoạn",
+        "Bộ",
+        "Số",
+        "Lễ",
+        "Khoảng",
+        "Bài",
+        "Thời",
+        "Hàng",
+        "Mới",
+        "Chỉ",
+        "Phía",
+        "Ngay",
+        "Trên",
+        "Dưới",
+        "Đặc",
+        "Cùng",
+        "Qua",
+        "Đồng",
+        "Mặc",
+        "Riêng",
+        "Hơn",
+        "Gần",
+        "Suốt",
+        "Toàn",
+        "Thế",
+        "Điều",
+        "Việc",
+        "Cơ",
+        "Thông",
+        "Vào",
+        "Lúc",
+        "Chuyện",
+        "Đội",
+        "Nhờ",
+        "Bởi",
+        "Đáng",
+        "Tất",
+        "Mỗi",
+        "Chính",
+        "Cả",
+        "Liên",
+        "Trận",
+        "Bác",
+        "Hãy",
+        "Vậy",
+    }
+)
+#: One-word credits after which a capitalised word opens the next sentence.
+_AGENCIES = frozenset(
+    {
+        "reuters",
+        "afp",
+        "ap",
+        "epa",
+        "getty",
+        "xinhua",
+        "ttxvn",
+        "internet",
+        "nvcc",
+        "cacc",
+        "nsx",
+        "shutterstock",
+        "bloomberg",
+        "cnn",
+        "bbc",
+        "vov",
+        "vtv",
+        "vnexpress",
+        "tuổi",
+        "thanh",
+        "dân",
+        "ngọc",
+    }
+)
+
+
+def _is_all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _opens_next_sentence(words: list[str], index: int) -> bool:
+    """Whether ``words[index]`` starts the sentence after the credit's name."""
+    word = words[index].lstrip("(\"“‘'[")
+    if index == 0 or not word:
+        return False
+    if word[0].isdigit() or word.rstrip(".,;:") in _SENTENCE_STARTERS:
+        return True
+    previous = words[index - 1].rstrip(".,;:")
+    capitals_before = index >= 2 and _is_all_caps(previous) and _is_all_caps(words[index - 2])
+    if capitals_before and not _is_all_caps(word):
+        return True  # "Ảnh: QUANG ĐỊNH Đạm Cà …": a name in capitals, then the text
+    if index == 1 and previous.lower() in _AGENCIES and not word.startswith(("/", "Images")):
+        return True  # "Ảnh: Reuters Liên Hợp Quốc …"
+    following = words[index + 1] if index + 1 < len(words) else ""
+    # "Ngay" opens "Ngay cả khi …": a capital, then a word no credit holds.
+    return (
+        _is_capitalised(word)
+        and bool(following)
+        and not _is_capitalised(following)
+        and following.rstrip(".,;:").lower() not in _CREDIT_WORDS
+    )
+
+
+#: A lower-case letter then a capital ("ZimbioMới"), or capitals then a capitalised
+#: word ("XLTheo", "K.CBác"): two words glued where a scraper lost the space.
+_GLUED = regex.compile(r"(?<=\p{Ll})\p{Lu}|(?<=\p{Lu}\.?\p{Lu})(?=\p{Lu}\p{Ll})")
+
+
+def _glued_word_start(word: str) -> int | None:
+    """Offset in ``word`` where a glued sentence opener starts ("XLTheo"), if any.
+
+    Only a word that usually opens a sentence counts, so that brand names
+    ("YouTube", "McDonald") stay whole.
+    """
+    match = _GLUED.search(word, 1)
+    if match is None or word[match.start() :].rstrip(".,;:") not in _SENTENCE_STARTERS:
+        return None
+    start: int = match.start()
+    return start
+
+
+def _name_end(text: str, start: int, bracketed: bool) -> int:
+    """Where the name that starts at ``start`` ends (exclusive)."""
+    if bracketed:
+        close = text.find(")", start, start + _MAX_NAME_CHARS + 1)
+        return close + 1 if close != -1 else -1
+    matches = list(_WORD.finditer(text, start, min(len(text), start + _MAX_NAME_CHARS + 40)))
+    words = [match.group() for match in matches]
+    end = start
+    for index, match in enumerate(matches[:_MAX_NAME_WORDS]):
+        word = words[index]
+        core = word.rstrip('.,;:!?)"”’').lower()
+        if _opens_next_sentence(words, index):
+            break
+        if not _is_capitalised(word) and core not in _CREDIT_WORDS:
+            break
+        if match.end() - start > _MAX_NAME_CHARS:
+            break
+        glued = _glued_word_start(word)
+        if glued is not None:
+            end = match.start() + glued  # "Ảnh: ZimbioMới …": the scraper lost a space
+            break
+        end = match.end()
+        if _ends_sentence(word) or word.endswith(")"):
+            # "Lâm Thỏa." ends the credit, with its full stop; a closing bracket
+            # with no opening one in the name belongs to the sentence around it.
+            if word.endswith(")") and "(" not in text[start:end]:
+                end -= 1
+            break
+    return end
+
+
+def find_credits(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every credit in ``text``, brackets included, in order.
+
+    >>> text = "Cầu thủ ăn mừng (Ảnh: Reuters). Ảnh: Lâm Thỏa Ngay cả khi thua."
+    >>> [text[s:e] for s, e in find_credits(text)]
+    ['(Ảnh: Reuters)', 'Ảnh: Lâm Thỏa']
+    """
+    if not any(hint in text for hint in CREDIT_HINTS):
+        return []
+    found: list[tuple[int, int]] = []
+    for match in _OPENING.finditer(text):
+        if found and match.start() < found[-1][1]:
+            continue
+        bracketed = match.group("open") is not None
+        if not bracketed and not _may_open_credit(text, match.start(), match.group("key")):
+            continue
+        end = _name_end(text, match.end(), bracketed)
+        if end > match.end() and (bracketed or not _is_title(text, match, end)):
+            found.append((match.start(), end))
+    for match in _BARE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in found):
+            found.append((match.start(), match.end()))
+    return sorted(found)
+
+
+def _is_title(text: str, match: regex.Match[str], end: int) -> bool:
+    """A one-word name and then prose ("Video: Yên Tử đẹp …") titles a video: no credit."""
+    if match.group("key").lower() not in ("video", "clip"):
+        return False
+    name = text[match.end() : end]
+    return " " not in name.strip() and end < len(text) and text[end : end + 1] == " "
+
+
+def _may_open_credit(text: str, start: int, keyword: str) -> bool:
+    """An unbracketed keyword opens a credit when capitalised, after a boundary."""
+    if not keyword[:1].isupper():
+        return False
+    if start == 0:
+        return True
+    before = text[max(0, start - 3) : start]
+    return before.endswith((" ", "\t", "-", "_", "|", "\u00a0")) or before[-1:] in '.!?…:"”)'
