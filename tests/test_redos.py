@@ -39,6 +39,9 @@ def adversarial_inputs(size: int) -> dict[str, str]:
         "nbsp_spaces": " \u00a0" * (size // 2) + "\n",
         "anh_runs": ("Ảnh: " * (size // 5))[:size],
         "headlines": ("Tin liên quan\nBà Trương Thị Mai: Trách nhiệm\n" * size)[:size],
+        # issue 21: one flattened line of related headers was quadratic in 0.1
+        "related_one_line": ("Tin liên quan " * size)[:size],
+        "sentences_one_line": ("Hà Nội mưa to. Ảnh: Lâm Thỏa Ngay cả khi " * size)[:size],
         "combining": "a" + "\u0301" * size,
         "letters": "a" * size,
         "vietnamese": ("người hoà thuỷ " * size)[:size],
