@@ -16,6 +16,7 @@ from benchmarks.common import REPO, Table, corpus_label, machine_info
 SECTIONS = (
     "normalize",
     "boilerplate",
+    "boilerplate_eval",
     "signatures",
     "dedup",
     "lsh",
