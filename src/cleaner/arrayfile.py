@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import struct
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
@@ -117,7 +118,8 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     Raises:
         IndexFormatError: Missing, truncated, corrupted or newer-format file.
     """
-    return _read_header(Path(path))[0]["metadata"]  # type: ignore[no-any-return]
+    with _open(Path(path)) as handle:
+        return _read_header(Path(path), handle)[0]["metadata"]  # type: ignore[no-any-return]
 
 
 def read_arrays(
@@ -140,23 +142,32 @@ def read_arrays(
         IndexFormatError: Missing, truncated, corrupted or newer-format file.
     """
     path = Path(path)
-    header, data_start, size = _read_header(path)
-    arrays = {
-        name: _load_array(path, name, spec, data_start, size, mmap=mmap, verify=verify)
-        for name, spec in header["arrays"].items()
-    }
+    # One open file for the header and every array: a save that renames a new
+    # file into place meanwhile must not give this header the other file's data.
+    with _open(path) as handle:
+        header, data_start, size = _read_header(path, handle)
+        arrays = {
+            name: _load_array(handle, path, name, spec, data_start, size, mmap=mmap, verify=verify)
+            for name, spec in header["arrays"].items()
+        }
     return header["metadata"], arrays
 
 
-def _read_header(path: Path) -> tuple[dict[str, Any], int, int]:
+def _open(path: Path) -> BinaryIO:
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise IndexFormatError(f"{path}: cannot read index file: {error.strerror}") from None
+
+
+def _read_header(path: Path, handle: BinaryIO) -> tuple[dict[str, Any], int, int]:
     """The parsed, checked header, where the array data starts, and the file size."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            prefix = handle.read(_PREFIX.size)
-            version, header_length = _parse_prefix(path, prefix, size)
-            header_bytes = handle.read(header_length)
-            stored_crc = handle.read(_HEADER_CRC.size) if version >= 2 else b""
+        size = os.fstat(handle.fileno()).st_size
+        prefix = handle.read(_PREFIX.size)
+        version, header_length = _parse_prefix(path, prefix, size)
+        header_bytes = handle.read(header_length)
+        stored_crc = handle.read(_HEADER_CRC.size) if version >= 2 else b""
     except OSError as error:
         raise IndexFormatError(f"{path}: cannot read index file: {error.strerror}") from None
     header = _parse_header(path, header_bytes)
@@ -222,6 +233,7 @@ def _check_header_fields(path: Path, version: int, header: dict[str, Any]) -> No
 
 
 def _load_array(
+    handle: BinaryIO,
     path: Path,
     name: str,
     spec: dict[str, Any],
@@ -237,11 +249,10 @@ def _load_array(
     if nbytes == 0:
         array: npt.NDArray[Any] = np.zeros(shape, dtype=dtype)
     elif mmap:
-        array = np.memmap(path, dtype=dtype, mode="r", offset=start, shape=shape)
+        array = np.memmap(handle, dtype=dtype, mode="r", offset=start, shape=shape)
     else:
-        array = np.fromfile(
-            path, dtype=dtype, count=nbytes // dtype.itemsize, offset=start
-        ).reshape(shape)
+        handle.seek(start)
+        array = np.fromfile(handle, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
     if verify and _crc32(array) != spec.get("crc32"):
         raise IndexFormatError(f"{path}: checksum mismatch in array {name!r} (file is corrupted)")
     return array
