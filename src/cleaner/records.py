@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner.errors import ConfigError
+
 
 @dataclass(slots=True)
 class Record:
@@ -19,3 +21,27 @@ class Record:
     id: str
     text: str
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+def as_record(item: Record | tuple[str, str] | str, number: int) -> Record:
+    """A record from what the API accepts: a Record, an ``(id, text)`` pair or a text.
+
+    Args:
+        item: The item.
+        number: Its position, the id of a plain text.
+
+    Raises:
+        ConfigError: Any other kind of item.
+
+    >>> as_record(("a", "Hà Nội"), 0), as_record("Huế", 3).id
+    (Record(id='a', text='Hà Nội', meta={}), '3')
+    """
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, str):
+        return Record(str(number), item)
+    if isinstance(item, tuple) and len(item) == 2:
+        return Record(str(item[0]), str(item[1]))
+    raise ConfigError(
+        f"item {number}: expected a Record, an (id, text) pair or a str, got {type(item).__name__}"
+    )

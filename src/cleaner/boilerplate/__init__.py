@@ -131,12 +131,10 @@ def _removed_chars(labels: list[LineLabel], *, certain_only: bool) -> int:
 
 def _guard_against_gutting(labels: list[LineLabel], size: int, keep_captions: bool) -> bool:
     """Undo context-only removals that would gut a long document; True when it did."""
-    if (
-        size < GUARD_MIN_CHARS
-        or _removed_chars(labels, certain_only=False) <= GUARD_MAX_SHARE * size
-    ):
+    if size < GUARD_MIN_CHARS:
         return False
-    if _removed_chars(labels, certain_only=True) == _removed_chars(labels, certain_only=False):
+    removed = _removed_chars(labels, certain_only=False)
+    if removed <= GUARD_MAX_SHARE * size or _removed_chars(labels, certain_only=True) == removed:
         return False
     for label in labels:
         if label.removed and not label.certain:

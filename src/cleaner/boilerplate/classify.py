@@ -53,14 +53,14 @@ def _whole_line(label: LineLabel, matchers: Matchers, keep_captions: bool) -> No
         # A paragraph that merely ends with a credit keeps its text (the
         # credit is cut later); only a caption-like line goes whole, and not
         # for certain: a photo essay is all captions, and the guard keeps it.
-        if keep_captions or not is_caption_like(_without_credits(stripped)):
+        if keep_captions or not is_caption_like(_without_credits(label)):
             return
         label.remove(reason, concept, certain=False)
         return
     label.remove(reason, concept)
 
 
-def _segment_rules(label: LineLabel, matchers: Matchers, keep_captions: bool) -> None:
+def _segment_rules(label: LineLabel, matchers: Matchers) -> None:
     """Whole-line rules on each segment of a line of several segments."""
     spans = segment_spans(label.text)
     if len(spans) < 2:
@@ -117,20 +117,18 @@ def _is_headline_run(run: str, matchers: Matchers) -> bool:
     return len(breaks) == 1 and signed_off
 
 
-def _without_credits(text: str) -> str:
-    pieces, position = [], 0
-    for start, end in find_credits(text):
-        pieces.append(text[position:start])
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
 def cut_credits(label: LineLabel) -> None:
     """Cut every credit out of a kept line ("(Ảnh: Reuters)", "Ảnh: Lâm Thỏa")."""
     text = label.text
     for start, end in find_credits(text):
         label.add_cut(*_with_space(text, start, end), "photo_credit")
+
+
+def _without_credits(label: LineLabel) -> str:
+    """The line as it reads once its credits are cut (the cuts are not kept)."""
+    probe = LineLabel(label.text)
+    cut_credits(probe)
+    return probe.kept_text()
 
 
 def _template_cuts(labels: list[LineLabel], templates: SiteTemplates, source: str) -> None:
@@ -183,7 +181,7 @@ def classify_lines(
         _whole_line(label, matchers, keep_captions)
         if label.removed:
             continue
-        _segment_rules(label, matchers, keep_captions)
+        _segment_rules(label, matchers)
         _inline_related(label, matchers)
         if not keep_captions:
             cut_credits(label)

@@ -35,7 +35,7 @@ import numpy as np
 import regex
 
 from cleaner.boilerplate.segments import segment_spans
-from cleaner.records import Record
+from cleaner.records import Record, as_record
 
 __all__ = [
     "MAX_TEMPLATE_SEGMENT",
@@ -252,7 +252,7 @@ class SiteTemplates:
             return []
         units = _units(lines)
         found = self._segment_templates(units, source)
-        found.extend(self._affix_templates(lines, units, source))
+        found.extend(self._affix_templates(lines, source))
         return found
 
     def _segment_templates(self, units: list[_Unit], source: str) -> list[Template]:
@@ -287,15 +287,13 @@ class SiteTemplates:
             or after_count < SAME_CONTEXT_SHARE * last_count
         )
 
-    def _affix_templates(
-        self, lines: Sequence[str], units: list[_Unit], source: str
-    ) -> list[Template]:
+    def _affix_templates(self, lines: Sequence[str], source: str) -> list[Template]:
         text = "\n".join(lines)
         words = _shape(text).split(" ")
         if not words or not words[0]:
             return []
         prefix = self._affix_length(source, "P", words)
-        suffix = self._affix_length(source, "X", words[::-1]) if prefix < len(words) else 0
+        suffix = self._affix_length(source, "X", words) if prefix < len(words) else 0
         templates: list[Template] = []
         if prefix:
             templates.extend(_word_span(lines, prefix, from_end=False))
@@ -311,10 +309,9 @@ class SiteTemplates:
         much rarer, or it is a shared article, not chrome.
         """
         limit = min(PREFIX_WORDS, len(words))
-        ordered = words if kind == "P" else words[::-1]
 
         def affix(count: int) -> str:
-            return " ".join(words[:count]) if kind == "P" else " ".join(ordered[-count:])
+            return " ".join(words[:count] if kind == "P" else words[-count:])
 
         keys = [_digest(source, kind, affix(n)) for n in range(1, limit + 1)]
         if limit < len(words):
@@ -370,15 +367,11 @@ def _meta_source(record: Record) -> str:
 
 
 def _as_record(item: Record | str | tuple[str, str] | dict[str, Any], position: int) -> Record:
-    """Accept what ``find_near_duplicates`` accepts: records, strings, pairs, dicts."""
-    if isinstance(item, Record):
-        return item
-    if isinstance(item, str):
-        return Record(str(position), item)
-    if isinstance(item, tuple):
-        return Record(str(item[0]), item[1])
-    meta = {k: v for k, v in item.items() if k not in ("id", "text")}
-    return Record(str(item.get("id", position)), str(item["text"]), meta)
+    """What ``find_near_duplicates`` accepts, and dicts with ``text`` (other keys are meta)."""
+    if isinstance(item, dict):
+        meta = {k: v for k, v in item.items() if k not in ("id", "text")}
+        return Record(str(item.get("id", position)), str(item["text"]), meta)
+    return as_record(item, position)
 
 
 def learn_boilerplate(

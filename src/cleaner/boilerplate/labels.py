@@ -87,12 +87,6 @@ class LineLabel:
         kept.append(Cut(start, end, merged_reason, merged_certain))
         self.cuts = kept
 
-    def content_end(self) -> int:
-        """Where the kept part ends: the start of a cut that runs to the line end."""
-        return min(
-            (cut.start for cut in self.cuts if cut.end == len(self.text)), default=len(self.text)
-        )
-
     def to_input_offset(self, kept_offset: int, *, skip_cuts: bool = True) -> int:
         """Map an offset in :meth:`kept_text` back to an offset in the input line.
 

@@ -20,7 +20,7 @@ from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
 from cleaner.errors import ConfigError
-from cleaner.records import Record
+from cleaner.records import Record, as_record
 
 __all__ = [
     "LEVELS",
@@ -139,17 +139,8 @@ def paragraphs(doc_id: str, text: str) -> Iterator[tuple[Passage, str]]:
 
 def _as_pairs(records: Iterable[Record | tuple[str, str] | str]) -> Iterator[tuple[str, str]]:
     for number, item in enumerate(records):
-        if isinstance(item, Record):
-            yield item.id, item.text
-        elif isinstance(item, str):
-            yield str(number), item
-        elif isinstance(item, tuple) and len(item) == 2:
-            yield str(item[0]), str(item[1])
-        else:
-            raise ConfigError(
-                f"item {number}: expected a Record, an (id, text) pair or a str, "
-                f"got {type(item).__name__}"
-            )
+        record = as_record(item, number)
+        yield record.id, record.text
 
 
 def find_near_duplicates(
