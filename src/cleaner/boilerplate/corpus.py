@@ -118,7 +118,9 @@ def _units(lines: Sequence[str]) -> list[_Unit]:
         for start, end in segment_spans(line):
             countable = end - start <= MAX_TEMPLATE_SEGMENT
             shape = _shape(line[start:end] if countable else line[start : start + 64])
-            units.append(_Unit(line_no, start, end, shape, countable and bool(shape)))
+            # "2." of a numbered list recurs everywhere and is no template: one needs a word.
+            has_word = any(char.isalpha() for char in shape)
+            units.append(_Unit(line_no, start, end, shape, countable and has_word))
     return units
 
 
