@@ -62,7 +62,7 @@ def _whole_line(label: LineLabel, matchers: Matchers, keep_captions: bool) -> No
 
 def _segment_rules(label: LineLabel, matchers: Matchers) -> None:
     """Whole-line rules on each segment of a line of several segments."""
-    spans = segment_spans(label.text)
+    spans = label.segments
     if len(spans) < 2:
         return
     for start, end in spans:
@@ -132,7 +132,8 @@ def _without_credits(label: LineLabel) -> str:
 
 
 def _template_cuts(labels: list[LineLabel], templates: SiteTemplates, source: str) -> None:
-    for found in templates.find([label.text for label in labels], source):
+    lines = [label.text for label in labels]
+    for found in templates.find(lines, source, [label.segments for label in labels]):
         label = labels[found.line_no]
         if label.removed:
             continue

@@ -25,8 +25,8 @@ more is much rarer).
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,9 +75,52 @@ def _shape(text: str) -> str:
     return " ".join(_DIGITS.sub("0", text).split())
 
 
-def _digest(*parts: str) -> int:
-    data = "\x1f".join(parts).encode("utf-8", "surrogatepass")
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+_MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+#: Kinds of key: a segment, a segment with what precedes / follows it, a
+#: prefix, a suffix, a whole short page.
+_SEGMENT, _BEFORE, _AFTER, _PREFIX, _SUFFIX, _PAGE = range(1, 7)
+#: Context of the first and the last segment of a document.
+_START, _END = 0x5EED0001, 0x5EED0002
+
+
+def _hash_text(text: str) -> int:
+    """A stable 64-bit hash of ``text`` (same in every process and on Spark).
+
+    Two C checksums over the UTF-8 bytes: a fraction of a microsecond, where a
+    cryptographic digest object cost five times more and dominated learning.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return zlib.crc32(data) | zlib.adler32(data) << 32
+
+
+def _mix(*parts: int) -> int:
+    """Combine 64-bit values into one key (order matters)."""
+    value = 0
+    for part in parts:
+        value = ((value ^ part) * _GOLDEN) & _MASK64
+        value ^= value >> 29
+    return value
+
+
+def _affix_keys(source: int, kind: int, word_hashes: Sequence[int]) -> list[int]:
+    """Keys of the affixes of 1, 2, … words, each built from the one before."""
+    keys: list[int] = []
+    value = _mix(source, kind)
+    for word in word_hashes:
+        value = _mix(value, word)
+        keys.append(value)
+    return keys
+
+
+def _affix_words(text: str, count: int, *, from_end: bool) -> list[str]:
+    """The shaped first (or last) ``count`` words of ``text``, without shaping all of it.
+
+    Shaping acts on each word alone (URLs and digit runs never span a space),
+    so shaping the words at one end equals taking them from the shaped text.
+    """
+    words = text.rsplit(None, count)[-count:] if from_end else text.split(None, count)[:count]
+    return _shape(" ".join(words)).split(" ") if words else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,23 +153,37 @@ class _Unit:
     end: int
     shape: str
     countable: bool
+    key: int
+    context: int
 
 
-def _units(lines: Sequence[str]) -> list[_Unit]:
+#: A long segment's identity as a neighbour is its opening characters: cheaper
+#: to shape and hash, and just as unique.
+_CONTEXT_CHARS = 64
+
+Spans = Sequence[Sequence[tuple[int, int]]]
+
+
+def _units(lines: Sequence[str], spans: Spans | None = None) -> list[_Unit]:
+    """The segments of ``lines`` (``spans``: their segment spans, when already known)."""
     units: list[_Unit] = []
     for line_no, line in enumerate(lines):
-        for start, end in segment_spans(line):
+        for start, end in segment_spans(line) if spans is None else spans[line_no]:
             countable = end - start <= MAX_TEMPLATE_SEGMENT
-            shape = _shape(line[start:end] if countable else line[start : start + 64])
+            shape = _shape(line[start:end] if countable else line[start : start + _CONTEXT_CHARS])
+            key = _hash_text(shape)
+            context = key if len(shape) <= _CONTEXT_CHARS else _hash_text(shape[:_CONTEXT_CHARS])
             # "2." of a numbered list recurs everywhere and is no template: one needs a word.
             has_word = any(char.isalpha() for char in shape)
-            units.append(_Unit(line_no, start, end, shape, countable and has_word))
+            units.append(_Unit(line_no, start, end, shape, countable and has_word, key, context))
     return units
 
 
-def _context_id(unit: _Unit | None, edge: str) -> str:
-    # A long segment's identity is its opening words: cheaper, and just as unique.
-    return edge if unit is None else unit.shape[:64]
+def _context(units: list[_Unit], index: int) -> int:
+    """The identity of ``units[index]`` as a neighbour, or of the document's edge."""
+    if index < 0:
+        return _START
+    return units[index].context if index < len(units) else _END
 
 
 @dataclass
@@ -163,32 +220,37 @@ class SiteTemplates:
 
     # -- counting ---------------------------------------------------------------
 
-    def add_document(self, text: str, source: str) -> None:
-        """Count the segments, neighbour pairs, prefixes and suffixes of one document."""
+    def add_document(self, text: str, source: str, spans: Spans | None = None) -> None:
+        """Count the segments, neighbour pairs, prefixes and suffixes of one document.
+
+        Args:
+            text: The document.
+            source: Its source (site) name.
+            spans: The segment spans of each of its lines, when already known.
+        """
         self.docs[source] = self.docs.get(source, 0) + 1
-        units = _units(text.split("\n"))
-        self._pending.extend(set(self._document_keys(text, units, source)))
+        units = _units(text.split("\n"), spans)
+        self._pending.extend(set(self._document_keys(text, units, _hash_text(source))))
         if len(self._pending) >= 1 << 18:
             self._flush()
 
-    def _document_keys(self, text: str, units: list[_Unit], source: str) -> Iterable[int]:
+    def _document_keys(self, text: str, units: list[_Unit], source: int) -> Iterable[int]:
         for index, unit in enumerate(units):
             if not unit.countable:
                 continue
-            yield _digest(source, "S", unit.shape)
-            before = units[index - 1] if index > 0 else None
-            after = units[index + 1] if index + 1 < len(units) else None
-            yield _digest(source, "B", unit.shape, _context_id(before, "^"))
-            yield _digest(source, "A", unit.shape, _context_id(after, "$"))
-        words = _shape(text).split(" ")
+            yield _mix(source, _SEGMENT, unit.key)
+            yield _mix(source, _BEFORE, unit.key, _context(units, index - 1))
+            yield _mix(source, _AFTER, unit.key, _context(units, index + 1))
         # One word past the longest template, to see where documents diverge.
-        for count in range(1, min(PREFIX_WORDS + 1, len(words)) + 1):
-            yield _digest(source, "P", " ".join(words[:count]))
-            yield _digest(source, "X", " ".join(words[-count:]))
-        if len(words) <= PREFIX_WORDS:
+        head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
+        tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
+        prefixes = _affix_keys(source, _PREFIX, [_hash_text(word) for word in head])
+        yield from prefixes
+        yield from _affix_keys(source, _SUFFIX, [_hash_text(word) for word in reversed(tail)])
+        if prefixes and len(head) <= PREFIX_WORDS:
             # A short page ends here: what tells a page that is only chrome
             # (others go on after the same words) from many copies of one text.
-            yield _digest(source, "E", " ".join(words))
+            yield _mix(prefixes[-1], _PAGE)
 
     def _rows(self, keys: np.ndarray[Any, np.dtype[np.uint64]]) -> np.ndarray[Any, Any]:
         shift = np.uint64(64 - (self.width.bit_length() - 1))
@@ -223,7 +285,7 @@ class SiteTemplates:
         if not keys:
             return np.zeros(0)
         rows = self._rows(np.array(keys, dtype=np.uint64))
-        counts = np.take_along_axis(self.table, rows.astype(np.intp), axis=1).astype(np.float64)
+        counts = self.table[np.arange(self.depth)[:, None], rows.astype(np.intp)].astype(np.float64)
         noise = (self.increments - counts) / (self.width - 1)
         # Rounded: with little noise the correction must give back the exact count.
         estimate: np.ndarray[Any, np.dtype[np.float64]] = np.minimum(
@@ -245,25 +307,49 @@ class SiteTemplates:
         shape = _shape(line.strip())
         if source not in self.docs or not 0 < len(shape) <= MAX_TEMPLATE_SEGMENT:
             return False
-        estimate = self._estimates([_digest(source, "S", shape)])[0]
+        estimate = self._estimates([_mix(_hash_text(source), _SEGMENT, _hash_text(shape))])[0]
         return bool(estimate >= self._threshold(source, self.min_fraction))
 
-    def find(self, lines: Sequence[str], source: str) -> list[Template]:
-        """The template segments and prefix/suffix spans of one document."""
+    def find(self, lines: Sequence[str], source: str, spans: Spans | None = None) -> list[Template]:
+        """The template segments and prefix/suffix spans of one document.
+
+        Args:
+            lines: The document's lines.
+            source: Its source (site) name.
+            spans: The segment spans of each line, when already known.
+        """
         if source not in self.docs:
             return []
-        units = _units(lines)
-        found = self._segment_templates(units, source)
-        found.extend(self._affix_templates(lines, source))
+        source_key = _hash_text(source)
+        units = _units(lines, spans)
+        countable = [i for i, unit in enumerate(units) if unit.countable]
+        text = "\n".join(lines)
+        head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
+        tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
+        if not head:
+            return []
+        prefix_keys = _affix_keys(source_key, _PREFIX, [_hash_text(word) for word in head])
+        if len(head) <= PREFIX_WORDS:
+            prefix_keys.append(_mix(prefix_keys[-1], _PAGE))
+        suffix_keys = _affix_keys(source_key, _SUFFIX, [_hash_text(w) for w in reversed(tail)])
+        # One sketch lookup for the whole document: numpy's cost is per call.
+        segment_keys = [_mix(source_key, _SEGMENT, units[i].key) for i in countable]
+        estimates = self._estimates(segment_keys + prefix_keys + suffix_keys)
+        segment_counts = estimates[: len(segment_keys)]
+        prefix_counts = estimates[len(segment_keys) : len(segment_keys) + len(prefix_keys)]
+        suffix_counts = estimates[len(segment_keys) + len(prefix_keys) :]
+        frequent = segment_counts >= self._threshold(source, self.min_fraction)
+        found = self._segment_templates(
+            units, [i for i, hit in zip(countable, frequent, strict=True) if hit], source_key
+        )
+        found.extend(self._affix_templates(lines, source, head, tail, prefix_counts, suffix_counts))
         return found
 
-    def _segment_templates(self, units: list[_Unit], source: str) -> list[Template]:
-        countable = [i for i, unit in enumerate(units) if unit.countable]
-        keys = [_digest(source, "S", units[i].shape) for i in countable]
-        frequent_at = self._estimates(keys) >= self._threshold(source, self.min_fraction)
-        frequent = {i for i, hit in zip(countable, frequent_at, strict=True) if hit}
+    def _segment_templates(
+        self, units: list[_Unit], frequent: list[int], source: int
+    ) -> list[Template]:
         templates: list[Template] = []
-        for run in _runs(sorted(frequent)):
+        for run in _runs(frequent):
             if self._surroundings_vary(units, run, source):
                 size = sum(units[i].end - units[i].start for i in run)
                 certain = size <= MAX_CERTAIN_RUN_CHARS
@@ -272,16 +358,14 @@ class SiteTemplates:
                 )
         return templates
 
-    def _surroundings_vary(self, units: list[_Unit], run: list[int], source: str) -> bool:
+    def _surroundings_vary(self, units: list[_Unit], run: list[int], source: int) -> bool:
         """A run is chrome when its neighbours change across documents, not a copied article."""
         first, last = units[run[0]], units[run[-1]]
-        before = units[run[0] - 1] if run[0] > 0 else None
-        after = units[run[-1] + 1] if run[-1] + 1 < len(units) else None
         keys = [
-            _digest(source, "S", first.shape),
-            _digest(source, "B", first.shape, _context_id(before, "^")),
-            _digest(source, "S", last.shape),
-            _digest(source, "A", last.shape, _context_id(after, "$")),
+            _mix(source, _SEGMENT, first.key),
+            _mix(source, _BEFORE, first.key, _context(units, run[0] - 1)),
+            _mix(source, _SEGMENT, last.key),
+            _mix(source, _AFTER, last.key, _context(units, run[-1] + 1)),
         ]
         first_count, before_count, last_count, after_count = self._estimates(keys)
         return bool(
@@ -289,48 +373,49 @@ class SiteTemplates:
             or after_count < SAME_CONTEXT_SHARE * last_count
         )
 
-    def _affix_templates(self, lines: Sequence[str], source: str) -> list[Template]:
-        text = "\n".join(lines)
-        words = _shape(text).split(" ")
-        if not words or not words[0]:
-            return []
-        prefix = self._affix_length(source, "P", words)
-        suffix = self._affix_length(source, "X", words) if prefix < len(words) else 0
+    def _affix_templates(
+        self,
+        lines: Sequence[str],
+        source: str,
+        head: list[str],
+        tail: list[str],
+        prefix_counts: np.ndarray[Any, np.dtype[np.float64]],
+        suffix_counts: np.ndarray[Any, np.dtype[np.float64]],
+    ) -> list[Template]:
+        threshold = self._threshold(source, self.affix_fraction)
+        prefix = _affix_length(head, prefix_counts, threshold)
+        whole = len(head) <= PREFIX_WORDS
+        # A whole short page is a prefix matter; a suffix must leave the prefix alone.
+        suffix = 0 if whole else _affix_length(tail[::-1], suffix_counts, threshold)
+        if prefix and suffix and prefix + suffix >= len("\n".join(lines).split()):
+            suffix = 0  # the two would overlap: the page is all template, a prefix matter
         templates: list[Template] = []
         if prefix:
             templates.extend(_word_span(lines, prefix, from_end=False))
-        if suffix and suffix + prefix < len(words):
+        if suffix:
             templates.extend(_word_span(lines, suffix, from_end=True))
         return templates
 
-    def _affix_length(self, source: str, kind: str, words: list[str]) -> int:
-        """How many words of the prefix (``kind="P"``) or suffix are a template: 0 when none.
 
-        The longest frequent affix counts only where documents diverge: one
-        word more (or, for a whole short page, the page ending there) must be
-        much rarer, or it is a shared article, not chrome.
-        """
-        limit = min(PREFIX_WORDS, len(words))
+def _affix_length(
+    words: list[str], counts: np.ndarray[Any, np.dtype[np.float64]], threshold: float
+) -> int:
+    """How many of ``words`` (from the document's edge inwards) are a template: 0 when none.
 
-        def affix(count: int) -> str:
-            return " ".join(words[:count] if kind == "P" else words[-count:])
-
-        keys = [_digest(source, kind, affix(n)) for n in range(1, limit + 1)]
-        if limit < len(words):
-            keys.append(_digest(source, kind, affix(limit + 1)))
-        elif kind == "P":
-            keys.append(_digest(source, "E", " ".join(words)))
-        else:
-            return 0  # a whole page is a prefix matter
-        estimates = self._estimates(keys)
-        threshold = self._threshold(source, self.affix_fraction)
-        frequent = [n for n, est in enumerate(estimates[:-1], start=1) if est >= threshold]
-        if not frequent:
-            return 0
-        longest = frequent[-1]
-        diverges = estimates[longest] < SAME_CONTEXT_SHARE * estimates[longest - 1]
-        long_enough = len(affix(longest)) >= MIN_AFFIX_CHARS
-        return longest if diverges and long_enough else 0
+    ``counts[n - 1]`` is the document frequency of the first ``n`` words; one
+    more count follows the template candidates (one word more, or the page
+    ending there). The longest frequent affix counts only where documents
+    diverge: that next count must be much rarer, or it is a shared article,
+    not chrome.
+    """
+    limit = min(PREFIX_WORDS, len(counts) - 1)
+    frequent = [n for n in range(1, limit + 1) if counts[n - 1] >= threshold]
+    if not frequent:
+        return 0
+    longest = frequent[-1]
+    diverges = counts[longest] < SAME_CONTEXT_SHARE * counts[longest - 1]
+    long_enough = len(" ".join(words[:longest])) >= MIN_AFFIX_CHARS
+    return longest if diverges and long_enough else 0
 
 
 def _runs(indices: list[int]) -> list[list[int]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cleaner.boilerplate.segments import segment_spans
+
 __all__ = ["Cut", "LineLabel"]
 
 
@@ -43,6 +45,14 @@ class LineLabel:
     concept: str | None = None
     cuts: list[Cut] = field(default_factory=list)
     certain: bool = True
+    _segments: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def segments(self) -> list[tuple[int, int]]:
+        """The sentence-like segment spans of the input line (computed once)."""
+        if self._segments is None:
+            self._segments = segment_spans(self.text)
+        return self._segments
 
     @property
     def blank(self) -> bool:

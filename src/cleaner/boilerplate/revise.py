@@ -11,7 +11,7 @@ import regex
 
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
-from cleaner.boilerplate.rules import SENTENCE_END, Matchers
+from cleaner.boilerplate.rules import Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 
 __all__ = ["revise_labels"]
@@ -216,7 +216,7 @@ def _is_stranded(label: LineLabel) -> bool:
         and not label.blank
         and not label.cuts
         and len(stripped) <= MAX_STRANDED_CHARS
-        and SENTENCE_END.search(stripped) is None
+        and not ends_sentence(stripped)
     )
 
 
@@ -239,11 +239,7 @@ _LIST_ITEM = regex.compile(r"[-–—•*+·]|\(?[\da-zđ]{1,3}[.)] ")
 
 def _is_prose(text: str) -> bool:
     """Long enough and closed like a sentence: not a list item or a table row."""
-    return (
-        len(text) >= MIN_REPEATED_LINE
-        and SENTENCE_END.search(text) is not None
-        and _LIST_ITEM.match(text) is None
-    )
+    return len(text) >= MIN_REPEATED_LINE and ends_sentence(text) and _LIST_ITEM.match(text) is None
 
 
 def _remove_repeated_lines(labels: list[LineLabel]) -> None:

@@ -15,7 +15,7 @@ import regex
 
 from cleaner.boilerplate.patterns import RuleSet
 
-__all__ = ["MAX_SHORT_LINE", "Matchers", "compile_rules"]
+__all__ = ["MAX_SHORT_LINE", "Matchers", "compile_rules", "ends_sentence"]
 
 #: Lines longer than this are never removed by a whole-line rule: they are prose.
 MAX_SHORT_LINE = 400
@@ -32,7 +32,19 @@ WHOLE_LINE_REASONS: dict[str, str] = {
 }
 
 #: A sentence ends with one of these (optionally followed by closing quotes).
-SENTENCE_END = regex.compile(r"[.!?…:;][\"”’')\]]{0,3}\Z")
+_SENTENCE_END = regex.compile(r"[.!?…:;][\"”’')\]]{0,3}\Z")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends like a sentence (punctuation, then up to three closers).
+
+    Only the last four characters are searched: an end-anchored search would
+    otherwise scan the whole line.
+
+    >>> ends_sentence("Hà Nội mưa to.”"), ends_sentence("Tin liên quan")
+    (True, False)
+    """
+    return _SENTENCE_END.search(text, max(0, len(text) - 4)) is not None
 
 
 def _alternation(patterns: tuple[str, ...]) -> str:

@@ -14,10 +14,6 @@ import regex
 
 __all__ = ["segment_spans"]
 
-#: Sentence-final punctuation (with the "./." end mark and closing quotes), the
-#: spaces after it, and a look at what starts the next segment.
-_BOUNDARY = regex.compile(r"[.!?…]+(?:/\.)?[\"”’'»)\]]{0,3}( +)(?=[\p{Lu}\d\"“‘'«(\[>*•+-])")
-
 #: Tokens that end with a full stop without ending a sentence: titles, units
 #: of address, and single-letter initials.
 _ABBREVIATIONS = frozenset(
@@ -56,10 +52,27 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _ends_with_abbreviation(line: str, dot: int) -> bool:
-    """Whether the token before ``line[dot]`` (a full stop) is an abbreviation or initial."""
-    token = line[line.rfind(" ", 0, dot) + 1 : dot].lstrip("(")
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isupper())
+_CLOSERS = r"[\"”’'»)\]]"
+#: A segment boundary: sentence-final punctuation (with the "./." end mark and
+#: closing quotes), the spaces after it (group 1), and a look at what starts the
+#: next segment. A lone full stop after an abbreviation or an initial (the
+#: token after a space or "(") is no boundary; the check sits inside the
+#: pattern (a look-behind) because a Python loop over candidates cost more than
+#: all the rest of segmentation.
+_BOUNDARY = regex.compile(
+    r"(?:"
+    + r"\.(?<!(?:^|[ (])(?:"
+    + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True))
+    + r"|\p{Lu})\.)"
+    + r"|[.!?…]{2,}(?:/\.)?"
+    + _CLOSERS
+    + r"{0,3}|[.!?…]/\."
+    + _CLOSERS
+    + r"{0,3}|[.!?…]"
+    + _CLOSERS
+    + r"{1,3}|[!?…])"
+    + r"( +)(?=[\p{Lu}\d\"“‘'«(\[>*•+-])"
+)
 
 
 def segment_spans(line: str) -> list[tuple[int, int]]:
@@ -76,13 +89,6 @@ def segment_spans(line: str) -> list[tuple[int, int]]:
     start = len(line) - len(line.lstrip())
     end_of_text = len(line.rstrip())
     for match in _BOUNDARY.finditer(line, start, end_of_text):
-        lone_full_stop = match.end() - match.start() - len(match.group(1)) == 1
-        if (
-            lone_full_stop
-            and line[match.start()] == "."
-            and _ends_with_abbreviation(line, match.start())
-        ):
-            continue
         end = match.start(1)
         if end > start:
             spans.append((start, end))
