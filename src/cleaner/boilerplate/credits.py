@@ -17,13 +17,14 @@ __all__ = ["CREDIT_HINTS", "find_credits"]
 #: Cheap substring pre-checks; a line with none of them has no credit.
 CREDIT_HINTS = (
     "nh:", "nh :", "ideo", "lip", "guồn", "họa", "hoạ", "NH:", "IDEO", "LIP", "fographic",
-    "(Ảnh", "(ảnh", "(Hình", "(hình", "Ảnh chụp",
+    "(Ảnh", "(ảnh", "(Hình", "(hình", "Ảnh chụp", "ồ thị", "iểu đồ", "Ảnh ", "Nguồn ",
+    "hình minh",
 )  # fmt: skip
 
 _KEYWORD = (
     r"(?:Ảnh|ảnh|ẢNH|Hình|Hình ảnh|Ảnh, video|Ảnh và video|Ảnh/video|Ảnh - video"
     r"|Video|VIDEO|Clip|CLIP|Nguồn(?: ảnh| clip| video| hình| ảnh/clip)?|NGUỒN"
-    r"|Đồ họa|Thiết kế|Infographic|Ảnh minh họa|Ảnh tư liệu|Ảnh chụp màn hình)"
+    r"|Đồ họa|Đồ thị|Biểu đồ|Thiết kế|Infographic|Ảnh minh họa|Ảnh tư liệu|Ảnh chụp màn hình)"
 )
 #: A keyword and its colon, opening a credit. Unbracketed credits must start
 #: the line or follow a sentence end, a dash or a space after a word: prose
@@ -37,6 +38,8 @@ _BARE = regex.compile(
     r"\((?:Ảnh|ảnh|Hình|hình)(?: minh h(?:ọa|oạ)| tư liệu| chụp màn hình| internet| sưu tầm)\)"
     r"|(?<![\p{L}])(?:Ảnh|Hình) minh h(?:ọa|oạ)(?![\p{L}])"
     r"|(?<![\p{L}])Ảnh chụp màn hình(?=[.)]|\Z)"
+    # cafef, cafebiz: "… đạt chuẩn GMP EU. hình minh họa Trong xu thế …"
+    r"|(?:^|(?<=[.!?…] )|(?<= , ))(?:hình|ảnh) minh h(?:ọa|oạ)(?= [\p{Lu},]|\.|\Z)"
 )
 
 #: Lower-case words that belong to a credit's name ("Nhân vật cung cấp").
@@ -108,11 +111,35 @@ _CREDIT_WORDS = frozenset(
         "giả",
         "gửi",
         "tới",
+        # "Ảnh: Công an tỉnh Phú Thọ", "Ảnh: Sở Y tế thành phố"
+        "an",
+        "tỉnh",
+        "thành",
+        "phố",
+        "huyện",
+        "quận",
+        "phường",
+        "y",
+        "tế",
+        "công",
+        "ty",
+        "ban",
+        "tổ",
+        "chức",
+        "đội",
+        "viện",
+        "trường",
+        "hãng",
     }
 )
 _MAX_NAME_WORDS = 8
 _MAX_NAME_CHARS = 80
 _WORD = regex.compile(r"\S+")
+
+
+def _is_initial(word: str) -> bool:
+    """"S." or "V.": one capital and a full stop, the initial of a name."""
+    return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
 def _ends_sentence(word: str) -> bool:
@@ -161,7 +188,6 @@ _SENTENCE_STARTERS = frozenset(
         "Ở",
         "Từ",
         "Trước",
-        "Hiện",
         "Hôm",
         "Đến",
         "Còn",
@@ -178,7 +204,6 @@ _SENTENCE_STARTERS = frozenset(
         "Khoảng",
         "Bài",
         "Thời",
-        "Hàng",
         "Mới",
         "Chỉ",
         "Phía",
@@ -188,18 +213,14 @@ _SENTENCE_STARTERS = frozenset(
         "Đặc",
         "Cùng",
         "Qua",
-        "Đồng",
         "Mặc",
         "Riêng",
         "Hơn",
         "Gần",
         "Suốt",
-        "Toàn",
-        "Thế",
         "Điều",
         "Việc",
         "Cơ",
-        "Thông",
         "Vào",
         "Lúc",
         "Chuyện",
@@ -209,9 +230,7 @@ _SENTENCE_STARTERS = frozenset(
         "Đáng",
         "Tất",
         "Mỗi",
-        "Chính",
         "Cả",
-        "Liên",
         "Trận",
         "Bác",
         "Hãy",
@@ -239,12 +258,25 @@ _AGENCIES = frozenset(
         "vov",
         "vtv",
         "vnexpress",
-        "tuổi",
-        "thanh",
-        "dân",
-        "ngọc",
+        "sohu",
+        "douyin",
+        "kitco",
+        "tradingview",
     }
 )
+#: Words that continue a source named by an acronym ("CBS News", "AFP/Getty Images").
+_SOURCE_CONTINUATIONS = frozenset({"News", "Images", "Online", "Digital", "Plus", "TV", "Times"})
+#: Sentence starters that are also common syllables of Vietnamese names
+#: ("Ảnh: Trung Thông", "Ảnh: Thế Anh"): they open the next sentence only
+#: when a lower-case word follows ("Thông tin …"), never before a capital.
+_NAME_SYLLABLE_STARTERS = frozenset(
+    {"Thông", "Đồng", "Toàn", "Chính", "Liên", "Thế", "Sáng", "Năm", "Hiện", "Hàng"}
+)
+
+
+def _is_handle(word: str) -> bool:
+    """An account name ("roses_are_rosie", "@vtv24"): part of a credit, never prose."""
+    return "_" in word or word.startswith("@")
 
 
 def _is_all_caps(word: str) -> bool:
@@ -257,19 +289,25 @@ def _opens_next_sentence(words: list[str], index: int) -> bool:
     word = words[index].lstrip("(\"“‘'[")
     if index == 0 or not word:
         return False
-    if word[0].isdigit() or word.rstrip(".,;:") in _SENTENCE_STARTERS:
-        return True
     previous = words[index - 1].rstrip(".,;:")
+    agency_then_capital = previous.lower() in _AGENCIES and _is_capitalised(word)
+    if index == 1 and agency_then_capital and not word.startswith(("/", "Images")):
+        return True  # "Ảnh: Reuters Liên Hợp Quốc …"
+    following = words[index + 1] if index + 1 < len(words) else ""
+    core = word.rstrip(".,;:")
+    if core in _NAME_SYLLABLE_STARTERS:
+        return bool(following) and not _is_capitalised(following)
+    if word[0].isdigit() or core in _SENTENCE_STARTERS:
+        return True
     capitals_before = index >= 2 and _is_all_caps(previous) and _is_all_caps(words[index - 2])
     if capitals_before and not _is_all_caps(word):
         return True  # "Ảnh: QUANG ĐỊNH Đạm Cà …": a name in capitals, then the text
-    if index == 1 and previous.lower() in _AGENCIES and not word.startswith(("/", "Images")):
-        return True  # "Ảnh: Reuters Liên Hợp Quốc …"
-    following = words[index + 1] if index + 1 < len(words) else ""
+    if index == 1 and _is_all_caps(previous) and _is_capitalised(word) and not _is_all_caps(word):
+        return word.rstrip(".,;:") not in _SOURCE_CONTINUATIONS  # "Ảnh CMH Khoa Pug …"
     # "Ngay" opens "Ngay cả khi …": a capital, then a word no credit holds.
     return (
         _is_capitalised(word)
-        and bool(following)
+        and any(char.isalpha() for char in following)
         and not _is_capitalised(following)
         and following.rstrip(".,;:").lower() not in _CREDIT_WORDS
     )
@@ -306,7 +344,7 @@ def _name_end(text: str, start: int, bracketed: bool) -> int:
         core = word.rstrip('.,;:!?)"”’').lower()
         if _opens_next_sentence(words, index):
             break
-        if not _is_capitalised(word) and core not in _CREDIT_WORDS:
+        if not _is_capitalised(word) and core not in _CREDIT_WORDS and not _is_handle(core):
             break
         if match.end() - start > _MAX_NAME_CHARS:
             break
@@ -315,6 +353,8 @@ def _name_end(text: str, start: int, bracketed: bool) -> int:
             end = match.start() + glued  # "Ảnh: ZimbioMới …": the scraper lost a space
             break
         end = match.end()
+        if _is_initial(word) and index + 1 < len(words) and _is_capitalised(words[index + 1]):
+            continue  # "Ishara S. Kodikara": an initial's full stop ends no sentence
         if _ends_sentence(word) or word.endswith(")"):
             # "Lâm Thỏa." ends the credit, with its full stop; a closing bracket
             # with no opening one in the name belongs to the sentence around it.
@@ -343,18 +383,58 @@ def find_credits(text: str) -> list[tuple[int, int]]:
         end = _name_end(text, match.end(), bracketed)
         if end > match.end() and (bracketed or not _is_title(text, match, end)):
             found.append((match.start(), end))
+    for match in _COLONLESS.finditer(text):
+        end = _name_end(text, match.end(), bracketed=False)
+        if _is_colonless_credit(text, match.end(), end):
+            _add_unless_overlapping(found, match.start(), end)
     for match in _BARE.finditer(text):
-        if not any(start < match.end() and match.start() < end for start, end in found):
-            found.append((match.start(), match.end()))
+        _add_unless_overlapping(found, match.start(), match.end())
     return sorted(found)
 
 
+def _add_unless_overlapping(found: list[tuple[int, int]], start: int, end: int) -> None:
+    if not any(start < other_end and other_start < end for other_start, other_end in found):
+        found.append((start, end))
+
+
+#: A credit whose colon the scraper dropped ("Ảnh Reuters", "Nguồn Internet"):
+#: only as a sentence of its own, right after a sentence end or a separator.
+_COLONLESS = regex.compile(r"(?:^|(?<=[.!?…] )|(?<= [,|–-] ))(?:Ảnh|Nguồn|Hình) (?=[\p{Lu}\d])")
+#: A colon-less credit's name is short ...
+_MAX_COLONLESS_WORDS = 4
+
+
+def _is_colonless_credit(text: str, name_start: int, end: int) -> bool:
+    """... and punctuation or the line's end closes it, or it names a known source.
+
+    Without a colon, "Nguồn Vốn ODA được …" reads the same as "Ảnh Sohu Lưu
+    Hồng Bân …": only a known agency or an acronym tells a credit from prose.
+    """
+    name = text[name_start:end].split()
+    if not 0 < len(name) <= _MAX_COLONLESS_WORDS:
+        return False
+    rest = text[end:].lstrip()
+    if not rest or rest[0] in ".,;|" or text[end - 1] == ".":
+        return True
+    word = name[0].rstrip(".,;:")
+    return len(name) == 1 and (word.lower() in _AGENCIES or _is_all_caps(word))
+
+
 def _is_title(text: str, match: regex.Match[str], end: int) -> bool:
-    """A one-word name and then prose ("Video: Yên Tử đẹp …") titles a video: no credit."""
+    """A one-word name and then prose ("Video: Yên Tử đẹp …") titles a video: no credit.
+
+    A source ("Video: CBS", "Video: Douyin") or a name followed by a word
+    that opens a sentence ("Video: Douyin Hiện, …") is a credit.
+    """
     if match.group("key").lower() not in ("video", "clip"):
         return False
-    name = text[match.end() : end]
-    return " " not in name.strip() and end < len(text) and text[end : end + 1] == " "
+    name = text[match.end() : end].strip()
+    if " " in name or end >= len(text) or text[end : end + 1] != " ":
+        return False
+    if _is_all_caps(name) or name.lower() in _AGENCIES:
+        return False
+    following = text[end + 1 : end + 40].split(" ", 1)[0].rstrip(".,;:")
+    return following not in _SENTENCE_STARTERS and following not in _NAME_SYLLABLE_STARTERS
 
 
 def _may_open_credit(text: str, start: int, keyword: str) -> bool:
@@ -364,4 +444,10 @@ def _may_open_credit(text: str, start: int, keyword: str) -> bool:
     if start == 0:
         return True
     before = text[max(0, start - 3) : start]
-    return before.endswith((" ", "\t", "-", "_", "|", "\u00a0")) or before[-1:] in '.!?…:"”)'
+    # "Tân CaoẢnh:Êkíp …": a capitalised keyword glued to a lower-case letter
+    # is where a scraper lost a line break.
+    return (
+        before.endswith((" ", "\t", "-", "_", "|", "\u00a0"))
+        or before[-1:] in '.!?…:"”)'
+        or before[-1:].islower()
+    )

@@ -120,7 +120,10 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
         return False
     if stripped in ("/.", "./.") or _is_byline(stripped, matchers):
         return True
-    if matchers.whole_line_reason(stripped) is not None:
+    found = matchers.whole_line_reason(stripped)
+    # A caption rule matches "Video: Douyin Hiện, cha …" whole; as a piece of
+    # the sign-off only the credit itself counts, not the sentence glued to it.
+    if found is not None and found[0] != "caption":
         return True
     credits = find_credits(stripped)
     return len(credits) == 1 and credits[0] == (0, len(stripped))
