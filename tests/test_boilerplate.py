@@ -444,3 +444,73 @@ def test_numbered_list_markers_are_not_templates() -> None:
     docs = [f"Giá {t} tuần này. 1. Tăng giá {t} ở Bắc. 2. Giảm giá {t} ở Nam." for t in topics]
     templates = learn_boilerplate(docs)
     assert strip_boilerplate(docs[0], templates=templates) == docs[0]
+
+
+# -- issue 15, round 2: names, colon-less credits, teasers, advertorial footers ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "credit"),
+    [
+        # A starter-like syllable inside a name ("Thông", "Sáng") keeps the name whole.
+        ("Lửa cháy lớn. Ảnh:Trung Thông Khoảng 10 phút sau, xe chữa cháy đến.", "Ảnh:Trung Thông"),
+        ("Xe bị cháy. Ảnh: Thanh Hải Sau đó, lực lượng cứu hỏa đến.", "Ảnh: Thanh Hải"),
+        ("Lễ khai mạc. Ảnh: GIA HÂN Sáng 8/12, đoàn đến thăm.", "Ảnh: GIA HÂN"),
+        # An initial's full stop ends no name; a handle and police names belong to it.
+        ("Lũ lụt - Ảnh: Ishara S. Kodikara/AFP Tin tức thế giới.", "Ảnh: Ishara S. Kodikara/AFP"),
+        ("Rosé. Ảnh: Instagram roses_are_rosie Kiểm soát.", "Ảnh: Instagram roses_are_rosie"),
+        ("Súng. Ảnh: Công an tỉnh Phú Thọ Các loại súng này.", "Ảnh: Công an tỉnh Phú Thọ"),
+        # Colon-less credits: closed by punctuation, or an agency or acronym.
+        ("Trụ sở Cipla ở Mumbai. Ảnh Reuters. Tại Mỹ, thuốc được cấp phép.", "Ảnh Reuters."),
+        ("Hình ảnh mới của Khoa Pug. Ảnh CMH Khoa Pug tên thật là Nguyễn Anh Khoa.", "Ảnh CMH"),
+        ("Gia đình khuyến khích. Nguồn Internet Tuy nhiên dù thành công.", "Nguồn Internet"),
+        # A video credit followed by a sentence, not a video title.
+        ("Bệnh viện. Video: Douyin Hiện, cha của San đã được xuất viện.", "Video: Douyin"),
+        ("Grammy 2026. Video:CBS Anh mở đầu bài phát biểu.", "Video:CBS"),
+    ],
+)
+def test_credit_names_end_where_the_next_sentence_starts(text: str, credit: str) -> None:
+    # A long first sentence: a short line that ends in a credit is a caption.
+    text = "Người dân địa phương chứng kiến toàn bộ sự việc từ đầu đến cuối. " + text
+    out, removals = strip_boilerplate_and_explain(text)
+    assert [r.text.strip() for r in removals] == [credit]
+    assert out == text.replace(" " + credit, "")
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "Nguồn Vốn ODA được giải ngân chậm trong năm nay.",
+        "Nguồn tin cho biết cuộc họp sẽ diễn ra vào tuần sau.",
+        "Video: Yên Tử đẹp mê hồn mùa lễ hội.",
+    ],
+)
+def test_prose_that_opens_like_a_credit_is_kept(prose: str) -> None:
+    text = f"Bài viết về kinh tế. {prose} Các chuyên gia đánh giá cao."
+    assert strip_boilerplate(text) == text
+
+
+def test_teasers_closed_by_a_read_more_marker_are_cut() -> None:
+    text = (
+        "Lượng tìm kiếm tăng 186%. TP.HCM bắn pháo hoa tại 4 điểm dịp Tết 2026 ĐỌC NGAY "
+        "Malaysia cũng ghi nhận mức tăng ấn tượng. Khách quốc tế đến Việt Nam cao kỷ lục "
+        "Vượt năm 2019, du lịch Việt lập kỷ lục mới. Đọc tiếp"
+    )
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "Lượng tìm kiếm tăng 186%. Malaysia cũng ghi nhận mức tăng ấn tượng."
+    assert {r.reason for r in removals} == {"related_news_inline"}
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "* Thông tin trong bài chỉ mang tính tham khảo.",
+        "TPBVSK Bio acimin không phải là thuốc, không có tác dụng thay thế thuốc chữa bệnh.",
+        "Tìm hiểu thêm về sản phẩm trái phiếu iBond Protect tại ĐÂY.",
+        "Nhật Anh tổng hợp",
+        "Tham khảo Bloomberg",
+    ],
+)
+def test_disclaimers_and_compiler_credits_end_the_article(tail: str) -> None:
+    body = "Giá thuốc tăng gấp nhiều lần so với giá gốc tại Việt Nam."
+    assert strip_boilerplate(f"{body}\n{tail}") == body

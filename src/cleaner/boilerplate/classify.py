@@ -107,6 +107,42 @@ def _inline_related(label: LineLabel, matchers: Matchers) -> None:
             return
 
 
+#: A read-more marker after a teaser: tuoitre prints "<headline> ĐỌC NGAY" inside
+#: the article and "<headline and sapo>. Đọc tiếp" at its end.
+_READ_MORE = regex.compile(r"(?<= |^)(?:ĐỌC NGAY|Đọc ngay|ĐỌC TIẾP|Đọc tiếp|XEM NGAY)(?= |$)")
+#: A teaser is at most this long; a longer stretch before a marker is the article.
+MAX_TEASER_CHARS = 400
+
+
+def _teasers_before_read_more(label: LineLabel) -> None:
+    """Cut the teaser a read-more marker closes, with the marker.
+
+    The teaser is the segment that holds the marker (a headline has no full
+    stop, so it runs into the marker), or, when the marker opens a segment,
+    the segment before it. Not certain: the guard may give it back.
+    """
+    text = label.text
+    if "ĐỌC" not in text and "Đọc" not in text and "XEM" not in text:
+        return
+    spans = label.segments
+    for index, (start, end) in enumerate(spans):
+        marker = _READ_MORE.search(text, start, end)
+        if marker is None:
+            continue
+        if marker.start() > start:
+            teaser_start = start
+        elif index > 0:
+            teaser_start = spans[index - 1][0]
+        else:
+            continue
+        if marker.start() - teaser_start <= MAX_TEASER_CHARS:
+            label.add_cut(
+                *_with_space(text, teaser_start, marker.end()),
+                "related_news_inline",
+                certain=False,
+            )
+
+
 def _is_headline_run(run: str, matchers: Matchers) -> bool:
     """No full sentence, except a sign-off closing it ("... tại đây . Trung Quân")."""
     breaks = list(_SENTENCE_BREAK.finditer(run))
@@ -184,6 +220,7 @@ def classify_lines(
             continue
         _segment_rules(label, matchers)
         _inline_related(label, matchers)
+        _teasers_before_read_more(label)
         if not keep_captions:
             cut_credits(label)
     if templates is not None:

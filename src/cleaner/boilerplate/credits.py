@@ -138,7 +138,7 @@ _WORD = regex.compile(r"\S+")
 
 
 def _is_initial(word: str) -> bool:
-    """"S." or "V.": one capital and a full stop, the initial of a name."""
+    """ "S." or "V.": one capital and a full stop, the initial of a name."""
     return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
@@ -295,13 +295,14 @@ def _opens_next_sentence(words: list[str], index: int) -> bool:
         return True  # "Ảnh: Reuters Liên Hợp Quốc …"
     following = words[index + 1] if index + 1 < len(words) else ""
     core = word.rstrip(".,;:")
-    if core in _NAME_SYLLABLE_STARTERS:
-        return bool(following) and not _is_capitalised(following)
-    if word[0].isdigit() or core in _SENTENCE_STARTERS:
-        return True
     capitals_before = index >= 2 and _is_all_caps(previous) and _is_all_caps(words[index - 2])
     if capitals_before and not _is_all_caps(word):
         return True  # "Ảnh: QUANG ĐỊNH Đạm Cà …": a name in capitals, then the text
+    if core in _NAME_SYLLABLE_STARTERS:
+        # "Sáng 8/12", "Thông tin …" open a sentence; "Trung Thông Khoảng …" is a name.
+        return bool(following) and (following[0].isdigit() or not _is_capitalised(following))
+    if word[0].isdigit() or core in _SENTENCE_STARTERS:
+        return True
     if index == 1 and _is_all_caps(previous) and _is_capitalised(word) and not _is_all_caps(word):
         return word.rstrip(".,;:") not in _SOURCE_CONTINUATIONS  # "Ảnh CMH Khoa Pug …"
     # "Ngay" opens "Ngay cả khi …": a capital, then a word no credit holds.
