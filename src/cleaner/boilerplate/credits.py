@@ -138,7 +138,7 @@ _WORD = regex.compile(r"\S+")
 
 
 def _is_initial(word: str) -> bool:
-    """ "S." or "V.": one capital and a full stop, the initial of a name."""
+    """One capital and a full stop ("S.", "V."): the initial of a name."""
     return len(word) == 2 and word[0].isupper() and word[1] == "."
 
 
@@ -264,8 +264,6 @@ _AGENCIES = frozenset(
         "tradingview",
     }
 )
-#: Words that continue a source named by an acronym ("CBS News", "AFP/Getty Images").
-_SOURCE_CONTINUATIONS = frozenset({"News", "Images", "Online", "Digital", "Plus", "TV", "Times"})
 #: Sentence starters that are also common syllables of Vietnamese names
 #: ("Ảnh: Trung Thông", "Ảnh: Thế Anh"): they open the next sentence only
 #: when a lower-case word follows ("Thông tin …"), never before a capital.
@@ -303,8 +301,6 @@ def _opens_next_sentence(words: list[str], index: int) -> bool:
         return bool(following) and (following[0].isdigit() or not _is_capitalised(following))
     if word[0].isdigit() or core in _SENTENCE_STARTERS:
         return True
-    if index == 1 and _is_all_caps(previous) and _is_capitalised(word) and not _is_all_caps(word):
-        return word.rstrip(".,;:") not in _SOURCE_CONTINUATIONS  # "Ảnh CMH Khoa Pug …"
     # "Ngay" opens "Ngay cả khi …": a capital, then a word no credit holds.
     return (
         _is_capitalised(word)
@@ -385,9 +381,9 @@ def find_credits(text: str) -> list[tuple[int, int]]:
         if end > match.end() and (bracketed or not _is_title(text, match, end)):
             found.append((match.start(), end))
     for match in _COLONLESS.finditer(text):
-        end = _name_end(text, match.end(), bracketed=False)
-        if _is_colonless_credit(text, match.end(), end):
-            _add_unless_overlapping(found, match.start(), end)
+        colonless_end = _colonless_end(text, match.end())
+        if colonless_end is not None:
+            _add_unless_overlapping(found, match.start(), colonless_end)
     for match in _BARE.finditer(text):
         _add_unless_overlapping(found, match.start(), match.end())
     return sorted(found)
@@ -405,20 +401,25 @@ _COLONLESS = regex.compile(r"(?:^|(?<=[.!?…] )|(?<= [,|–-] ))(?:Ảnh|Nguồ
 _MAX_COLONLESS_WORDS = 4
 
 
-def _is_colonless_credit(text: str, name_start: int, end: int) -> bool:
+def _colonless_end(text: str, name_start: int) -> int | None:
     """... and punctuation or the line's end closes it, or it names a known source.
 
     Without a colon, "Nguồn Vốn ODA được …" reads the same as "Ảnh Sohu Lưu
-    Hồng Bân …": only a known agency or an acronym tells a credit from prose.
+    Hồng Bân …": only a known agency or an acronym ("Ảnh CMH Khoa Pug …", the
+    acronym alone) tells a credit from prose. Returns where the credit ends,
+    or ``None`` when there is none.
     """
+    end = _name_end(text, name_start, bracketed=False)
     name = text[name_start:end].split()
     if not 0 < len(name) <= _MAX_COLONLESS_WORDS:
-        return False
+        return None
     rest = text[end:].lstrip()
     if not rest or rest[0] in ".,;|" or text[end - 1] == ".":
-        return True
-    word = name[0].rstrip(".,;:")
-    return len(name) == 1 and (word.lower() in _AGENCIES or _is_all_caps(word))
+        return end
+    first = name[0].rstrip(".,;:")
+    if first.lower() in _AGENCIES or _is_all_caps(first):
+        return name_start + len(name[0])
+    return None
 
 
 def _is_title(text: str, match: regex.Match[str], end: int) -> bool:
