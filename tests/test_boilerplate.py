@@ -514,3 +514,17 @@ def test_teasers_closed_by_a_read_more_marker_are_cut() -> None:
 def test_disclaimers_and_compiler_credits_end_the_article(tail: str) -> None:
     body = "Giá thuốc tăng gấp nhiều lần so với giá gốc tại Việt Nam."
     assert strip_boilerplate(f"{body}\n{tail}") == body
+
+
+@pytest.mark.parametrize("width", [1 << 22, 16])
+def test_templates_pickle_to_the_same_counts_sparse_or_dense(width: int) -> None:
+    texts = [f"Đã lưu bài viết. Tin số {n} về giá {w}." for n, w in enumerate("abcdefghijkl")]
+    templates = learn_boilerplate(texts, width=width)
+    copy = pickle.loads(pickle.dumps(templates))
+    assert (copy.table == templates.table).all()
+    assert (copy.docs, copy.increments) == (templates.docs, templates.increments)
+    assert copy.find(["Đã lưu bài viết. Tin mới."], "") == templates.find(
+        ["Đã lưu bài viết. Tin mới."], ""
+    )
+    if width > 16:  # a mostly empty sketch travels as its non-zero counters
+        assert len(pickle.dumps(templates)) < 100_000

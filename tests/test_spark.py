@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cleaner import DedupConfig, clean, find_near_duplicates
+from cleaner import (
+    DedupConfig,
+    find_near_duplicates,
+    learn_boilerplate,
+    normalize,
+    strip_boilerplate_result,
+)
 from cleaner.cli import main
 from cleaner.errors import ConfigError
 from conftest import iter_shared_jsonl, seed_paths
@@ -70,6 +76,14 @@ def synthetic_records() -> list[tuple[str, str]]:
     return records
 
 
+def cleaned_on_one_machine(records: list[tuple[str, str]], **options: Any) -> dict[str, str]:
+    """What `cleaner run` keeps: normalized, templates learned, stripped, no_content dropped."""
+    normalized = [(i, normalize(t, **options)) for i, t in records]
+    templates = learn_boilerplate(normalized)
+    results = {i: strip_boilerplate_result(t, templates=templates) for i, t in normalized}
+    return {i: r.text for i, r in results.items() if not r.lost_its_content(10)}
+
+
 def expected_duplicates(records: list[tuple[str, str]], **options: Any) -> list[tuple[Any, ...]]:
     result = find_near_duplicates(records, **options)
     return sorted(tuple(getattr(d, name) for name in DUPLICATE_COLUMNS) for d in result.duplicates)
@@ -101,11 +115,11 @@ def test_kept_rows_and_cleaned_texts_equal_single_machine(spark: Any) -> None:
         [(i, t, len(t)) for i, t in records], "id string, text string, extra long"
     )
     cleaned = clean_dataframe(df, tone_style="main_vowel")
-    assert {r["id"]: r["text"] for r in cleaned.collect()} == {
-        i: clean(t, tone_style="main_vowel") for i, t in records
-    }
+    expected = cleaned_on_one_machine(records, tone_style="main_vowel")
+    assert len(expected) < len(records)  # rows left without content are dropped
+    assert {r["id"]: r["text"] for r in cleaned.collect()} == expected
     kept = dedup_dataframe(cleaned)
-    single = find_near_duplicates([(i, clean(t, tone_style="main_vowel")) for i, t in records])
+    single = find_near_duplicates(list(expected.items()))
     assert sorted(r["id"] for r in kept.collect()) == sorted(single.kept)
     assert set(kept.columns) == {"id", "text", "extra"}
 
@@ -133,7 +147,7 @@ def test_run_spark_reads_jsonl_and_writes_parquet(spark: Any, tmp_path: Path) ->
     records = synthetic_records()
     counts = run_spark([str(src)], str(tmp_path / "out"), fmt="parquet", dedup=DedupConfig())
     written = spark.read.parquet(str(tmp_path / "out"))
-    single = find_near_duplicates([(i, clean(t)) for i, t in records])
+    single = find_near_duplicates(list(cleaned_on_one_machine(records).items()))
     assert sorted(r["id"] for r in written.collect()) == sorted(single.kept)
     assert counts["duplicates"] == len(single.duplicates)
 
@@ -176,8 +190,61 @@ def test_shared_data_results_are_identical(spark: Any, shared_data: Path) -> Non
     for name in ("baomoi_dev.jsonl", "vnexpress_dev.jsonl"):
         rows += [(r["id"], r["text"]) for r in iter_shared_jsonl(shared_data / name)]
     records = rows[:1500] + rows[5000:6200]
-    cleaned = [(i, clean(t)) for i, t in records]
+    cleaned = cleaned_on_one_machine(records)
     df = spark.createDataFrame(records, "id string, text string")
     spark_clean = {r["id"]: r["text"] for r in clean_dataframe(df).collect()}
-    assert spark_clean == dict(cleaned)
-    assert spark_duplicates(spark, cleaned) == expected_duplicates(cleaned)
+    assert spark_clean == cleaned
+    pairs = list(cleaned.items())
+    assert spark_duplicates(spark, pairs) == expected_duplicates(pairs)
+
+
+def site_records() -> list[dict[str, str]]:
+    """Two sites: one opens every page with a banner and closes it with a footer no rule names."""
+    topics = ["gạo", "cà phê", "tiêu", "điều", "chè", "sắn", "ngô", "mía", "bông", "sữa", "thép"]
+    records = [
+        {
+            "id": f"a{i}",
+            "source": "site-a",
+            "text": f"Đã lưu vào mục yêu thích của bạn. Giá {topic} tăng mạnh trong tuần "
+            f"thứ {i} vì nhu cầu xuất khẩu tăng. Thương lái {topic} dự báo còn tăng.\n"
+            "Bản tin nông sản phát lúc sáu giờ sáng hằng ngày",
+        }
+        for i, topic in enumerate(topics)
+    ]
+    records += [
+        {"id": f"b{i}", "source": "site-b", "text": f"Đã lưu vào mục yêu thích của bạn. Tin {i}."}
+        for i in range(3)
+    ]
+    # A page that is only the site's chrome: dropped as no_content on both engines.
+    records.append(
+        {
+            "id": "a-empty",
+            "source": "site-a",
+            "text": "Đã lưu vào mục yêu thích của bạn.\n"
+            "Bản tin nông sản phát lúc sáu giờ sáng hằng ngày",
+        }
+    )
+    return records
+
+
+def test_spark_learns_the_templates_one_machine_learns(tmp_path: Path) -> None:
+    src = tmp_path / "sites.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in site_records()))
+    local = cleaner("run", src, "--out", tmp_path / "local.jsonl", "--skip", "dedup", "--quiet")
+    assert local.returncode == 0, local.stderr
+    on_one_machine = {r["id"]: r["text"] for r in read_jsonl(tmp_path / "local.jsonl")}
+    # The banner and the footer of site-a are templates; site-b is too small to learn from.
+    assert on_one_machine["a0"] == (
+        "Giá gạo tăng mạnh trong tuần thứ 0 vì nhu cầu xuất khẩu tăng. "
+        "Thương lái gạo dự báo còn tăng."
+    )
+    assert on_one_machine["b0"].startswith("Đã lưu")
+    assert "a-empty" not in on_one_machine
+    spark_run = cleaner(
+        "run", src, "--out", tmp_path / "spark", "--engine", "spark", "--format", "jsonl",
+        "--skip", "dedup",
+    )  # fmt: skip
+    assert spark_run.returncode == 0, spark_run.stderr
+    assert b"no content 1" in spark_run.stderr
+    parts = sorted((tmp_path / "spark").glob("part-*.json"))
+    assert {r["id"]: r["text"] for part in parts for r in read_jsonl(part)} == on_one_machine

@@ -270,7 +270,10 @@ def run(
                 "ascii_punctuation": ascii_punctuation,
                 "captions": captions,
                 "extra_rules": rule_files,
+                "min_content_syllables": min_content_syllables,
             },
+            source_field=source_field,
+            corpus_min_docs=corpus_min_docs,
             dedup=None
             if "dedup" in skipped
             else DedupConfig(
@@ -348,6 +351,8 @@ def _run_on_spark(
     id_field: str,
     *,
     clean_options: dict[str, Any],
+    source_field: str,
+    corpus_min_docs: int,
     dedup: DedupConfig | None,
     stats_path: str | None,
     quiet: bool,
@@ -366,6 +371,8 @@ def _run_on_spark(
             master=master,
             text_col=text_field,
             id_col=id_field,
+            source_col=source_field,
+            min_docs=corpus_min_docs,
             clean_options=clean_options,
             dedup=dedup,
         )
@@ -374,7 +381,8 @@ def _run_on_spark(
     if not quiet:
         click.echo(
             f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
-            f"duplicates {counts['duplicates']:,}  (spark, {master})",
+            f"no content {counts['no_content']:,}  duplicates {counts['duplicates']:,}  "
+            f"(spark, {master})",
             err=True,
         )
 

@@ -37,15 +37,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from cleaner.boilerplate import BoilerplateConfig
+from cleaner.boilerplate import BoilerplateConfig, SiteTemplates, strip_boilerplate_result
 from cleaner.dedup import DedupConfig, Duplicate
 from cleaner.dedup.cluster import exact_jaccard, link, signature_jaccard
 from cleaner.dedup.corpus import longest_text
 from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError, InputError
-from cleaner.normalize import NormalizeConfig
-from cleaner.text import clean
+from cleaner.normalize import NormalizeConfig, normalize
+from cleaner.text import split_clean_options
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,14 +98,30 @@ def spark_session(master: str = "local[2]", app_name: str = "vn-cleaner") -> Spa
 
 
 def clean_dataframe(
-    df: DataFrame, text_col: str = "text", id_col: str = "id", **options: Any
+    df: DataFrame,
+    text_col: str = "text",
+    id_col: str = "id",
+    *,
+    source_col: str = "source",
+    learn: bool = True,
+    min_docs: int = 10,
+    **options: Any,
 ) -> DataFrame:
-    """Normalize and strip boilerplate from ``text_col``; other columns pass through.
+    """Normalize ``text_col``, learn per-site templates, strip boilerplate; as ``cleaner run``.
+
+    Templates are learned as on one machine: each partition counts its
+    documents into a sketch, the sketches are added up exactly on the
+    driver, and the sum is broadcast to the stripping tasks, so the removals
+    are the same as ``cleaner run`` makes. A row left without content after a
+    removal (``no_content``) is dropped; other columns pass through.
 
     Args:
         df: Input rows.
         text_col: Column holding the text.
         id_col: Column holding the record id (checked to exist).
+        source_col: Column naming a row's site; absent means one site for all.
+        learn: Learn per-site templates first (a second pass over the data).
+        min_docs: A template occurs in at least this many documents of its site.
         **options: Fields of :class:`~cleaner.NormalizeConfig` and
             :class:`~cleaner.BoilerplateConfig`, as for :func:`cleaner.clean`.
 
@@ -114,22 +130,83 @@ def clean_dataframe(
     """
     _pyspark()
     _require_columns(df, text_col, id_col)
-    _check_clean_options(options)
+    normalize_options, boilerplate_options = split_clean_options(options)
+    config = BoilerplateConfig.from_options(**boilerplate_options)
+    NormalizeConfig.from_options(**normalize_options)  # unknown or bad values fail here, early
+    source = source_col if source_col in df.columns else None
 
-    def clean_batches(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+    def normalize_batches(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
         for batch in batches:
-            texts = batch[text_col]
-            batch[text_col] = [None if t is None else clean(t, **options) for t in texts]
+            batch[text_col] = [
+                None if t is None else normalize(t, **normalize_options) for t in batch[text_col]
+            ]
             yield batch
 
-    return df.mapInPandas(clean_batches, schema=df.schema)
+    normalized = df.mapInPandas(normalize_batches, schema=df.schema)
+    if learn:
+        normalized = normalized.localCheckpoint()
+        templates = learn_templates(normalized, text_col, source, min_docs=min_docs)
+        config = replace(config, templates=templates)
+    shared = normalized.sparkSession.sparkContext.broadcast(config)
+
+    def strip_batches(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        stripping = shared.value
+        for batch in batches:
+            sources = batch[source] if source else [""] * len(batch)
+            texts: list[str | None] = []
+            keep: list[bool] = []
+            for text, site in zip(batch[text_col], sources, strict=True):
+                if text is None:
+                    texts.append(None)
+                    keep.append(True)
+                    continue
+                result = strip_boilerplate_result(text, config=stripping, source=_site(site))
+                texts.append(result.text)
+                keep.append(not result.lost_its_content(stripping.min_content_syllables))
+            batch[text_col] = texts
+            yield batch[keep]
+
+    return normalized.mapInPandas(strip_batches, schema=df.schema)
 
 
-def _check_clean_options(options: dict[str, Any]) -> None:
-    known = set(NormalizeConfig.__dataclass_fields__) | set(BoilerplateConfig.__dataclass_fields__)
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise ConfigError(f"unknown clean option(s): {', '.join(unknown)}")
+def _site(value: Any) -> str:
+    """A row's source as ``BoilerplateStage.source_of`` reads a record's meta field."""
+    return "" if value is None or value != value else str(value or "")  # NaN != NaN
+
+
+def learn_templates(
+    df: DataFrame, text_col: str = "text", source_col: str | None = None, *, min_docs: int = 10
+) -> SiteTemplates:
+    """Learn per-site templates over a DataFrame, one sketch per partition, added up.
+
+    Sketches add up exactly, so the result equals :func:`cleaner.learn_boilerplate`
+    over the same texts on one machine. Each partition's sketch is
+    ``4 * 4 * 2**22`` bytes (64 MiB) whatever its size.
+
+    Args:
+        df: Rows holding normalized text.
+        text_col: Column holding the text.
+        source_col: Column naming a row's site, or ``None`` for one site.
+        min_docs: A template occurs in at least this many documents of its site.
+    """
+    columns = [text_col] if source_col is None else [text_col, source_col]
+
+    def count_partition(rows: Iterable[Any]) -> Iterator[SiteTemplates]:
+        sketch = SiteTemplates(min_docs=min_docs)
+        for row in rows:
+            if row[0] is not None:
+                sketch.add_document(row[0], _site(row[1]) if len(row) > 1 else "")
+        yield sketch
+
+    sketches = df.select(*columns).rdd.mapPartitions(count_partition)
+    if sketches.getNumPartitions() == 0:
+        return SiteTemplates(min_docs=min_docs)
+    return sketches.treeReduce(_added)
+
+
+def _added(left: SiteTemplates, right: SiteTemplates) -> SiteTemplates:
+    left.merge(right)
+    return left
 
 
 def _require_columns(df: DataFrame, *names: str) -> None:
@@ -520,6 +597,8 @@ def run_spark(
     master: str = "local[2]",
     text_col: str = "text",
     id_col: str = "id",
+    source_col: str = "source",
+    min_docs: int = 10,
     clean_options: dict[str, Any] | None = None,
     dedup: DedupConfig | None = None,
 ) -> dict[str, int]:
@@ -532,19 +611,25 @@ def run_spark(
         master: Spark master URL.
         text_col: Text column.
         id_col: Id column (unique, supplied by the user).
+        source_col: Column naming a record's site, for per-site templates.
+        min_docs: A template occurs in at least this many documents of its site.
         clean_options: Options of :func:`clean_dataframe`.
         dedup: Dedup options, or ``None`` to skip deduplication.
 
     Returns:
-        Counts: ``records_in``, ``records_out``, ``duplicates``.
+        Counts: ``records_in``, ``records_out``, ``no_content`` (dropped by the
+        boilerplate stage), ``duplicates``.
     """
     spark = spark_session(master)
     # Failed tasks are reported once, as an InputError, not as executor stack traces.
     spark.sparkContext.setLogLevel("FATAL")
     with _input_errors(inputs):
         df = _read_files(spark, inputs)
-        cleaned = clean_dataframe(df, text_col, id_col, **(clean_options or {})).localCheckpoint()
-        total = cleaned.count()
+        total = df.count()
+        cleaned = clean_dataframe(
+            df, text_col, id_col, source_col=source_col, min_docs=min_docs, **(clean_options or {})
+        ).localCheckpoint()
+        no_content = total - cleaned.count()
         duplicates = 0
         if dedup is not None:
             dropped = duplicates_dataframe(
@@ -559,4 +644,10 @@ def run_spark(
             writer.json(out)
         else:
             raise ConfigError(f"format must be parquet or jsonl, got {fmt!r}")
-    return {"records_in": total, "records_out": total - duplicates, "duplicates": duplicates}
+    records_out = total - no_content - duplicates
+    return {
+        "records_in": total,
+        "records_out": records_out,
+        "no_content": no_content,
+        "duplicates": duplicates,
+    }

@@ -13,7 +13,6 @@ import orjson
 
 from cleaner.boilerplate import (
     BoilerplateConfig,
-    content_syllables,
     learn_boilerplate,
     strip_boilerplate_result,
 )
@@ -125,7 +124,7 @@ class BoilerplateStage:
         ]
         if result.suspicious:
             events.append(Event(record.id, self.name, "suspicious", "edit"))
-        if removals and content_syllables(result.text) < self.config.min_content_syllables:
+        if result.lost_its_content(self.config.min_content_syllables):
             detail = {"text": result.text}
             events.append(Event(record.id, self.name, "no_content", "drop", 1, detail))
             return None, events

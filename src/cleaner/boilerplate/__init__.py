@@ -189,6 +189,14 @@ class StripResult:
     removals: list[Removal]
     suspicious: bool
 
+    def lost_its_content(self, min_syllables: int) -> bool:
+        """Boilerplate was removed and fewer than ``min_syllables`` syllables are left.
+
+        Such a page was only a widget or a template: ``cleaner run`` drops it
+        as ``no_content``.
+        """
+        return bool(self.removals) and content_syllables(self.text) < min_syllables
+
 
 def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> BoilerplateConfig:
     cfg = config or BoilerplateConfig()

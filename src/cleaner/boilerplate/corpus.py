@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import regex
 
+from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.records import Record, as_record
 
@@ -266,6 +267,30 @@ class SiteTemplates:
         for row, columns in enumerate(self._rows(keys)):
             self.table[row] += np.bincount(columns, minlength=self.width).astype(np.uint32)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle a mostly empty sketch as its non-zero counters.
+
+        Spark partitions, worker processes and broadcasts ship sketches; a
+        small corpus fills a tiny part of the 64 MiB table.
+        """
+        self._flush()
+        state = dict(self.__dict__)
+        flat = self.table.ravel()
+        nonzero = np.flatnonzero(flat)
+        if nonzero.size * 2 < flat.size:
+            state["table"] = (nonzero, flat[nonzero])
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Rebuild the table from :meth:`__getstate__`'s form."""
+        table = state["table"]
+        if isinstance(table, tuple):
+            positions, counts = table
+            dense = np.zeros(state["depth"] * state["width"], dtype=np.uint32)
+            dense[positions] = counts
+            state["table"] = dense.reshape(state["depth"], state["width"])
+        self.__dict__.update(state)
+
     def merge(self, other: SiteTemplates) -> None:
         """Add another sketch's counts (same width and depth) into this one, exactly."""
         if (other.width, other.depth) != (self.width, self.depth):
@@ -359,7 +384,12 @@ class SiteTemplates:
         return templates
 
     def _surroundings_vary(self, units: list[_Unit], run: list[int], source: int) -> bool:
-        """A run is chrome when its neighbours change across documents, not a copied article."""
+        """A run is chrome when its neighbours change across documents, not a copied article.
+
+        The neighbours are the segments around the run, and inside it: a run
+        whose pieces are each frequent but rarely seen together (a banner,
+        then a footer, on a page that is only chrome) is no copied text.
+        """
         first, last = units[run[0]], units[run[-1]]
         keys = [
             _mix(source, _SEGMENT, first.key),
@@ -367,11 +397,12 @@ class SiteTemplates:
             _mix(source, _SEGMENT, last.key),
             _mix(source, _AFTER, last.key, _context(units, run[-1] + 1)),
         ]
-        first_count, before_count, last_count, after_count = self._estimates(keys)
-        return bool(
-            before_count < SAME_CONTEXT_SHARE * first_count
-            or after_count < SAME_CONTEXT_SHARE * last_count
-        )
+        for index in run[1:]:
+            keys.append(_mix(source, _SEGMENT, units[index].key))
+            keys.append(_mix(source, _BEFORE, units[index].key, _context(units, index - 1)))
+        counts = self._estimates(keys)
+        pairs = counts.reshape(-1, 2)  # (segment, segment with that neighbour)
+        return bool((pairs[:, 1] < SAME_CONTEXT_SHARE * pairs[:, 0]).any())
 
     def _affix_templates(
         self,
@@ -383,10 +414,12 @@ class SiteTemplates:
         suffix_counts: np.ndarray[Any, np.dtype[np.float64]],
     ) -> list[Template]:
         threshold = self._threshold(source, self.affix_fraction)
-        prefix = _affix_length(head, prefix_counts, threshold)
+        prefix = _trim_to_sentence(head, _affix_length(head, prefix_counts, threshold))
         whole = len(head) <= PREFIX_WORDS
         # A whole short page is a prefix matter; a suffix must leave the prefix alone.
-        suffix = 0 if whole else _affix_length(tail[::-1], suffix_counts, threshold)
+        reversed_tail = tail[::-1]
+        suffix = 0 if whole else _affix_length(reversed_tail, suffix_counts, threshold)
+        suffix = _trim_to_sentence(reversed_tail, suffix, from_end=True)
         if prefix and suffix and prefix + suffix >= len("\n".join(lines).split()):
             suffix = 0  # the two would overlap: the page is all template, a prefix matter
         templates: list[Template] = []
@@ -395,6 +428,24 @@ class SiteTemplates:
         if suffix:
             templates.extend(_word_span(lines, suffix, from_end=True))
         return templates
+
+
+def _trim_to_sentence(words: list[str], length: int, *, from_end: bool = False) -> int:
+    """Shorten an affix of ``length`` words (from the edge inwards) to end on a sentence edge.
+
+    A site's banner is whole sentences; when most of its articles also open
+    with the same word ("Đã lưu vào mục yêu thích. Giá …"), the frequent prefix
+    runs into the article. An affix that holds a sentence edge is cut back to
+    the last one; one that holds none (chrome glued to the text) stays.
+    """
+
+    def edge_after(count: int) -> bool:
+        # Between the count-th word from the document's edge and the next one.
+        return ends_sentence(words[count] if from_end else words[count - 1])
+
+    if not length or length >= len(words) or edge_after(length):
+        return length
+    return next((n for n in range(length - 1, 0, -1) if edge_after(n)), length)
 
 
 def _affix_length(
