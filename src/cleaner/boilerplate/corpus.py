@@ -29,7 +29,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import regex
@@ -67,6 +67,7 @@ _ROW_MULTIPLIERS = np.array(
 _URL = regex.compile(r"(?:https?://|www\.)\S{1,300}")
 #: The standard library's engine: several times faster than ``regex`` on this.
 _DIGITS = re.compile(r"\d+")
+_LETTER = regex.compile(r"\p{L}")
 
 
 def _shape(text: str) -> str:
@@ -78,6 +79,7 @@ def _shape(text: str) -> str:
 
 _MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
+_GOLDEN_2 = 0xC2B2AE3D27D4EB4F
 #: Kinds of key: a segment, a segment with what precedes / follows it, a
 #: prefix, a suffix, a whole short page.
 _SEGMENT, _BEFORE, _AFTER, _PREFIX, _SUFFIX, _PAGE = range(1, 7)
@@ -95,13 +97,10 @@ def _hash_text(text: str) -> int:
     return zlib.crc32(data) | zlib.adler32(data) << 32
 
 
-def _mix(*parts: int) -> int:
-    """Combine 64-bit values into one key (order matters)."""
-    value = 0
-    for part in parts:
-        value = ((value ^ part) * _GOLDEN) & _MASK64
-        value ^= value >> 29
-    return value
+def _mix(seed: int, value: int) -> int:
+    """Combine two 64-bit values into one key (order matters); a few integer operations."""
+    mixed = (((seed * _GOLDEN) ^ value) * _GOLDEN_2) & _MASK64
+    return mixed ^ (mixed >> 29)
 
 
 def _affix_keys(source: int, kind: int, word_hashes: Sequence[int]) -> list[int]:
@@ -112,6 +111,15 @@ def _affix_keys(source: int, kind: int, word_hashes: Sequence[int]) -> list[int]
         value = _mix(value, word)
         keys.append(value)
     return keys
+
+
+def _segment_keys(source: int, unit: _Unit, before: int, after: int) -> tuple[int, int, int]:
+    """The keys of a segment alone, with what precedes it, and with what follows it."""
+    return (
+        _mix(_mix(source, _SEGMENT), unit.key),
+        _mix(_mix(_mix(source, _BEFORE), unit.key), before),
+        _mix(_mix(_mix(source, _AFTER), unit.key), after),
+    )
 
 
 def _affix_words(text: str, count: int, *, from_end: bool) -> list[str]:
@@ -141,18 +149,16 @@ class Template:
     certain: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A segment of a document, with its line and the shape it is counted under.
+class _Unit(NamedTuple):
+    """A segment of a document: its line, offsets, and the hashes it is counted under.
 
-    A segment too long to be a template keeps only the shape of its opening
-    words, its identity as a neighbour (shaping all of it would cost time).
+    A segment too long to be a template is hashed on its opening characters
+    only, its identity as a neighbour (shaping all of it would cost time).
     """
 
     line_no: int
     start: int
     end: int
-    shape: str
     countable: bool
     key: int
     context: int
@@ -175,8 +181,8 @@ def _units(lines: Sequence[str], spans: Spans | None = None) -> list[_Unit]:
             key = _hash_text(shape)
             context = key if len(shape) <= _CONTEXT_CHARS else _hash_text(shape[:_CONTEXT_CHARS])
             # "2." of a numbered list recurs everywhere and is no template: one needs a word.
-            has_word = any(char.isalpha() for char in shape)
-            units.append(_Unit(line_no, start, end, shape, countable and has_word, key, context))
+            has_word = _LETTER.search(shape) is not None
+            units.append(_Unit(line_no, start, end, countable and has_word, key, context))
     return units
 
 
@@ -237,11 +243,10 @@ class SiteTemplates:
 
     def _document_keys(self, text: str, units: list[_Unit], source: int) -> Iterable[int]:
         for index, unit in enumerate(units):
-            if not unit.countable:
-                continue
-            yield _mix(source, _SEGMENT, unit.key)
-            yield _mix(source, _BEFORE, unit.key, _context(units, index - 1))
-            yield _mix(source, _AFTER, unit.key, _context(units, index + 1))
+            if unit.countable:
+                yield from _segment_keys(
+                    source, unit, _context(units, index - 1), _context(units, index + 1)
+                )
         # One word past the longest template, to see where documents diverge.
         head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
         tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
@@ -332,7 +337,8 @@ class SiteTemplates:
         shape = _shape(line.strip())
         if source not in self.docs or not 0 < len(shape) <= MAX_TEMPLATE_SEGMENT:
             return False
-        estimate = self._estimates([_mix(_hash_text(source), _SEGMENT, _hash_text(shape))])[0]
+        key = _mix(_mix(_hash_text(source), _SEGMENT), _hash_text(shape))
+        estimate = self._estimates([key])[0]
         return bool(estimate >= self._threshold(source, self.min_fraction))
 
     def find(self, lines: Sequence[str], source: str, spans: Spans | None = None) -> list[Template]:
@@ -358,7 +364,8 @@ class SiteTemplates:
             prefix_keys.append(_mix(prefix_keys[-1], _PAGE))
         suffix_keys = _affix_keys(source_key, _SUFFIX, [_hash_text(w) for w in reversed(tail)])
         # One sketch lookup for the whole document: numpy's cost is per call.
-        segment_keys = [_mix(source_key, _SEGMENT, units[i].key) for i in countable]
+        segment_seed = _mix(source_key, _SEGMENT)
+        segment_keys = [_mix(segment_seed, units[i].key) for i in countable]
         estimates = self._estimates(segment_keys + prefix_keys + suffix_keys)
         segment_counts = estimates[: len(segment_keys)]
         prefix_counts = estimates[len(segment_keys) : len(segment_keys) + len(prefix_keys)]
@@ -390,16 +397,17 @@ class SiteTemplates:
         whose pieces are each frequent but rarely seen together (a banner,
         then a footer, on a page that is only chrome) is no copied text.
         """
-        first, last = units[run[0]], units[run[-1]]
-        keys = [
-            _mix(source, _SEGMENT, first.key),
-            _mix(source, _BEFORE, first.key, _context(units, run[0] - 1)),
-            _mix(source, _SEGMENT, last.key),
-            _mix(source, _AFTER, last.key, _context(units, run[-1] + 1)),
-        ]
+        # (segment, segment with its neighbour) pairs: before the run, after it, inside it.
+        first_alone, first_before, _ = _segment_keys(
+            source, units[run[0]], _context(units, run[0] - 1), _END
+        )
+        last_alone, _, last_after = _segment_keys(
+            source, units[run[-1]], _START, _context(units, run[-1] + 1)
+        )
+        keys = [first_alone, first_before, last_alone, last_after]
         for index in run[1:]:
-            keys.append(_mix(source, _SEGMENT, units[index].key))
-            keys.append(_mix(source, _BEFORE, units[index].key, _context(units, index - 1)))
+            alone, before, _ = _segment_keys(source, units[index], _context(units, index - 1), _END)
+            keys += [alone, before]
         counts = self._estimates(keys)
         pairs = counts.reshape(-1, 2)  # (segment, segment with that neighbour)
         return bool((pairs[:, 1] < SAME_CONTEXT_SHARE * pairs[:, 0]).any())
