@@ -141,7 +141,7 @@ def _guard_against_gutting(labels: list[LineLabel], size: int, keep_captions: bo
             label.restore_line()
             if not keep_captions:
                 cut_credits(label)
-        label.cuts = [cut for cut in label.cuts if cut.certain]
+        label.cuts = tuple(cut for cut in label.cuts if cut.certain)
     return True
 
 

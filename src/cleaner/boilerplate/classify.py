@@ -227,4 +227,6 @@ def classify_lines(
         _template_cuts(labels, templates, source)
     if not keep_captions:
         _drop_caption_lines(labels)
+    for label in labels:
+        label.forget_segments()
     return labels

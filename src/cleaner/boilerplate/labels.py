@@ -43,16 +43,22 @@ class LineLabel:
     text: str
     reason: str | None = None
     concept: str | None = None
-    cuts: list[Cut] = field(default_factory=list)
+    # A tuple, shared and empty until a cut is made: a document of ten million
+    # short lines must not hold ten million empty lists.
+    cuts: tuple[Cut, ...] = ()
     certain: bool = True
     _segments: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def segments(self) -> list[tuple[int, int]]:
-        """The sentence-like segment spans of the input line (computed once)."""
+        """The sentence-like segment spans of the input line (computed once, until forgotten)."""
         if self._segments is None:
             self._segments = segment_spans(self.text)
         return self._segments
+
+    def forget_segments(self) -> None:
+        """Free the cached spans once the passes that share them are done."""
+        self._segments = None
 
     @property
     def blank(self) -> bool:
@@ -69,7 +75,7 @@ class LineLabel:
         self.reason = reason
         self.concept = concept
         self.certain = certain
-        self.cuts = []
+        self.cuts = ()
 
     def restore_line(self) -> None:
         """Keep the line again (the guard undoing an uncertain removal)."""
@@ -95,7 +101,7 @@ class LineLabel:
                 merged_reason, merged_certain = cut.reason, cut.certain
             start, end = min(start, cut.start), max(end, cut.end)
         kept.append(Cut(start, end, merged_reason, merged_certain))
-        self.cuts = kept
+        self.cuts = tuple(kept)
 
     def to_input_offset(self, kept_offset: int, *, skip_cuts: bool = True) -> int:
         """Map an offset in :meth:`kept_text` back to an offset in the input line.
