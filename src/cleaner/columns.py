@@ -107,13 +107,10 @@ class CleanPlan:
         config = self.normalizer.config
         return [normalize_and_explain(text, config=config)[0] for text in texts]
 
-    def learn(self, texts: Iterable[str], sources: Iterable[str | None]) -> None:
-        """Learn per-site templates from normalized texts and their sources (one pass)."""
+    def learn(self, rows: Iterable[tuple[str, Any]]) -> None:
+        """Learn per-site templates from ``(normalized text, source)`` pairs (one pass)."""
         field_name = self.stripper.source_field
-        self.stripper.learn(
-            Record("", text, {field_name: source})
-            for text, source in zip(texts, sources, strict=True)
-        )
+        self.stripper.learn(Record("", text, {field_name: source}) for text, source in rows)
 
     def strip(self, texts: Sequence[str], sources: Sequence[str | None]) -> dict[str, list[Any]]:
         """Strip boilerplate from normalized texts.
@@ -159,16 +156,25 @@ class DuplicateRows:
             return self.duplicate_of[position]
         return position if position in self.cluster_size else None
 
-    def columns(self, ids: Sequence[Any]) -> dict[str, list[Any]]:
-        """The :data:`DEDUP_COLUMNS` for every row, naming rows by ``ids``."""
-        clusters = [self.cluster_of(position) for position in range(self.rows)]
-        kept = [self.duplicate_of.get(position) for position in range(self.rows)]
-        return {
-            "duplicate_of": [None if row is None else ids[row] for row in kept],
-            "jaccard": [self.jaccard.get(position) for position in range(self.rows)],
-            "cluster_id": [None if row is None else ids[row] for row in clusters],
-            "cluster_size": [1 if row is None else self.cluster_size[row] for row in clusters],
-        }
+    def columns(
+        self, ids: Sequence[Any], positions: Iterable[int] | None = None
+    ) -> dict[str, list[Any]]:
+        """The :data:`DEDUP_COLUMNS` of the rows at ``positions`` (default: every row).
+
+        Args:
+            ids: Row position → the id naming that row in the columns.
+            positions: The rows wanted.
+        """
+        wanted = range(self.rows) if positions is None else positions
+        columns: dict[str, list[Any]] = {name: [] for name in DEDUP_COLUMNS}
+        for position in wanted:
+            kept = self.duplicate_of.get(position)
+            cluster = self.cluster_of(position)
+            columns["duplicate_of"].append(None if kept is None else ids[kept])
+            columns["jaccard"].append(self.jaccard.get(position))
+            columns["cluster_id"].append(None if cluster is None else ids[cluster])
+            columns["cluster_size"].append(1 if cluster is None else self.cluster_size[cluster])
+        return columns
 
 
 def find_duplicate_rows(texts: Iterable[str], config: DedupConfig) -> DuplicateRows:

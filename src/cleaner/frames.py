@@ -74,7 +74,7 @@ def clean_frame(
     texts = table.texts(text)
     sources = table.column(source) if table.has(source) else [None] * len(texts)
     normalized = plan.normalize(texts)
-    plan.learn(normalized, sources)
+    plan.learn(zip(normalized, sources, strict=True))
     columns = plan.strip(normalized, sources)
     return table.finish(
         {text: columns["text"]},
