@@ -17,19 +17,20 @@ trafilatura then keeps the main text (no navigation, no comments; tables
 kept) with one paragraph a line, and the page's metadata: each record has
 ``url``, ``date`` (publication date found in the page, or ``None``),
 ``title``, ``source`` (the URL's host, for per-site templates) and, from a
-WARC, ``fetched`` (the capture date). The Vietnamese stages then remove
-what extractors keep (bylines, "Theo ...", related-news teasers, credits).
-A page with no main text is rejected with reason ``no_main_text``.
+WARC, ``fetched`` (the capture date; ``url`` is then the URL fetched). The
+Vietnamese stages then remove what extractors keep (bylines, "Theo ...",
+related-news teasers, credits). A page with no main text is rejected with reason ``no_main_text``.
 """
 
 from __future__ import annotations
 
 import codecs
+import gzip
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from cleaner.errors import ConfigError, InputError
@@ -38,6 +39,7 @@ from cleaner.records import Record
 
 __all__ = [
     "HTML_SUFFIXES",
+    "SOFT_HYPHEN",
     "WARC_SUFFIXES",
     "Page",
     "decode_html",
@@ -58,6 +60,12 @@ META_PRESCAN_BYTES = 8192
 _DEFAULT_OPTIONS = ReadOptions()
 #: Bytes of a rejected page kept in the rejects file.
 REJECT_SAMPLE_BYTES = 1024
+
+#: TCVN3 writes "ư" as byte 0xAD, a soft hyphen once read as 1252, which
+#: trafilatura deletes (with every invisible character); it travels through the
+#: extractor as a letter no Vietnamese page uses (U+A7FF) and is put back after.
+SOFT_HYPHEN = "\u00ad"
+_SOFT_HYPHEN_STAND_IN = "\ua7ff"
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -157,11 +165,16 @@ def extract_page(html: str, url: str | None = None) -> Page | None:
     """
     trafilatura = _require("trafilatura")
     found = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        html.replace(SOFT_HYPHEN, _SOFT_HYPHEN_STAND_IN),
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
     )
     text = (found.text or "").strip() if found is not None else ""
     if not text:
         return None
+    text = text.replace(_SOFT_HYPHEN_STAND_IN, SOFT_HYPHEN)
     return Page(text, found.url or url, found.date, found.title)
 
 
@@ -217,12 +230,33 @@ def read_warc(
 
     try:
         with open(path, "rb") as stream:
+            if not _starts_like_warc(stream):
+                raise fail("not a valid WARC file: it does not start with a WARC/ version line")
             for number, response in enumerate(_html_responses(ArchiveIterator(stream)), start=1):
                 yield from _warc_records(response, number, str(path), options, rejects)
     except OSError as error:
         raise fail(error.strerror or str(error)) from None
     except ArchiveLoadFailed as error:
         raise fail(f"not a valid WARC file: {error}") from None
+
+
+def _starts_like_warc(stream: BinaryIO) -> bool:
+    """Whether the (possibly gzipped) file starts with a WARC record; rewinds the stream.
+
+    warcio reads any other file as no records, with warnings only.
+    """
+    head = stream.read(2)
+    stream.seek(0)
+    if head == b"\x1f\x8b":
+        try:
+            head = gzip.GzipFile(fileobj=stream).read(5)
+        except (OSError, EOFError):
+            head = b""
+        stream.seek(0)
+    else:
+        head = stream.read(5)
+        stream.seek(0)
+    return head == b"WARC/"
 
 
 def _html_responses(records: Iterable[Any]) -> Iterator[Any]:
@@ -244,8 +278,9 @@ def _warc_records(
     charset = _HEADER_CHARSET.search(response.http_headers.get_header("Content-Type") or "")
     data = response.content_stream().read()
     page = extract_page(decode_html(data, charset.group(1) if charset else None), url)
-    fetched = {"fetched": headers.get_header("WARC-Date")}
-    yield from _records(page, record_id, fetched, data, source, options, rejects, number)
+    # The URL fetched, not the canonical one the page names.
+    capture = {"url": url, "fetched": headers.get_header("WARC-Date")}
+    yield from _records(page, record_id, capture, data, source, options, rejects, number)
 
 
 def _records(
