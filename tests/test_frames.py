@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import CleanerError, ConfigError, InputError, clean
 from cleaner.frames import clean_frame, dedup_frame
@@ -134,3 +136,33 @@ class TestPolars:
         out = clean_frame(self.pl.DataFrame({"text": [BYLINE, WIDGET]}), drop=False)
         assert out["removed_spans"].to_list()[0] == [" Theo VOV"]
         assert clean_frame(self.pl.DataFrame({"text": [BYLINE, WIDGET]})).height == 1
+
+
+SENTENCES = st.sampled_from(
+    [
+        TIE,
+        TIE + "!",
+        "Sáng nay Hà Nội mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ngập sâu",
+        "Sáng nay Hà Nội mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ngập sâu.",
+        "Tin khác hẳn.",
+        "",
+    ]
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(-1000, 1000), SENTENCES), max_size=8, unique_by=lambda r: r[0])
+)
+def test_dedup_frame_laws(rows: list[tuple[int, str]]) -> None:
+    """Kept rows keep their order and labels; every duplicate names a kept row of its cluster."""
+    df = pd.DataFrame({"text": [text for _, text in rows]}, index=[label for label, _ in rows])
+    before = df.copy()
+    out = dedup_frame(df, drop=False)
+    pd.testing.assert_frame_equal(df, before)
+    kept = out[out["duplicate_of"].isna()]
+    assert list(dedup_frame(df).index) == list(kept.index)
+    for label, row in out.iterrows():
+        if row["duplicate_of"] is not None:
+            assert row["duplicate_of"] in kept.index and row["cluster_id"] == row["duplicate_of"]
+            assert len(df.loc[row["duplicate_of"], "text"]) >= len(df.loc[label, "text"])
