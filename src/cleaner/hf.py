@@ -84,11 +84,13 @@ def clean_dataset(
     plan = CleanPlan.from_options(**options)
     source = source_column if source_column in columns else None
     batches = _batches(dataset, num_proc)
-    arguments = {"plan": plan, "text": text_column, "source": source}
-    normalized = dataset.map(_normalize_batch, fn_kwargs=arguments, with_indices=True, **batches)
+    # A streaming map keeps its arguments until read: each map gets its own dict.
+    normalizing = {"plan": plan, "text": text_column}
+    normalized = dataset.map(_normalize_batch, fn_kwargs=normalizing, with_indices=True, **batches)
     if plan.stripper.learn_corpus:
         plan.learn(_rows(normalized, text_column, source))
-    stripped = normalized.map(_strip_batch, fn_kwargs=arguments, with_indices=True, **batches)
+    stripping = {"plan": plan, "text": text_column, "source": source}
+    stripped = normalized.map(_strip_batch, fn_kwargs=stripping, **batches)
     if drop:
         stripped = stripped.filter(_kept_rows, input_columns=[_KEPT], **batches)
     return stripped.remove_columns([_KEPT] if explain else [_KEPT, *CLEAN_COLUMNS])
@@ -209,14 +211,14 @@ def _texts(values: list[Any], first: int, column: str) -> list[str]:
 
 
 def _normalize_batch(
-    batch: dict[str, list[Any]], indices: list[int], plan: CleanPlan, text: str, source: str | None
+    batch: dict[str, list[Any]], indices: list[int], plan: CleanPlan, text: str
 ) -> dict[str, list[Any]]:
     first = indices[0] if indices else 0
     return {text: plan.normalize(_texts(batch[text], first, text))}
 
 
 def _strip_batch(
-    batch: dict[str, list[Any]], indices: list[int], plan: CleanPlan, text: str, source: str | None
+    batch: dict[str, list[Any]], plan: CleanPlan, text: str, source: str | None
 ) -> dict[str, list[Any]]:
     texts = batch[text]
     sources = batch[source] if source is not None else [None] * len(texts)
