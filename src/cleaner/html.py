@@ -67,7 +67,7 @@ REJECT_SAMPLE_BYTES = 1024
 SOFT_HYPHEN = "\u00ad"
 _SOFT_HYPHEN_STAND_IN = "\ua7ff"
 
-_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(r"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 # Labels browsers read as windows-1252 (WHATWG Encoding), and the TCVN
 # labels of Vietnamese legacy pages, whose fonts the normalizer reads as 1252.
@@ -130,8 +130,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     'ViÖt'
     """
     bom = next((codec for mark, codec in _BOMS if data.startswith(mark)), None)
-    meta = _META_CHARSET.search(data[:META_PRESCAN_BYTES])
-    labels = [bom, declared, meta.group(1).decode("ascii") if meta else None, "utf-8", "cp1252"]
+    # latin-1 maps bytes to characters one to one: the ASCII markup reads as itself.
+    meta = _META_CHARSET.search(data[:META_PRESCAN_BYTES].decode("latin-1"))
+    labels = [bom, declared, meta.group(1) if meta else None, "utf-8", "cp1252"]
     for label in labels:
         name = _codec(label)
         if name is None:
