@@ -162,19 +162,28 @@ def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Rec
         yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>", options, rejects)
         return
     path = Path(item)
+    # HTML and WARC readers (extra 'html') import this module: imported here, not at the top.
+    from cleaner import html
+
     if path.is_dir():
         yield from read_text_dir(path, options, rejects)
+        yield from html.read_html_dir(path, options, rejects)
     elif not path.exists():
         raise InputError("no such file or directory", source=item, reason="missing_file")
     elif is_parquet_path(path):
         yield from read_parquet(path, options, rejects)
+    elif html.is_warc_path(path):
+        yield from html.read_warc(path, options, rejects)
+    elif html.is_html_path(path):
+        yield from html.read_html(path, options, rejects)
     elif path.suffix.lower() == ".txt":
         yield from _read_text_files([path], path.parent, options, rejects)
     elif path.suffix.lower() in JSONL_SUFFIXES:
         yield from read_jsonl(path, options, rejects)
     else:
         raise InputError(
-            "unknown input type (expected .jsonl, .ndjson, .json, .parquet, .txt or a directory)",
+            "unknown input type (expected .jsonl, .ndjson, .json, .parquet, .txt, .html, .htm, "
+            ".warc, .warc.gz or a directory)",
             source=item,
             reason="unknown_format",
         )
