@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
 from cleaner.dedup.corpus import DedupConfig, DedupCorpus, KeepRule, Resolution, longest_text
-from cleaner.dedup.index import Match, NearDuplicateIndex
+from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
@@ -49,6 +49,7 @@ __all__ = [
     "lsh_params",
     "paragraphs",
     "syllables",
+    "text_settings",
 ]
 
 Level: TypeAlias = Literal["document", "passage"]

@@ -48,6 +48,7 @@ from cleaner.dedup.lsh import LSHParams, band_keys
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.errors import ConfigError, IndexFormatError
+from cleaner.normalize import NormalizeConfig
 
 __all__ = [
     "INDEX_FORMAT",
@@ -56,6 +57,7 @@ __all__ = [
     "MAX_NUM_PERM",
     "Match",
     "NearDuplicateIndex",
+    "text_settings",
 ]
 
 INDEX_FORMAT = "vn-cleaner-index"
@@ -114,6 +116,33 @@ class _Overlay:
     signatures: list[U32] = field(default_factory=list)
 
 
+def text_settings(
+    normalize: NormalizeConfig | None = None, *, boilerplate: bool = True
+) -> dict[str, Any]:
+    """The text preparation an index records, so that it is only reused with the same.
+
+    ``cleaner run --index`` refuses an index whose settings differ from its
+    own. The defaults describe texts prepared as :func:`cleaner.clean` and
+    ``cleaner run`` prepare them by default, and are what
+    :class:`NearDuplicateIndex` records unless told otherwise.
+
+    Args:
+        normalize: The normalization options (default: the defaults).
+        boilerplate: Whether boilerplate was stripped (``cleaner run --skip boilerplate``
+            is ``False``).
+
+    >>> text_settings()
+    {'tone_style': 'first_vowel', 'legacy': 'auto', 'ascii_punctuation': False, 'boilerplate': True}
+    """
+    config = normalize or NormalizeConfig()
+    return {
+        "tone_style": config.tone_style,
+        "legacy": config.legacy,
+        "ascii_punctuation": config.ascii_punctuation,
+        "boilerplate": boilerplate,
+    }
+
+
 class NearDuplicateIndex:
     """Near-duplicate lookup over a growing set of documents.
 
@@ -124,7 +153,9 @@ class NearDuplicateIndex:
         seed: Permutation seed.
         verify: ``"exact"`` (stores shingle sets) or ``"signature"`` (smaller index).
         normalization: Settings of the text preparation (e.g. tone style),
-            stored in the file and checked by :meth:`load`.
+            stored in the file and checked by :meth:`load`; default
+            :func:`text_settings` (``cleaner run``'s defaults), so an index
+            built here is accepted by ``cleaner run --index``.
 
     >>> index = NearDuplicateIndex(threshold=0.8)
     >>> text = "Giá vàng hôm nay tăng mạnh theo đà thế giới, vượt mốc lịch sử"
@@ -159,7 +190,7 @@ class NearDuplicateIndex:
         self.config = config
         self.params: LSHParams = config.lsh()
         self.hasher: MinHasher = config.hasher()
-        self.normalization = dict(normalization or {})
+        self.normalization = text_settings() if normalization is None else dict(normalization)
         self._base: dict[str, npt.NDArray[Any]] = _empty_base(self.params.bands, num_perm, verify)
         self._base_count = 0
         self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
@@ -537,8 +568,19 @@ def _check_metadata(path: str | Path, metadata: dict[str, Any], expect: dict[str
         if metadata[name] != wanted:
             raise IndexFormatError(
                 f"{path}: index was built with {name}={metadata[name]!r}, "
-                f"this run uses {name}={wanted!r}"
+                f"this run uses {name}={wanted!r}{_HOW_TO_MATCH.get(name, '')}"
             )
+
+
+#: How to build an index another run accepts, by the parameter that differs.
+_HOW_TO_MATCH = {
+    "normalization": (
+        ". Build a compatible index with the options of this run: `cleaner run ... "
+        "--index FILE --update-index`, or from Python with "
+        "NearDuplicateIndex(normalization=cleaner.dedup.text_settings(NormalizeConfig(...), "
+        "boilerplate=...)) over texts prepared the same way"
+    ),
+}
 
 
 def _check_header_values(path: str | Path, metadata: dict[str, Any]) -> None:
