@@ -25,7 +25,7 @@ from typing import IO, Any, BinaryIO, Literal, TypeAlias
 
 import orjson
 
-from cleaner.errors import ConfigError, InputError
+from cleaner.errors import ConfigError, InputError, check_collection, check_int, check_path
 from cleaner.records import Record
 
 OutputFormat: TypeAlias = Literal["jsonl", "parquet"]
@@ -158,9 +158,10 @@ def read_records(
     Raises:
         InputError: A missing or unreadable input, or (strict mode) a malformed record.
     """
+    check_collection("inputs", inputs)
     sink = rejects if rejects is not None else Rejects()
     for item in inputs:
-        yield from _read_one(str(item), options, sink)
+        yield from _read_one(str(check_path("input", item)), options, sink)
 
 
 def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
@@ -583,6 +584,8 @@ class RecordWriter:
     ) -> None:
         if fmt not in ("jsonl", "parquet"):
             raise ConfigError(f"unknown output format {fmt!r} (expected jsonl or parquet)")
+        check_path("path", path)
+        check_int("batch_size", batch_size, 1)
         if fmt == "parquet":
             require_parquet()  # before the temporary file exists, not at the first flush
         self.fmt = fmt

@@ -19,7 +19,7 @@ from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_collection, check_int
 from cleaner.records import Record, as_record
 
 __all__ = [
@@ -235,6 +235,8 @@ def find_near_duplicates(
     Raises:
         ConfigError: On bad options or repeated ids.
     """
+    check_collection("records", records)
+    check_int("min_passage_syllables", min_passage_syllables, 0)
     cfg = _config(config, options)
     if level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
@@ -250,6 +252,8 @@ def find_near_duplicates(
 
 
 def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
+    if config is not None and not isinstance(config, DedupConfig):
+        raise ConfigError(f"config must be a DedupConfig, got {type(config).__name__}")
     cfg = config or DedupConfig()
     unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
     if unknown:

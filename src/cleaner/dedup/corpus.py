@@ -32,10 +32,10 @@ from cleaner.dedup.cluster import (
     verify_pairs,
 )
 from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
-from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.minhash import MinHasher, check_hashing
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.dedup.store import ShingleStore
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_fraction, check_int, check_path
 
 __all__ = ["DedupConfig", "DedupCorpus", "KeepRule", "Resolution", "longest_text"]
 
@@ -80,6 +80,17 @@ class DedupConfig:
     spill_dir: str | Path | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        check_fraction("threshold", self.threshold)
+        check_hashing(self.num_perm, self.ngram, self.seed)
+        for name in ("bands", "rows"):
+            if getattr(self, name) is not None:
+                check_int(name, getattr(self, name), 1)
+        if not callable(self.keep):
+            raise ConfigError(
+                f"keep must be a function of (id, text), got {type(self.keep).__name__}"
+            )
+        if self.spill_dir is not None:
+            check_path("spill_dir", self.spill_dir)
         if self.verify not in VERIFY_MODES:
             raise ConfigError(
                 f"verify must be one of {', '.join(VERIFY_MODES)}, got {self.verify!r}"

@@ -45,9 +45,9 @@ from cleaner.arrayfile import int_in_range, read_arrays, read_metadata, write_ar
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
 from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
-from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
-from cleaner.errors import ConfigError, IndexFormatError
+from cleaner.errors import ConfigError, IndexFormatError, check_path
 from cleaner.normalize import NormalizeConfig
 
 __all__ = [
@@ -64,15 +64,11 @@ INDEX_FORMAT = "vn-cleaner-index"
 #: Bumped whenever dedup keys change (casefolding, tokenization, hash constants).
 KEY_VERSION = 1
 _PARAMETERS = ("num_perm", "seed", "ngram", "bands", "rows", "threshold", "verify", "key_version")
-#: Largest ``num_perm`` and ``ngram`` an index accepts: a header value decides
-#: how long ``load`` works (choosing the banding loops ``num_perm`` times).
-MAX_NUM_PERM = 8192
-MAX_NGRAM = 256
 # Integer header fields and their ranges; the seed must suit numpy's RandomState.
 _INT_RANGES = {
     "num_perm": (1, MAX_NUM_PERM),
     "ngram": (1, MAX_NGRAM),
-    "seed": (0, 2**32 - 1),
+    "seed": (0, MAX_SEED),
     "bands": (1, MAX_NUM_PERM),
     "rows": (1, MAX_NUM_PERM),
     "documents": (0, 2**48),
@@ -179,11 +175,8 @@ class NearDuplicateIndex:
     ) -> None:
         if verify == "none":
             raise ConfigError("an index verifies its matches: use verify='exact' or 'signature'")
-        if num_perm > MAX_NUM_PERM or ngram > MAX_NGRAM:
-            raise ConfigError(
-                f"an index supports num_perm <= {MAX_NUM_PERM} and ngram <= {MAX_NGRAM}, "
-                f"got {num_perm} and {ngram}"
-            )
+        if normalization is not None and not isinstance(normalization, dict):
+            raise ConfigError(f"normalization must be a dict, got {type(normalization).__name__}")
         config = DedupConfig(
             threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, verify=verify
         )
@@ -255,7 +248,7 @@ class NearDuplicateIndex:
     def _prepare(self, items: Iterable[tuple[str, str]]) -> Iterable[_Prepared]:
         batch: list[tuple[str, str]] = []
         for item in items:
-            batch.append(item)
+            batch.append(_key_and_text(item))
             if len(batch) == 256:
                 yield _Prepared.of(self, batch)
                 batch = []
@@ -412,7 +405,7 @@ class NearDuplicateIndex:
                 from (saving would drop its documents: load that one and add
                 to it, or delete it first).
         """
-        path = Path(path)
+        path = Path(check_path("path", path))
         with _exclusive_lock(path):
             self._take_in_concurrent_saves(path)
             generation = uuid.uuid4().hex
@@ -466,6 +459,7 @@ class NearDuplicateIndex:
             IndexFormatError: Not an index, newer format, truncated, corrupted
                 or inconsistent file, or parameters different from ``expect``.
         """
+        path = Path(check_path("path", path))
         metadata, arrays = read_arrays(path, mmap=True, verify=verify_checksums)
         _check_metadata(path, metadata, expect or {})
         try:
@@ -519,6 +513,18 @@ class NearDuplicateIndex:
                 base["shingles"], base["shingle_offsets"], overlay.shingles
             )
         return arrays
+
+
+def _key_and_text(item: object) -> tuple[str, str]:
+    """A ``(key, text)`` pair of strings, or :class:`ConfigError`."""
+    if not (isinstance(item, tuple) and len(item) == 2):
+        raise ConfigError(f"expected a (key, text) pair, got {type(item).__name__}")
+    key, text = item
+    if not isinstance(key, str) or not isinstance(text, str):
+        raise ConfigError(
+            f"key and text must be str, got {type(key).__name__} and {type(text).__name__}"
+        )
+    return key, text
 
 
 def _append_ragged(
