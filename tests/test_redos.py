@@ -207,6 +207,11 @@ def test_backtracking_shapes_are_refused_when_loaded(pattern: str, tmp_path: Any
         cleaner.strip_boilerplate("x", extra_rules=(rules,))
 
 
+def test_syntax_the_check_cannot_read_is_refused_not_waved_through() -> None:
+    with pytest.raises(cleaner.ConfigError, match=r"does not read .*conditional"):
+        cleaner.strip_boilerplate("x", extra_rules=(("ui_line", r"(a)?(?(1)(b|b)*|c)d"),))
+
+
 def test_bypass_example_no_longer_hangs_a_run() -> None:
     """``(b|b)*c`` on a 40-character line took hours; now it is refused at once."""
     with pytest.raises(cleaner.ConfigError, match=r"<extra_rules ui_line>"):

@@ -75,7 +75,7 @@ class _Shape:
 
 
 class _Unsupported(Exception):
-    """Syntax this checker does not model; the time limit still guards it."""
+    """Syntax this checker does not model (conditionals, recursion...)."""
 
 
 class _Parser:
@@ -175,8 +175,6 @@ class _Parser:
             elif char == "[" and self.pattern.startswith(("[:", "[="), self.pos):
                 end = self.pattern.find("]", self.pos + 2)
                 self.pos = len(self.pattern) if end < 0 else end + 1
-            elif char == "[":
-                raise _Unsupported("nested set")
             elif char == "]":
                 self.pos += 1
                 return
@@ -200,7 +198,7 @@ class _Parser:
                 r"\?(?:[:|>=!]|<[=!]|P?<\w+>|'\w+'|[a-zA-Z^-]+:)", self.pattern[self.pos :]
             )
             if prefix is None:
-                raise _Unsupported("group kind")
+                raise _Unsupported("a conditional, recursive or unknown group")
             atomic = prefix.group() == "?>"
             self.pos += prefix.end()
         inner = self.sequence()
@@ -233,7 +231,8 @@ def check_repeats(pattern: str, where: str) -> None:
         where: ``file:line`` for the message.
 
     Raises:
-        ConfigError: If the pattern has a shape that backtracks exponentially.
+        ConfigError: If the pattern has a shape that backtracks exponentially,
+            or syntax the check does not read (conditionals, recursion).
 
     >>> check_repeats(r"(?:Ảnh|Nguồn): \\p{Lu}\\w{0,20}", "x.txt:2")
     >>> check_repeats(r"(b|b)*c", "x.txt:3")  # doctest: +ELLIPSIS
@@ -250,9 +249,13 @@ def check_repeats(pattern: str, where: str) -> None:
             "Use a bounded repeat such as {0,5}, a character class instead of an "
             "alternation, or a possessive repeat (*+)"
         ) from None
-    except (_Unsupported, IndexError):
-        # Syntax the checker does not model: the time limit of TimedPattern still applies.
-        return
+    except (_Unsupported, IndexError) as exc:
+        # Accepting what cannot be checked would be a way around the check.
+        raise ConfigError(
+            f"{where}: pattern {pattern!r} uses syntax the backtracking check does not "
+            f"read ({exc or 'unexpected end'}); write it without conditionals, recursion "
+            "or nested sets"
+        ) from None
 
 
 class TimedPattern:
