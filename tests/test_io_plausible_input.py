@@ -169,7 +169,7 @@ def test_parquet_output_keeps_integers_integers(tmp_path: Path) -> None:
 
 def test_parquet_output_refuses_a_type_change_after_the_first_batch(tmp_path: Path) -> None:
     records = [Record(str(i), "x", {"v": i if i < 3 else "chuỗi"}) for i in range(5)]
-    with pytest.raises(ConfigError, match=r"field 'v' has no single Parquet type .* record '3'"):
+    with pytest.raises(ConfigError, match=r"field .v. has no single type .* record .3."):
         write_all(tmp_path / "out.parquet", records)
 
 

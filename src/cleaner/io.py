@@ -640,8 +640,8 @@ class RecordWriter:
             new = [name for name in row if name not in self._parquet.schema.names]
             if new:
                 raise ConfigError(
-                    f"record {record_id!r}: field {new[0]!r} is not in the first "
-                    f"{self._batch_size} records, whose fields fixed the Parquet columns; "
+                    f"cannot write Parquet: record {record_id!r}: field {new[0]!r} is not in "
+                    f"the first {self._batch_size} records, whose fields fixed the columns; "
                     "use --format jsonl, or give every record the field (null when unknown)"
                 )
         for name, value in row.items():
@@ -650,8 +650,9 @@ class RecordWriter:
             kind, first_id = self._numbers.setdefault(name, (type(value), record_id))
             if kind is not type(value):
                 raise ConfigError(
-                    f"field {name!r} is {_number_kind(kind)} in record {first_id!r} and "
-                    f"{_number_kind(type(value))} in record {record_id!r}: Parquet would "
+                    f"cannot write Parquet: field {name!r} is {_number_kind(kind)} in record "
+                    f"{first_id!r} and {_number_kind(type(value))} in record {record_id!r}: "
+                    "Parquet would "
                     "write every integer as a float (1 -> 1.0); use --format jsonl, or write "
                     "the field as floats (1.0) in the input"
                 )
@@ -683,12 +684,13 @@ class RecordWriter:
             column = pa.array(values, type=kind)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as error:
             raise ConfigError(
-                f"field {name!r} has no single Parquet type ({error}), "
+                f"cannot write Parquet: field {name!r} has no single type ({error}), "
                 f"at record {self._record_of(name, values)!r}; use --format jsonl"
             ) from None
         if pa.types.is_struct(column.type) and column.type.num_fields == 0:
             raise ConfigError(
-                f"field {name!r} holds only empty objects ({{}}) in the records from "
+                f"cannot write Parquet: field {name!r} holds only empty objects ({{}}) in the "
+                "records from "
                 f"{self._batch[0][self.id_field]!r} on; Parquet cannot store an object "
                 "without fields; use --format jsonl"
             )
