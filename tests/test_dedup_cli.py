@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import cleaner as cleaner_api
+from cleaner.dedup import text_settings
+from cleaner.normalize import NormalizeConfig
 from conftest import iter_shared_jsonl, seed_paths
 from test_cli import cleaner, read_jsonl
 
@@ -113,3 +116,29 @@ def test_index_built_with_other_options_is_refused(tmp_path: Path) -> None:
     )
     missing = cleaner("run", src, "--out", tmp_path / "o3.jsonl", "--index", tmp_path / "no.idx")
     assert missing.returncode == 2 and b"--update-index" in missing.stderr
+
+
+def test_index_saved_from_the_api_is_accepted_by_the_cli(tmp_path: Path) -> None:
+    """Issue 21 item 14: the API's default settings are ``cleaner run``'s."""
+    records = seed_records()
+    index = cleaner_api.NearDuplicateIndex()
+    index.add_many((r["id"], cleaner_api.clean(r["text"])) for r in records[:5])
+    index.save(tmp_path / "api.idx")
+    src = write_jsonl(tmp_path / "in.jsonl", records[5:])
+    kept = run_with_index(src, tmp_path / "out.jsonl", tmp_path / "api.idx")
+    assert "repeat" not in kept  # an exact repeat of a seed the API indexed
+
+
+def test_index_with_other_text_settings_says_how_to_build_a_compatible_one(
+    tmp_path: Path,
+) -> None:
+    index = cleaner_api.NearDuplicateIndex(
+        normalization=text_settings(NormalizeConfig(tone_style="main_vowel"))
+    )
+    index.save(tmp_path / "main.idx")
+    src = write_jsonl(tmp_path / "in.jsonl", seed_records())
+    result = cleaner("run", src, "--out", tmp_path / "o.jsonl", "--index", tmp_path / "main.idx")
+    assert result.returncode == 1
+    message = result.stderr.decode()
+    assert "'tone_style': 'main_vowel'" in message and "--update-index" in message
+    assert "text_settings" in message and "Traceback" not in message

@@ -4,7 +4,8 @@ Patterns are discovered, not listed: every compiled ``re``/``regex`` pattern hel
 at module level anywhere in ``cleaner``, and every matcher compiled from the
 packaged boilerplate rule file, is run over 10k- and 100k-character
 adversarial strings (so are the public functions as a whole). User rule files
-are probed when loaded, with a ``regex`` timeout. Linear code takes ~10x
+are checked for backtracking shapes when loaded and run under a ``regex``
+timeout (``cleaner.boilerplate.rule_safety``). Linear code takes ~10x
 longer on the longer string; catastrophic backtracking takes 100x or more. A
 pattern fails when the ratio exceeds LINEAR_BUDGET, or when the 100k run is
 slower than ABSOLUTE_BUDGET_S outright.
@@ -26,11 +27,14 @@ import regex
 
 import cleaner
 from cleaner.boilerplate.patterns import load_rules
+from cleaner.boilerplate.rule_safety import check_repeats
 from cleaner.boilerplate.rules import compile_rules
 
 LINEAR_BUDGET = 40.0  # 10x input -> at most 40x time (4x the linear expectation)
 ABSOLUTE_BUDGET_S = 2.0
 NOISE_FLOOR_S = 0.02  # below this, timings are noise
+RUNS = 3  # best of RUNS timings per input size
+CONFIRMATIONS = 2  # a ratio over budget is measured again this many times before failing
 
 
 def adversarial_inputs(size: int) -> dict[str, str]:
@@ -115,34 +119,50 @@ def test_patterns_were_discovered() -> None:
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_pattern_is_linear_on_adversarial_input(name: str) -> None:
     pattern = PATTERNS[name]
+    assert_linear(name, lambda text: exercise(pattern, text), ABSOLUTE_BUDGET_S)
+
+
+def assert_linear(name: str, function: Callable[[str], object], budget_s: float) -> None:
+    """10x input costs at most LINEAR_BUDGET x time, confirmed before failing.
+
+    A busy machine (five other jobs on two cores) slows single runs by 2-7x
+    at random moments: 68x was seen for a linear function. So the two sizes
+    are timed alternately, best of several runs each, and a ratio over the
+    budget is measured again up to CONFIRMATIONS times: load comes and goes,
+    a quadratic shape (100x per 10x input, and more) fails every time.
+    """
     small, large = adversarial_inputs(10_000), adversarial_inputs(100_000)
     for kind in small:
-        t_small = best_time(lambda text: exercise(pattern, text), small[kind])
-        t_large = best_time(lambda text: exercise(pattern, text), large[kind])
-        assert t_large < ABSOLUTE_BUDGET_S, f"{name} on {kind}: {t_large:.2f}s for 100k chars"
-        if t_large > NOISE_FLOOR_S:
+        for attempt in range(1 + CONFIRMATIONS):
+            t_small, t_large = best_times(function, small[kind], large[kind])
             ratio = t_large / max(t_small, 1e-6)
-            assert ratio < LINEAR_BUDGET, f"{name} on {kind}: 10x input took {ratio:.0f}x time"
+            linear = t_large <= NOISE_FLOOR_S or ratio < LINEAR_BUDGET
+            if linear and t_large < budget_s:
+                break
+            if attempt == CONFIRMATIONS:
+                assert t_large < budget_s, f"{name} on {kind}: {t_large:.2f}s for 100k chars"
+                pytest.fail(f"{name} on {kind}: 10x input took {ratio:.0f}x time")
 
 
-def best_time(function: Callable[[str], object], text: str) -> float:
-    """Best of three runs with the garbage collector paused.
+def best_times(function: Callable[[str], object], small: str, large: str) -> tuple[float, float]:
+    """Best of RUNS runs of each input, alternated, with the garbage collector paused.
 
     A whole function allocates, and one full collection in a long test
     session costs more than the function itself (seen: 58x for 10x input
-    inside the full suite, 9x alone); a single run of a pattern was seen at
-    41x on a busy machine. The best run is the code's own cost.
+    inside the full suite, 9x alone). The best run is the code's own cost;
+    alternating the inputs exposes both to the same spells of load.
     """
-    best = float("inf")
+    best = [float("inf"), float("inf")]
     gc.disable()
     try:
-        for _ in range(3):
-            start = time.perf_counter()
-            function(text)
-            best = min(best, time.perf_counter() - start)
+        for _ in range(RUNS):
+            for which, text in enumerate((small, large)):
+                start = time.perf_counter()
+                function(text)
+                best[which] = min(best[which], time.perf_counter() - start)
     finally:
         gc.enable()
-    return best
+    return best[0], best[1]
 
 
 END_TO_END: dict[str, Callable[[str], object]] = {
@@ -156,19 +176,93 @@ END_TO_END: dict[str, Callable[[str], object]] = {
 @pytest.mark.parametrize("name", sorted(END_TO_END))
 def test_public_functions_are_linear_on_adversarial_input(name: str) -> None:
     """Whole functions, not only their patterns: the Python around the regexes counts too."""
-    function = END_TO_END[name]
-    small, large = adversarial_inputs(10_000), adversarial_inputs(100_000)
-    for kind in small:
-        t_small = best_time(function, small[kind])
-        t_large = best_time(function, large[kind])
-        assert t_large < 10 * ABSOLUTE_BUDGET_S, f"{name} on {kind}: {t_large:.2f}s"
-        if t_large > NOISE_FLOOR_S:
-            ratio = t_large / max(t_small, 1e-6)
-            assert ratio < LINEAR_BUDGET, f"{name} on {kind}: 10x input took {ratio:.0f}x time"
+    assert_linear(name, END_TO_END[name], 10 * ABSOLUTE_BUDGET_S)
 
 
 def test_user_patterns_that_backtrack_are_refused_with_file_and_line(tmp_path: Any) -> None:
     rules = tmp_path / "mine.txt"
     rules.write_text("[ui_line]\nQuảng cáo\n(\\w+\\s?)+$\n", encoding="utf-8")
-    with pytest.raises(cleaner.ConfigError, match=r"mine.txt:3: .*backtracks catastrophically"):
+    with pytest.raises(cleaner.ConfigError, match=r"mine.txt:3: .*backtrack catastrophically"):
         cleaner.strip_boilerplate("x", extra_rules=(rules,))
+
+
+#: Issue 21 item 4: shapes that passed the old probe strings and then hung a run.
+BACKTRACKING_SHAPES = [
+    r"(b|b)*c",
+    r"(a+)+$",
+    r"(?:a|aa)+x",
+    r"(\w+\s?)*$",
+    r"(?:(?:Ảnh|ảnh)\s*)*:",
+    r"(?:\w*\s?){0,20}\d",
+    r"((a|a){0,10}){0,10}x",
+    r"(?:x|y){0,30}z",
+]
+
+
+@pytest.mark.parametrize("pattern", BACKTRACKING_SHAPES)
+def test_backtracking_shapes_are_refused_when_loaded(pattern: str, tmp_path: Any) -> None:
+    rules = tmp_path / "mine.txt"
+    rules.write_text(f"[ui_line]\nQuảng cáo\n{pattern}\n", encoding="utf-8")
+    with pytest.raises(cleaner.ConfigError, match=r"mine.txt:3: pattern .* more than one way"):
+        cleaner.strip_boilerplate("x", extra_rules=(rules,))
+
+
+def test_syntax_the_check_cannot_read_is_refused_not_waved_through() -> None:
+    with pytest.raises(cleaner.ConfigError, match=r"does not read .*conditional"):
+        cleaner.strip_boilerplate("x", extra_rules=(("ui_line", r"(a)?(?(1)(b|b)*|c)d"),))
+
+
+def test_bypass_example_no_longer_hangs_a_run() -> None:
+    """``(b|b)*c`` on a 40-character line took hours; now it is refused at once."""
+    with pytest.raises(cleaner.ConfigError, match=r"<extra_rules ui_line>"):
+        cleaner.strip_boilerplate("b" * 40, extra_rules=(("ui_line", r"(b|b)*c"),))
+
+
+#: Rules a user would write, in the packaged file's own style; all must load.
+LEGITIMATE_RULES = [
+    r"Quảng cáo",
+    r"(?:Ảnh|Nguồn|ẢNH): \p{Lu}[\p{L}.]{0,12}(?: \p{Lu}[\p{L}.]{0,12}){0,4}",
+    r"(?:Theo|THEO) ?:? ?(?:[\p{Lu}\d][\p{L}\d.+/!&'-]{0,25} ?){1,5}",
+    r"\d{1,2}/\d{1,2}/\d{4}(?:,? \d{1,2}:\d{2})?(?: \(GMT\+7\))?",
+    r"Xem thêm:.*",
+    r"(?:ab)+",
+    r"(?>\w+\s?)+\.",
+    r"(?:\w+\s?)*+\.",
+    r"[(|)]+ ?Chia sẻ",
+    r"(?i:tin liên quan)",
+]
+
+
+@pytest.mark.parametrize("pattern", LEGITIMATE_RULES)
+def test_legitimate_user_rules_are_accepted(pattern: str) -> None:
+    text = "Quảng cáo\nHà Nội hôm nay mưa to, nhiều tuyến phố ngập sâu."
+    out = cleaner.strip_boilerplate(text, extra_rules=(("ui_line", pattern),))
+    assert "Hà Nội hôm nay mưa to" in out
+
+
+def test_packaged_rules_pass_the_shape_check() -> None:
+    for section, pattern in load_rules().patterns:
+        check_repeats(pattern, section)
+
+
+def test_slow_rule_that_passes_the_checks_stops_the_run_naming_it(tmp_path: Any) -> None:
+    """A polynomial shape the checks let through hits the time limit: a ConfigError, not a hang.
+
+    The literal "Zq" keeps the load-time probes from reaching the slow part.
+    """
+    rules = tmp_path / "mine.txt"
+    rules.write_text("[ui_line]\nZq(?:[a-z]{0,30}[a-y]{0,30}){0,10}[0-9]\n", encoding="utf-8")
+    text = "Hà Nội mưa to.\nZq" + "a" * 60 + "\nHết."
+    with pytest.raises(cleaner.ConfigError, match=r"mine.txt:2: pattern .* took over"):
+        cleaner.strip_boilerplate(text, extra_rules=(rules,))
+
+
+def test_rule_calls_answer_like_the_plain_pattern_under_the_time_limit() -> None:
+    """The timed matchers give the same result as the untimed ones on real text."""
+    text = (
+        "TTO - Sáng 12/11, Bộ Y tế cho biết.\nTin liên quan\nẢnh: Đức Đồng.\n"
+        "Số ca mắc mới giảm. Xem thêm: Hà Nội mưa to ./.\nPV/VOV.VN"
+    )
+    plain = cleaner.strip_boilerplate_and_explain(text)
+    timed = cleaner.strip_boilerplate_and_explain(text, extra_rules=(("ui_line", "Zq"),))
+    assert timed == plain

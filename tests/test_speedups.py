@@ -334,3 +334,56 @@ def test_cp1258_tone_flag_counts_after_vowels_but_not_after_gi_or_qu() -> None:
     assert not cp1258_flag("gì thì bò mình")
     # _speedups.c names the classes of plain i and u (CLASS_PLAIN_I, CLASS_PLAIN_U).
     assert (tones._vowel_class("i"), tones._vowel_class("u")) == (31, 55)
+
+
+compiled = pytest.mark.skipif(
+    speedups.minhash_signatures is None, reason="the compiled extension is not built"
+)
+
+
+@compiled
+def test_minhash_size_check_refuses_mismatched_buffers() -> None:
+    values = np.zeros(4, np.uint64)
+    offsets = np.array([0, 2, 4], np.int64)
+    a = b = np.ones(8, np.uint32)
+    with pytest.raises(ValueError, match="sizes do not match"):
+        speedups.minhash_signatures(values, offsets, a, b, np.zeros(15, np.uint32))
+    with pytest.raises(ValueError, match="sizes do not match"):
+        speedups.minhash_signatures(
+            values, offsets, a, np.ones(7, np.uint32), np.zeros(16, np.uint32)
+        )
+    out = np.zeros(16, np.uint32)
+    speedups.minhash_signatures(values, offsets, a, b, out)
+
+
+@compiled
+def test_minhash_size_check_cannot_be_wrapped_around(tmp_path: Any) -> None:
+    """Issue 21: texts * permutations * 4 overflowed to 0 and the C loop wrote past ``out``.
+
+    2**31 permutations (an 8 GiB ``a``) times 2**31 texts (a 16 GiB ``offsets``)
+    times 4 bytes is 2**64, which wrapped to the length of an empty ``out``. The
+    buffers are sparse files mapped read-only: address space, not memory or
+    disk, and the size check refuses them before a page is read.
+    """
+    import mmap
+
+    def sparse(name: str, size: int) -> memoryview:
+        path = tmp_path / name
+        with open(path, "wb") as handle:
+            handle.truncate(size)
+        with open(path, "rb") as handle:
+            return memoryview(mmap.mmap(handle.fileno(), size, prot=mmap.PROT_READ))
+
+    try:
+        a = sparse("a", 2**31 * 4)
+        offsets = sparse("offsets", (2**31 + 1) * 8)
+    except (OSError, OverflowError, ValueError) as error:
+        pytest.skip(f"cannot map sparse files this large here: {error}")
+    try:
+        with pytest.raises(ValueError, match="sizes do not match"):
+            speedups.minhash_signatures(
+                np.zeros(0, np.uint64), offsets, a, a, np.zeros(0, np.uint32)
+            )
+    finally:
+        a.release()
+        offsets.release()

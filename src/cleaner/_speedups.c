@@ -743,8 +743,13 @@ minhash_signatures(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t texts = offsets.view.len / (Py_ssize_t)sizeof(int64_t) - 1;
     Py_ssize_t count = values.view.len / (Py_ssize_t)sizeof(uint64_t);
     const int64_t *bounds = offsets.view.buf;
+    /* One output row is permutations * 4 bytes, at most a.view.len: no overflow.
+       Dividing the output length by it, rather than multiplying texts by it,
+       keeps crafted buffer sizes from wrapping around to a matching length. */
+    Py_ssize_t row = permutations * (Py_ssize_t)sizeof(uint32_t);
     if (b.view.len != a.view.len || texts < 0
-        || out.view.len != texts * permutations * (Py_ssize_t)sizeof(uint32_t)) {
+        || (row == 0 ? out.view.len != 0
+                     : out.view.len % row != 0 || out.view.len / row != texts)) {
         PyErr_SetString(PyExc_ValueError, "minhash_signatures: sizes do not match");
         goto done;
     }

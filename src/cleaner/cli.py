@@ -20,7 +20,16 @@ import click
 
 from cleaner._version import __version__
 from cleaner.boilerplate import BoilerplateConfig
-from cleaner.dedup import LEVELS, LINKAGES, VERIFY_MODES, DedupConfig, Level, Linkage, Verify
+from cleaner.dedup import (
+    LEVELS,
+    LINKAGES,
+    VERIFY_MODES,
+    DedupConfig,
+    Level,
+    Linkage,
+    Verify,
+    text_settings,
+)
 from cleaner.errors import CleanerError, ConfigError
 from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
@@ -389,12 +398,7 @@ def _run_on_spark(
 
 def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[str, Any]:
     """What shaped the dedup keys: an index built with other settings must not be reused."""
-    return {
-        "tone_style": config.tone_style,
-        "legacy": config.legacy,
-        "ascii_punctuation": config.ascii_punctuation,
-        "boilerplate": "boilerplate" not in skipped,
-    }
+    return text_settings(config, boilerplate="boilerplate" not in skipped)
 
 
 @contextmanager

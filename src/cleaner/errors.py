@@ -12,6 +12,9 @@ caller can catch one class::
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+
 
 class CleanerError(Exception):
     """Base class of every error raised by vn-cleaner."""
@@ -53,3 +56,62 @@ class EncodingError(CleanerError):
 
 class IndexFormatError(CleanerError):
     """A persisted index file that is corrupt, truncated or made with other parameters."""
+
+
+# Checks of option values at the API edge: a wrong type or range is a
+# ConfigError naming the option, never a TypeError from deep inside.
+
+
+def check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    """``value`` if it is an int (not a bool) in ``[low, high]``, else :class:`ConfigError`.
+
+    >>> check_int("num_perm", 128, 1, 8192)
+    128
+    >>> check_int("num_perm", "128", 1)
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.ConfigError: num_perm must be an integer, got str '128'
+    """
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ConfigError(f"{name} must be an integer, got {_shown(value)}")
+    if value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        raise ConfigError(f"{name} must be {bounds}, got {value}")
+    return value
+
+
+def check_fraction(name: str, value: object) -> float:
+    """``value`` if it is a real number strictly between 0 and 1, else :class:`ConfigError`."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"{name} must be a number between 0 and 1, got {_shown(value)}")
+    if not 0.0 < value < 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1 (exclusive), got {value}")
+    return float(value)
+
+
+def check_text(name: str, value: object) -> str:
+    """``value`` if it is a ``str``, else :class:`ConfigError`."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a str, got {_shown(value)}")
+    return value
+
+
+def check_path(name: str, value: object) -> str | os.PathLike[str]:
+    """``value`` if it is a path (``str`` or ``os.PathLike``), else :class:`ConfigError`.
+
+    An int would be taken for a file descriptor by ``open``: refused too.
+    """
+    if not isinstance(value, (str, os.PathLike)) or value == "":
+        raise ConfigError(f"{name} must be a path (str or os.PathLike), got {_shown(value)}")
+    return value
+
+
+def check_collection(name: str, value: object) -> None:
+    """Refuse a non-iterable, or a lone ``str``/``bytes`` where a collection of items is due."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ConfigError(f"{name} must be a list or other iterable of items, got {_shown(value)}")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"

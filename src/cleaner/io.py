@@ -10,19 +10,22 @@ when the run completes, so an interrupted run never leaves half an output.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime
 import os
 import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from decimal import Decimal
+from pathlib import Path, PurePath, PurePosixPath
 from typing import IO, Any, BinaryIO, Literal, TypeAlias
 
 import orjson
 
-from cleaner.errors import ConfigError, InputError
+from cleaner.errors import ConfigError, InputError, check_collection, check_int, check_path
 from cleaner.records import Record
 
 OutputFormat: TypeAlias = Literal["jsonl", "parquet"]
@@ -35,6 +38,9 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 STDIN = "-"
 #: Rejected records whose field names :class:`Rejects` notes (see ``fields_seen``).
 MAX_REJECTS_INSPECTED = 5
+#: Records nested deeper than this are rejected (``too_deep``): the JSON writer
+#: stops at 254 levels, and a record is re-nested once when spooled between stages.
+MAX_JSON_DEPTH = 200
 
 
 @dataclass(frozen=True)
@@ -152,9 +158,10 @@ def read_records(
     Raises:
         InputError: A missing or unreadable input, or (strict mode) a malformed record.
     """
+    check_collection("inputs", inputs)
     sink = rejects if rejects is not None else Rejects()
     for item in inputs:
-        yield from _read_one(str(item), options, sink)
+        yield from _read_one(str(check_path("input", item)), options, sink)
 
 
 def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
@@ -277,7 +284,24 @@ def _parse_json_record(raw: bytes, source: str, line_no: int, options: ReadOptio
         raise fail(f"bad JSON: {error}", "bad_json") from None
     if not isinstance(obj, dict):
         raise fail(f"expected a JSON object, got {type(obj).__name__}", "not_an_object")
+    # Only a line with that many brackets can be that deep: the walk is rare.
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(obj) > MAX_JSON_DEPTH:
+        raise fail(f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "too_deep")
     return _record_from_mapping(obj, f"{source}:{line_no}", options, fail)
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value (1 for an object of scalars), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
 
 
 def _record_from_mapping(
@@ -310,31 +334,82 @@ def read_text_dir(
 ) -> Iterator[Record]:
     """Stream every ``*.txt`` file under ``directory`` (sorted) as one record each.
 
-    The id is the path relative to ``directory``, with ``/`` separators.
+    The id is the path relative to ``directory``, with ``/`` separators; bytes
+    of a file name that are not UTF-8 are written ``\\xNN``. A symbolic link
+    that leads out of ``directory`` is not followed: it is rejected
+    (``outside_directory``), as is a file over ``max_record_bytes``
+    (``record_too_large``, read no further than the limit).
     """
     root = Path(directory)
-    yield from _read_text_files(sorted(root.rglob("*.txt")), root, options, rejects)
+    yield from _read_text_files(sorted(root.rglob("*.txt")), root, options, rejects, confine=True)
 
 
 def _read_text_files(
-    paths: Iterable[Path], root: Path, options: ReadOptions, rejects: Rejects | None
+    paths: Iterable[Path],
+    root: Path,
+    options: ReadOptions,
+    rejects: Rejects | None,
+    *,
+    confine: bool = False,
 ) -> Iterator[Record]:
     sink = rejects if rejects is not None else Rejects()
+    inside = root.resolve()
     for path in paths:
-        data = path.read_bytes()
+        if confine and not path.resolve().is_relative_to(inside):
+            error = InputError(
+                f"links to {_utf8_path(path.resolve())}, outside the input directory; not read",
+                source=_utf8_path(path),
+                reason="outside_directory",
+            )
+            _reject(error, b"", options, sink)
+            continue
+        data = _read_bounded(path, options.max_record_bytes)
+        if data is None:
+            error = InputError(
+                f"file longer than {options.max_record_bytes} bytes",
+                source=_utf8_path(path),
+                reason="record_too_large",
+            )
+            _reject(error, b"", options, sink)
+            continue
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data.count(b"\n", 0, error.start) + 1
             bad = InputError(
                 f"invalid UTF-8 at byte {error.start}",
-                source=str(path),
+                source=_utf8_path(path),
                 line=line,
                 reason="invalid_utf8",
             )
             _reject(bad, data, options, sink)
             continue
-        yield Record(path.relative_to(root).as_posix(), text.removeprefix("\ufeff"), {})
+        yield Record(_file_id(path, root), text.removeprefix("\ufeff"), {})
+
+
+def _read_bounded(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or ``None`` when it is longer than ``limit`` (read no further)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError(reason, source=_utf8_path(path), reason="unreadable") from None
+    return None if len(data) > limit else data
+
+
+def _file_id(path: Path, root: Path) -> str:
+    """The id of a text file: its path under ``root``, valid UTF-8 whatever the file name.
+
+    >>> _file_id(Path(os.fsdecode(b"d/caf\\xe9.txt")), Path("d"))
+    'caf\\\\xe9.txt'
+    """
+    return _utf8_path(PurePosixPath(path.relative_to(root).as_posix()))
+
+
+def _utf8_path(path: PurePath) -> str:
+    """A path as valid UTF-8 text: bytes of the name that are not UTF-8 become ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def read_parquet(
@@ -343,17 +418,24 @@ def read_parquet(
     """Stream records from a Parquet file, one row group batch at a time.
 
     Rows are numbered from 1 in errors and default ids (``<file>:<row>``).
-    Needs the ``parquet`` extra (pyarrow).
+    Needs the ``parquet`` extra (pyarrow). Records travel between stages as
+    JSON, so column values JSON has no type for are read as JSON values:
+    a decimal as the string of its exact digits (``"12.50"``), binary as a
+    base64 string, a duration as a number of seconds. Dates and times
+    become ISO 8601 strings.
     """
     pq = require_parquet()
     sink = rejects if rejects is not None else Rejects()
     try:
         parquet_file = pq.ParquetFile(str(path))
+        convert = _needs_json_values(parquet_file.schema_arrow)
         batches = parquet_file.iter_batches(batch_size=1024)
         row = 0
         for batch in batches:
             for obj in batch.to_pylist():
                 row += 1
+                if convert:
+                    obj = orjson.loads(orjson.dumps(obj, default=_json_value))
                 yield from _parquet_row(obj, str(path), row, options, sink)
     except InputError:
         raise
@@ -361,6 +443,42 @@ def read_parquet(
         raise InputError(
             f"unreadable Parquet: {error}", source=str(path), reason="bad_parquet"
         ) from None
+
+
+def _needs_json_values(schema: Any) -> bool:
+    """Whether a column (at any depth) holds values JSON has no type for."""
+    import pyarrow as pa
+
+    def foreign(kind: Any) -> bool:
+        if pa.types.is_dictionary(kind):
+            return foreign(kind.value_type)
+        if pa.types.is_map(kind):
+            return foreign(kind.key_type) or foreign(kind.item_type)
+        if kind.num_fields:  # lists, structs, unions
+            return any(foreign(kind.field(i).type) for i in range(kind.num_fields))
+        return bool(
+            pa.types.is_binary(kind)
+            or pa.types.is_large_binary(kind)
+            or pa.types.is_fixed_size_binary(kind)
+            or pa.types.is_decimal(kind)
+            or pa.types.is_duration(kind)
+            or pa.types.is_interval(kind)
+        )
+
+    return any(foreign(column.type) for column in schema)
+
+
+def _json_value(value: Any) -> Any:
+    """The JSON form of a Parquet value orjson cannot write (see :func:`read_parquet`)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, tuple):  # intervals (months, days, nanoseconds)
+        return list(value)
+    raise TypeError(f"a {type(value).__name__} value has no JSON form")
 
 
 def _parquet_row(
@@ -373,6 +491,15 @@ def _parquet_row(
         yield _record_from_mapping(obj, f"{source}:{row}", options, fail)
     except InputError as error:
         _reject(error, orjson.dumps(obj, default=str), options, rejects)
+
+
+def _keys(rows: list[dict[str, Any]]) -> Iterator[str]:
+    for row in rows:
+        yield from row
+
+
+def _number_kind(kind: type) -> str:
+    return "an integer" if kind is int else "a float"
 
 
 def require_parquet() -> Any:
@@ -466,6 +593,8 @@ class RecordWriter:
     ) -> None:
         if fmt not in ("jsonl", "parquet"):
             raise ConfigError(f"unknown output format {fmt!r} (expected jsonl or parquet)")
+        check_path("path", path)
+        check_int("batch_size", batch_size, 1)
         if fmt == "parquet":
             require_parquet()  # before the temporary file exists, not at the first flush
         self.fmt = fmt
@@ -477,6 +606,7 @@ class RecordWriter:
         self._batch: list[dict[str, Any]] = []
         self._batch_size = batch_size
         self._parquet: Any = None
+        self._numbers: dict[str, tuple[type, str]] = {}
         self._finished = False
 
     def __enter__(self) -> RecordWriter:
@@ -489,7 +619,12 @@ class RecordWriter:
             self.discard()
 
     def write(self, record: Record) -> None:
-        """Append one record."""
+        """Append one record.
+
+        Raises:
+            ConfigError: (Parquet) when the record does not fit the columns: see
+                :meth:`_check_parquet_row`.
+        """
         row = {self.id_field: record.id, self.text_field: record.text, **record.meta}
         self.count += 1
         if self.fmt == "jsonl":
@@ -497,9 +632,39 @@ class RecordWriter:
             self.bytes_written += len(line)
             self._file.handle.write(line)
             return
+        self._check_parquet_row(row)
         self._batch.append(row)
         if len(self._batch) >= self._batch_size:
             self._flush_parquet()
+
+    def _check_parquet_row(self, row: dict[str, Any]) -> None:
+        """Refuse what Parquet would silently change or drop.
+
+        A column has one type, fixed by the first batch: a field first seen
+        after it would be dropped, and a field that holds integers in one
+        record and floats in another would come back as floats (1 → 1.0).
+        """
+        record_id = row[self.id_field]
+        if self._parquet is not None:
+            new = [name for name in row if name not in self._parquet.schema.names]
+            if new:
+                raise ConfigError(
+                    f"cannot write Parquet: record {record_id!r}: field {new[0]!r} is not in "
+                    f"the first {self._batch_size} records, whose fields fixed the columns; "
+                    "use --format jsonl, or give every record the field (null when unknown)"
+                )
+        for name, value in row.items():
+            if type(value) not in (int, float):
+                continue
+            kind, first_id = self._numbers.setdefault(name, (type(value), record_id))
+            if kind is not type(value):
+                raise ConfigError(
+                    f"cannot write Parquet: field {name!r} is {_number_kind(kind)} in record "
+                    f"{first_id!r} and {_number_kind(type(value))} in record {record_id!r}: "
+                    "Parquet would "
+                    "write every integer as a float (1 -> 1.0); use --format jsonl, or write "
+                    "the field as floats (1.0) in the input"
+                )
 
     def _flush_parquet(self) -> None:
         if not self._batch:
@@ -507,18 +672,47 @@ class RecordWriter:
         import pyarrow as pa
 
         schema = None if self._parquet is None else self._parquet.schema
+        names = schema.names if schema is not None else list(dict.fromkeys(_keys(self._batch)))
+        columns = [self._parquet_column(name, schema) for name in names]
+        table = pa.Table.from_arrays(columns, names=names)
         try:
-            table = pa.Table.from_pylist(self._batch, schema=schema)
-        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-            # Within the first batch as well as between batches: a field that
-            # is an int in one record and a string in another has no column type.
-            raise ConfigError(
-                f"meta fields change type between records; cannot write Parquet: {error}"
-            ) from None
-        if self._parquet is None:
-            self._parquet = require_parquet().ParquetWriter(self._file.handle, table.schema)
-        self._parquet.write_table(table)
+            if self._parquet is None:
+                self._parquet = require_parquet().ParquetWriter(self._file.handle, table.schema)
+            self._parquet.write_table(table)
+        except pa.ArrowException as error:
+            raise ConfigError(f"cannot write Parquet: {error}; use --format jsonl") from None
         self._batch = []
+
+    def _parquet_column(self, name: str, schema: Any) -> Any:
+        """One column of the batch as an Arrow array, or a ConfigError naming a record."""
+        import pyarrow as pa
+
+        kind = None if schema is None else schema.field(name).type
+        values = [row.get(name) for row in self._batch]
+        try:
+            column = pa.array(values, type=kind)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as error:
+            raise ConfigError(
+                f"cannot write Parquet: field {name!r} has no single type ({error}), "
+                f"at record {self._record_of(name, values)!r}; use --format jsonl"
+            ) from None
+        if pa.types.is_struct(column.type) and column.type.num_fields == 0:
+            raise ConfigError(
+                f"cannot write Parquet: field {name!r} holds only empty objects ({{}}) in the "
+                "records from "
+                f"{self._batch[0][self.id_field]!r} on; Parquet cannot store an object "
+                "without fields; use --format jsonl"
+            )
+        return column
+
+    def _record_of(self, name: str, values: list[Any]) -> Any:
+        """The id of the first record whose value of ``name`` differs in type from the first."""
+        present = [(row, v) for row, v in zip(self._batch, values, strict=True) if v is not None]
+        first_type = type(present[0][1]) if present else None
+        for row, value in present:
+            if type(value) is not first_type:
+                return row[self.id_field]
+        return self._batch[0][self.id_field]
 
     def finish(self) -> None:
         """Complete the temporary file (Parquet footer, sync); nothing appears yet.

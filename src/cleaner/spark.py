@@ -279,7 +279,13 @@ def dedup_dataframe(
     See :func:`duplicates_dataframe` for the arguments.
     """
     duplicates = duplicates_dataframe(df, text_col, id_col, threshold, level, config, **options)
-    return _without(df, id_col, duplicates)
+    return _without(_non_blank(df, text_col), id_col, duplicates)
+
+
+def _non_blank(df: DataFrame, text_col: str) -> DataFrame:
+    """``df`` without the rows whose text is missing, empty or whitespace (reason ``empty``)."""
+    functions = _pyspark()
+    return df.where(~functions.col(text_col).rlike(r"(?U)^\s*$"))
 
 
 def _without(df: DataFrame, id_col: str, duplicates: DataFrame) -> DataFrame:
@@ -304,8 +310,11 @@ def _signed(df: DataFrame, cfg: DedupConfig) -> DataFrame:
     def sign(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
         import pandas as pd
 
-        for batch in batches:
-            texts = [t if isinstance(t, str) else "" for t in batch[text_col]]
+        for rows in batches:
+            # Blank documents are dropped as ``empty``, never compared (as on one machine).
+            blank = [not (isinstance(t, str) and t.strip()) for t in rows[text_col]]
+            batch = rows[~np.array(blank, dtype=np.bool_)].reset_index(drop=True)
+            texts = list(batch[text_col])
             shingled = shingle_batch(texts, hasher.ngram)
             signatures = hasher.batch_signatures(shingled)
             keys = band_keys(signatures, params.bands, params.rows).view(np.int64)
@@ -618,7 +627,7 @@ def run_spark(
 
     Returns:
         Counts: ``records_in``, ``records_out``, ``no_content`` (dropped by the
-        boilerplate stage), ``duplicates``.
+        boilerplate stage), ``empty`` (blank, dropped by dedup), ``duplicates``.
     """
     spark = spark_session(master)
     # Failed tasks are reported once, as an InputError, not as executor stack traces.
@@ -636,7 +645,7 @@ def run_spark(
                 cleaned, text_col, id_col, config=dedup
             ).localCheckpoint()
             duplicates = dropped.count()
-            cleaned = _without(cleaned, id_col, dropped)
+            cleaned = _without(_non_blank(cleaned, text_col), id_col, dropped).localCheckpoint()
         writer = cleaned.write.mode("overwrite")
         if fmt == "parquet":
             writer.parquet(out)
@@ -644,10 +653,12 @@ def run_spark(
             writer.json(out)
         else:
             raise ConfigError(f"format must be parquet or jsonl, got {fmt!r}")
-    records_out = total - no_content - duplicates
+    # Blank records are dropped by dedup too (reason ``empty``): count what is written.
+    records_out = cleaned.count() if dedup is not None else total - no_content
     return {
         "records_in": total,
         "records_out": records_out,
         "no_content": no_content,
+        "empty": total - no_content - duplicates - records_out,
         "duplicates": duplicates,
     }

@@ -385,6 +385,7 @@ def _document_drops(
             "via": corpus.ids[assignment.via],
             "via_jaccard": assignment.jaccard,
         }
+    drops.update((node, {"reason": "empty"}) for node in resolution.empty)
     return drops
 
 
@@ -468,6 +469,7 @@ def _cut_paragraphs(
             "duplicate_paragraph": duplicate.duplicate_of.paragraph,
             "jaccard": duplicate.jaccard,
         }
-        emit(Event(record_id, stage, "duplicate_passage", "removal", 1, detail))
+        reason = "repeated_passage" if duplicate.within_document else "duplicate_passage"
+        emit(Event(record_id, stage, reason, "removal", 1, detail))
     dropped = {duplicate.passage.paragraph for duplicate, _ in duplicates}
     return "\n".join(line for number, line in enumerate(lines) if number not in dropped)

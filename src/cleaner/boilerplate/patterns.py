@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import regex
 
+from cleaner.boilerplate.rule_safety import TimedPattern, UserRule, check_repeats
 from cleaner.errors import ConfigError
 
 __all__ = ["SECTIONS", "RuleSet", "load_rules", "parse_rule_text"]
@@ -42,9 +44,23 @@ class RuleSet:
 
     Attributes:
         patterns: ``(section, pattern)`` pairs.
+        user_rules: The patterns among them that came from the user, with
+            where they came from; when there are any, every matcher compiled
+            by :meth:`compile` runs under a time limit.
     """
 
     patterns: tuple[tuple[str, str], ...]
+    user_rules: tuple[UserRule, ...] = ()
+
+    def compile(self, pattern: str) -> Any:
+        """Compile a matcher built from this rule set's patterns.
+
+        Returns:
+            A ``regex`` pattern, or a :class:`~cleaner.boilerplate.rule_safety.TimedPattern`
+            with the same calls when the set holds user rules.
+        """
+        compiled = regex.compile(pattern)
+        return TimedPattern(compiled, self.user_rules) if self.user_rules else compiled
 
     def section(self, name: str) -> tuple[str, ...]:
         """The patterns of one section.
@@ -71,15 +87,18 @@ PROBE_TIMEOUT_S = 0.25
 
 
 def _check_pattern(pattern: str, where: str) -> None:
-    """Compile ``pattern`` and refuse it if it backtracks catastrophically on a probe.
+    """Compile ``pattern`` and refuse a shape or a probe that backtracks catastrophically.
 
     Rule files come from users; a pattern like ``(a+)+$`` would hang a run on
-    the first long line, so it is rejected here, with its file and line.
+    the first long line, so it is rejected here, with its file and line
+    (:func:`~cleaner.boilerplate.rule_safety.check_repeats` states the rule).
+    What slips through still runs under a time limit.
     """
     try:
         compiled = regex.compile(pattern)
     except regex.error as exc:
         raise ConfigError(f"{where}: invalid pattern {pattern!r}: {exc}") from exc
+    check_repeats(pattern, where)
     for probe in _PROBES:
         try:
             compiled.search(probe, timeout=PROBE_TIMEOUT_S)
@@ -107,7 +126,11 @@ def parse_rule_text(text: str, name: str) -> list[tuple[str, str]]:
     >>> parse_rule_text("[ui_line]\\n# Banner\\nBanner\\n", "x.txt")
     [('ui_line', 'Banner')]
     """
-    pairs: list[tuple[str, str]] = []
+    return [(rule.section, rule.pattern) for rule in _parse_rules(text, name)]
+
+
+def _parse_rules(text: str, name: str) -> list[UserRule]:
+    rules: list[UserRule] = []
     section: str | None = None
     for line_no, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -124,9 +147,10 @@ def parse_rule_text(text: str, name: str) -> list[tuple[str, str]]:
             raise ConfigError(f"{where}: pattern outside of a [section]")
         # Trailing spaces matter in prefix patterns ("TTO - "), so keep the raw
         # line minus the line break, only the comment/blank test uses strip().
-        _check_pattern(raw.rstrip("\r\n"), where)
-        pairs.append((section, raw.rstrip("\r\n")))
-    return pairs
+        pattern = raw.rstrip("\r\n")
+        _check_pattern(pattern, where)
+        rules.append(UserRule(section, pattern, where))
+    return rules
 
 
 def _default_rule_text() -> str:
@@ -135,29 +159,30 @@ def _default_rule_text() -> str:
     )
 
 
-def _extra_pairs(extra: str | Path | tuple[str, str]) -> list[tuple[str, str]]:
+def _extra_rules(extra: str | Path | tuple[str, str]) -> list[UserRule]:
     if isinstance(extra, tuple):
         section, pattern = extra
         where = f"<extra_rules {section}>"
         if section not in SECTIONS:
             raise ConfigError(f"{where}: unknown section [{section}]")
         _check_pattern(pattern, where)
-        return [(section, pattern)]
+        return [UserRule(section, pattern, where)]
     path = Path(extra)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read rule file: {exc}") from exc
-    return parse_rule_text(text, str(path))
+    return _parse_rules(text, str(path))
 
 
 def load_rules(extra_rules: Iterable[str | Path | tuple[str, str]] = ()) -> RuleSet:
     """The packaged Vietnamese rules plus any extra files or ``(section, pattern)`` pairs.
 
     Raises:
-        ConfigError: If an extra rule file is unreadable or malformed.
+        ConfigError: If an extra rule file is unreadable or malformed, or one of
+            its patterns can backtrack catastrophically.
     """
     pairs = parse_rule_text(_default_rule_text(), "cleaner/data/boilerplate/vi.txt")
-    for extra in extra_rules:
-        pairs.extend(_extra_pairs(extra))
-    return RuleSet(tuple(pairs))
+    user = [rule for extra in extra_rules for rule in _extra_rules(extra)]
+    pairs.extend((rule.section, rule.pattern) for rule in user)
+    return RuleSet(tuple(pairs), tuple(user))

@@ -115,18 +115,18 @@ def compile_rules(rules: RuleSet) -> Matchers:
     # literal prefixes, which the engine scans for quickly.
     related_inline = _alternation(rules.section("related_inline"))
     return Matchers(
-        whole_line=regex.compile(whole),
-        segment=regex.compile(segment),
-        source_tag=regex.compile(_alternation(rules.section("source_tag"))),
-        agency_tag=regex.compile(
+        whole_line=rules.compile(whole),
+        segment=rules.compile(segment),
+        source_tag=rules.compile(_alternation(rules.section("source_tag"))),
+        agency_tag=rules.compile(
             r"(?:" + _alternation(rules.section("agency_tag")) + r") ?[-–—:] ?(?=\S)"
         ),
-        lead_prefix=regex.compile(
+        lead_prefix=rules.compile(
             r"(?:"
             + _alternation(rules.section("timestamp"))
             + r")(?: ?[-–|,.])? +(?=[\p{Lu}\d\"“(])"
         ),
-        related_inline=regex.compile(related_inline),
-        byline=regex.compile(_alternation(rules.section("byline"))),
-        end_mark=regex.compile(r"(?:" + _alternation(rules.section("end_mark")) + r")\s*\Z"),
+        related_inline=rules.compile(related_inline),
+        byline=rules.compile(_alternation(rules.section("byline"))),
+        end_mark=rules.compile(r"(?:" + _alternation(rules.section("end_mark")) + r")\s*\Z"),
     )

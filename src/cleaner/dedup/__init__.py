@@ -15,11 +15,11 @@ from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
 from cleaner.dedup.corpus import DedupConfig, DedupCorpus, KeepRule, Resolution, longest_text
-from cleaner.dedup.index import Match, NearDuplicateIndex
+from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_collection, check_int
 from cleaner.records import Record, as_record
 
 __all__ = [
@@ -44,16 +44,20 @@ __all__ = [
     "Verify",
     "candidate_probability",
     "find_near_duplicates",
+    "is_passage",
     "longest_text",
     "lsh_params",
     "paragraphs",
     "syllables",
+    "text_settings",
 ]
 
 Level: TypeAlias = Literal["document", "passage"]
 LEVELS: tuple[Level, ...] = ("document", "passage")
 #: Paragraphs with fewer syllables are not compared at passage level.
 MIN_PASSAGE_SYLLABLES = 8
+#: A line ending so introduces the lines after it ("- Số ca âm tính với SARS-CoV-2:").
+_INTRODUCES_NEXT = (":", "：")
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,9 @@ class Duplicate:
         jaccard: Similarity to ``duplicate_of`` (exact unless ``verify`` says otherwise).
         via: The neighbour whose verified edge put it in the cluster.
         via_jaccard: Similarity on that edge.
-        reason: ``"near_duplicate"``, or ``"exact_duplicate"`` for texts without syllables.
+        reason: ``"near_duplicate"``, or ``"exact_duplicate"`` for texts without
+            syllables (only punctuation or symbols), which match only the same
+            stripped, casefolded text.
     """
 
     id: str
@@ -101,14 +107,22 @@ class PassageDuplicate:
     duplicate_of: Passage
     jaccard: float
 
+    @property
+    def within_document(self) -> bool:
+        """Whether the paragraph repeats one of its own document (reason ``repeated_passage``)."""
+        return self.passage.doc_id == self.duplicate_of.doc_id
+
 
 @dataclass
 class DedupResult:
     """Everything :func:`find_near_duplicates` decided.
 
     Attributes:
-        kept: Ids of kept documents, in input order (all of them at passage level).
+        kept: Ids of kept documents, in input order (at passage level all but
+            the empty ones).
         duplicates: Dropped documents, sorted by id.
+        empty: Ids of empty or whitespace-only documents, in input order:
+            dropped with reason ``empty``, never called a duplicate of anything.
         passages: Duplicate paragraphs (passage level), sorted by document and paragraph.
         clusters: Clusters of two or more, kept id first then the others sorted.
         params: The LSH banding used.
@@ -123,6 +137,7 @@ class DedupResult:
     params: LSHParams | None = None
     candidates: int = 0
     verified: int = 0
+    empty: list[str] = field(default_factory=list)
 
     def duplicate_ids(self) -> set[str]:
         """Ids of the dropped documents."""
@@ -137,10 +152,49 @@ def paragraphs(doc_id: str, text: str) -> Iterator[tuple[Passage, str]]:
         start += len(line) + 1
 
 
-def _as_pairs(records: Iterable[Record | tuple[str, str] | str]) -> Iterator[tuple[str, str]]:
+def is_passage(line: str, min_syllables: int = MIN_PASSAGE_SYLLABLES) -> bool:
+    """Whether a line is compared (and may be removed) by passage-level dedup.
+
+    A passage is prose long enough to carry content on its own: at least
+    ``min_syllables`` syllables, and not a line that introduces the lines
+    after it (ending with a colon). A list header repeated in every daily
+    bulletin stays, so its numbers keep their header.
+
+    >>> is_passage("- Số ca âm tính với SARS-CoV-2 trong ngày hôm nay:")
+    False
+    >>> is_passage("Mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ngập sâu.")
+    True
+    """
+    return not line.rstrip().endswith(_INTRODUCES_NEXT) and len(syllables(line)) >= min_syllables
+
+
+#: Tie-break of the default keep rule by input kind: plain texts by position
+#: (first seen), int ids by value, other ids by string.
+_TieKey: TypeAlias = tuple[int, int | str]
+
+
+def _as_pairs(
+    records: Iterable[Record | tuple[str, str] | str], ties: dict[str, _TieKey]
+) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` pairs; ``ties`` receives each id's tie-break for the default keep rule."""
     for number, item in enumerate(records):
         record = as_record(item, number)
+        if isinstance(item, str):
+            ties[record.id] = (0, number)
+        elif isinstance(item, tuple) and isinstance(item[0], int) and not isinstance(item[0], bool):
+            ties[record.id] = (0, item[0])
+        else:
+            ties[record.id] = (1, record.id)
         yield record.id, record.text
+
+
+def _longest_then_tie(ties: dict[str, _TieKey]) -> KeepRule:
+    """The default keep rule with ties broken by :data:`_TieKey` instead of id strings."""
+
+    def keep(record_id: str, text: str) -> tuple[int, _TieKey]:
+        return -len(text), ties[record_id]
+
+    return keep
 
 
 def find_near_duplicates(
@@ -148,16 +202,29 @@ def find_near_duplicates(
     *,
     level: Level = "document",
     min_passage_syllables: int = MIN_PASSAGE_SYLLABLES,
+    repeats_within_document: bool = True,
     config: DedupConfig | None = None,
     **options: Any,
 ) -> DedupResult:
     """Find near-duplicate documents (or paragraphs) in a collection.
 
+    Which document of a cluster is kept: the longest text, then the first
+    seen for plain texts (their ids are their positions, ``"0"``, ``"1"``...),
+    the smallest id for int ids (``(22, text)`` before ``(100, text)``; ids
+    come back as strings), the smallest id string otherwise. Empty and
+    whitespace-only documents are dropped (``DedupResult.empty``). A
+    document with fewer than ``ngram`` syllables is compared on all its
+    syllables as one shingle: it is a duplicate only of a text with the same
+    syllables after normalization (casefolded, NFC, punctuation dropped).
+
     Args:
         records: Records, ``(id, text)`` pairs, or plain texts (id = position).
             Ids must be unique.
-        level: ``"document"`` or ``"passage"`` (paragraphs = lines).
+        level: ``"document"`` or ``"passage"`` (paragraphs = lines; only those
+            :func:`is_passage` accepts are compared).
         min_passage_syllables: Shorter paragraphs are not compared.
+        repeats_within_document: At passage level, also report a paragraph
+            that repeats an earlier one of its own document.
         config: A :class:`DedupConfig`.
         **options: Fields of :class:`DedupConfig` overriding ``config``
             (``threshold``, ``num_perm``, ``ngram``, ``verify``, ``linkage``, ``keep``...).
@@ -168,19 +235,25 @@ def find_near_duplicates(
     Raises:
         ConfigError: On bad options or repeated ids.
     """
+    check_collection("records", records)
+    check_int("min_passage_syllables", min_passage_syllables, 0)
     cfg = _config(config, options)
     if level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    items = list(_as_pairs(records))
-    ids = [record_id for record_id, _ in items]
-    if len(set(ids)) != len(ids):
+    ties: dict[str, _TieKey] = {}
+    items = list(_as_pairs(records, ties))
+    if len(ties) != len(items):
         raise ConfigError("ids must be unique for deduplication")
+    if cfg.keep is longest_text:
+        cfg = replace(cfg, keep=_longest_then_tie(ties))
     if level == "document":
         return _documents(items, cfg)
-    return _passages(items, cfg, min_passage_syllables)
+    return _passages(items, cfg, min_passage_syllables, repeats_within_document)
 
 
 def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
+    if config is not None and not isinstance(config, DedupConfig):
+        raise ConfigError(f"config must be a DedupConfig, got {type(config).__name__}")
     cfg = config or DedupConfig()
     unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
     if unknown:
@@ -200,14 +273,15 @@ def _documents(items: list[tuple[str, str]], cfg: DedupConfig) -> DedupResult:
         (_duplicate(ids, node, resolution) for node in resolution.dropped),
         key=lambda d: d.id,
     )
-    kept = [record_id for index, record_id in enumerate(ids) if index not in resolution.dropped]
+    gone = resolution.dropped.keys() | resolution.empty
     return DedupResult(
-        kept=kept,
+        kept=[record_id for index, record_id in enumerate(ids) if index not in gone],
         duplicates=duplicates,
         clusters=_clusters(duplicates),
         params=corpus.params,
         candidates=resolution.candidates,
         verified=resolution.verified,
+        empty=[ids[index] for index in sorted(resolution.empty)],
     )
 
 
@@ -233,20 +307,28 @@ def _clusters(duplicates: list[Duplicate]) -> list[list[str]]:
 class PassageCorpus:
     """Paragraphs of many documents as dedup units (used by the API and the CLI stage).
 
-    Each paragraph (line) with at least ``min_syllables`` syllables is a unit.
-    Units rank by their document's keep-rule key, then by position, so the
-    first occurrence in the preferred document is the one kept.
+    Each paragraph (line) that :func:`is_passage` accepts is a unit. Units
+    rank by their document's keep-rule key, then by position, so the first
+    occurrence in the preferred document is the one kept.
 
     Args:
         config: Detection options (its keep rule ranks documents).
         min_syllables: Shorter paragraphs are not compared.
+        repeats_within_document: Also report a paragraph that repeats an
+            earlier one of its own document.
     """
 
-    def __init__(self, config: DedupConfig, min_syllables: int = MIN_PASSAGE_SYLLABLES) -> None:
+    def __init__(
+        self,
+        config: DedupConfig,
+        min_syllables: int = MIN_PASSAGE_SYLLABLES,
+        repeats_within_document: bool = True,
+    ) -> None:
         self._document_keep = config.keep
         self._doc_keys: dict[str, Any] = {}
         self.passages: list[Passage] = []
         self.min_syllables = min_syllables
+        self.repeats_within_document = repeats_within_document
         self.candidates = self.verified = 0
         self.corpus = DedupCorpus(replace(config, keep=self._unit_rank))
 
@@ -262,7 +344,7 @@ class PassageCorpus:
         for record_id, text in items:
             self._doc_keys[record_id] = self._document_keep(record_id, text)
             for passage, line in paragraphs(record_id, text):
-                if len(syllables(line)) >= self.min_syllables:
+                if is_passage(line, self.min_syllables):
                     self.passages.append(passage)
                     yield str(len(self.passages) - 1), line
 
@@ -278,22 +360,26 @@ class PassageCorpus:
             )
             for node, assignment in resolution.dropped.items()
         )
-        return sorted(found, key=lambda d: (d.passage.doc_id, d.passage.paragraph))
+        wanted = (d for d in found if self.repeats_within_document or not d.within_document)
+        return sorted(wanted, key=lambda d: (d.passage.doc_id, d.passage.paragraph))
 
     def close(self) -> None:
         """Release spilled data."""
         self.corpus.close()
 
 
-def _passages(items: list[tuple[str, str]], cfg: DedupConfig, min_syllables: int) -> DedupResult:
-    passages = PassageCorpus(cfg, min_syllables)
+def _passages(
+    items: list[tuple[str, str]], cfg: DedupConfig, min_syllables: int, within_document: bool
+) -> DedupResult:
+    passages = PassageCorpus(cfg, min_syllables, within_document)
     try:
         passages.add(items)
         found = passages.resolve()
     finally:
         passages.close()
     return DedupResult(
-        kept=[record_id for record_id, _ in items],
+        kept=[record_id for record_id, text in items if text.strip()],
+        empty=[record_id for record_id, text in items if not text.strip()],
         duplicates=[],
         passages=found,
         params=passages.corpus.params,

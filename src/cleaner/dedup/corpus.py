@@ -32,10 +32,10 @@ from cleaner.dedup.cluster import (
     verify_pairs,
 )
 from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
-from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.minhash import MinHasher, check_hashing
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.dedup.store import ShingleStore
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_fraction, check_int, check_path
 
 __all__ = ["DedupConfig", "DedupCorpus", "KeepRule", "Resolution", "longest_text"]
 
@@ -80,6 +80,17 @@ class DedupConfig:
     spill_dir: str | Path | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        check_fraction("threshold", self.threshold)
+        check_hashing(self.num_perm, self.ngram, self.seed)
+        for name in ("bands", "rows"):
+            if getattr(self, name) is not None:
+                check_int(name, getattr(self, name), 1)
+        if not callable(self.keep):
+            raise ConfigError(
+                f"keep must be a function of (id, text), got {type(self.keep).__name__}"
+            )
+        if self.spill_dir is not None:
+            check_path("spill_dir", self.spill_dir)
         if self.verify not in VERIFY_MODES:
             raise ConfigError(
                 f"verify must be one of {', '.join(VERIFY_MODES)}, got {self.verify!r}"
@@ -123,6 +134,8 @@ class Resolution:
         exact: Dropped documents without syllables (identical texts: an exact-hash class).
         candidates: Candidate pairs checked.
         verified: Candidate pairs that passed verification.
+        empty: Empty or whitespace-only documents: never compared, always
+            dropped (reason ``empty``), in no cluster.
     """
 
     dropped: dict[int, Assignment]
@@ -130,6 +143,7 @@ class Resolution:
     exact: frozenset[int]
     candidates: int
     verified: int
+    empty: frozenset[int] = frozenset()
 
 
 class DedupCorpus:
@@ -148,6 +162,7 @@ class DedupCorpus:
         self._bands: list[U64] = []
         self._signatures: list[U32] = []
         self._syllables: list[npt.NDArray[np.int64]] = []
+        self._empty: list[int] = []
         self.shingles = ShingleStore(config.spill_dir)
 
     def __len__(self) -> int:
@@ -168,6 +183,7 @@ class DedupCorpus:
         else:
             self._signatures.append(signatures)
         self._syllables.append(shingled.syllable_counts)
+        self._empty.extend(len(self.ids) + i for i, text in enumerate(texts) if not text.strip())
         self._keys.extend(self.config.keep(i, t) for i, t in zip(ids, texts, strict=True))
         self.ids.extend(ids)
 
@@ -197,19 +213,41 @@ class DedupCorpus:
         return exact
 
     def resolve(self) -> Resolution:
-        """Find, verify and link the duplicates among all added documents."""
+        """Find, verify and link the duplicates among all added documents.
+
+        Empty documents are set aside. A document with fewer than ``ngram``
+        syllables has one shingle, all its syllables (without any, its whole
+        stripped text): it is linked only to a document with the same shingle
+        set, whatever the threshold or ``verify`` mode.
+        """
         rank = self.rank()
         bands = self._bands or [np.empty((0, self.params.bands), np.uint64)]
         pairs = candidate_pairs(np.concatenate(bands), rank)
+        empty = frozenset(self._empty)
+        if empty:
+            pairs = pairs[~np.isin(pairs, list(empty)).any(axis=1)]
         similarity = self.similarity()
         threshold = -1.0 if self.config.verify == "none" else self.config.threshold
-        edges = verify_pairs(pairs, similarity, threshold)
+        syllable_counts = np.concatenate(self._syllables) if self._syllables else np.empty(0)
+        short = syllable_counts < self.config.ngram
+        same_set = self._set_equality(similarity)
+        edges = [
+            edge
+            for edge in verify_pairs(pairs, similarity, threshold)
+            if not (short[edge.hub] or short[edge.member]) or same_set(edge.hub, edge.member)
+        ]
         dropped = link(edges, rank, self.config.linkage)
         to_kept = {node: similarity(node, a.kept) for node, a in dropped.items()}
         # Texts without syllables have one shingle hashing the whole text.
-        syllable_counts = np.concatenate(self._syllables) if self._syllables else np.empty(0)
         exact = frozenset(node for node in dropped if syllable_counts[node] == 0)
-        return Resolution(dropped, to_kept, exact, len(pairs), len(edges))
+        return Resolution(dropped, to_kept, exact, len(pairs), len(edges), empty)
+
+    def _set_equality(self, similarity: Callable[[int, int], float]) -> Callable[[int, int], bool]:
+        """Whether two documents have the same shingle set (the same signature, without sets)."""
+        if self.config.verify == "exact":
+            return lambda a, b: similarity(a, b) == 1.0
+        signatures = np.concatenate(self._signatures) if self._signatures else np.empty(0)
+        return lambda a, b: bool(np.array_equal(signatures[a], signatures[b]))
 
     def close(self) -> None:
         """Release the spilled shingle file."""

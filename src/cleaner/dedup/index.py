@@ -45,9 +45,10 @@ from cleaner.arrayfile import int_in_range, read_arrays, read_metadata, write_ar
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
 from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
-from cleaner.dedup.minhash import MinHasher
+from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
-from cleaner.errors import ConfigError, IndexFormatError
+from cleaner.errors import ConfigError, IndexFormatError, check_path
+from cleaner.normalize import NormalizeConfig
 
 __all__ = [
     "INDEX_FORMAT",
@@ -56,21 +57,18 @@ __all__ = [
     "MAX_NUM_PERM",
     "Match",
     "NearDuplicateIndex",
+    "text_settings",
 ]
 
 INDEX_FORMAT = "vn-cleaner-index"
 #: Bumped whenever dedup keys change (casefolding, tokenization, hash constants).
 KEY_VERSION = 1
 _PARAMETERS = ("num_perm", "seed", "ngram", "bands", "rows", "threshold", "verify", "key_version")
-#: Largest ``num_perm`` and ``ngram`` an index accepts: a header value decides
-#: how long ``load`` works (choosing the banding loops ``num_perm`` times).
-MAX_NUM_PERM = 8192
-MAX_NGRAM = 256
 # Integer header fields and their ranges; the seed must suit numpy's RandomState.
 _INT_RANGES = {
     "num_perm": (1, MAX_NUM_PERM),
     "ngram": (1, MAX_NGRAM),
-    "seed": (0, 2**32 - 1),
+    "seed": (0, MAX_SEED),
     "bands": (1, MAX_NUM_PERM),
     "rows": (1, MAX_NUM_PERM),
     "documents": (0, 2**48),
@@ -114,6 +112,33 @@ class _Overlay:
     signatures: list[U32] = field(default_factory=list)
 
 
+def text_settings(
+    normalize: NormalizeConfig | None = None, *, boilerplate: bool = True
+) -> dict[str, Any]:
+    """The text preparation an index records, so that it is only reused with the same.
+
+    ``cleaner run --index`` refuses an index whose settings differ from its
+    own. The defaults describe texts prepared as :func:`cleaner.clean` and
+    ``cleaner run`` prepare them by default, and are what
+    :class:`NearDuplicateIndex` records unless told otherwise.
+
+    Args:
+        normalize: The normalization options (default: the defaults).
+        boilerplate: Whether boilerplate was stripped (``cleaner run --skip boilerplate``
+            is ``False``).
+
+    >>> text_settings()
+    {'tone_style': 'first_vowel', 'legacy': 'auto', 'ascii_punctuation': False, 'boilerplate': True}
+    """
+    config = normalize or NormalizeConfig()
+    return {
+        "tone_style": config.tone_style,
+        "legacy": config.legacy,
+        "ascii_punctuation": config.ascii_punctuation,
+        "boilerplate": boilerplate,
+    }
+
+
 class NearDuplicateIndex:
     """Near-duplicate lookup over a growing set of documents.
 
@@ -124,7 +149,9 @@ class NearDuplicateIndex:
         seed: Permutation seed.
         verify: ``"exact"`` (stores shingle sets) or ``"signature"`` (smaller index).
         normalization: Settings of the text preparation (e.g. tone style),
-            stored in the file and checked by :meth:`load`.
+            stored in the file and checked by :meth:`load`; default
+            :func:`text_settings` (``cleaner run``'s defaults), so an index
+            built here is accepted by ``cleaner run --index``.
 
     >>> index = NearDuplicateIndex(threshold=0.8)
     >>> text = "Giá vàng hôm nay tăng mạnh theo đà thế giới, vượt mốc lịch sử"
@@ -148,18 +175,15 @@ class NearDuplicateIndex:
     ) -> None:
         if verify == "none":
             raise ConfigError("an index verifies its matches: use verify='exact' or 'signature'")
-        if num_perm > MAX_NUM_PERM or ngram > MAX_NGRAM:
-            raise ConfigError(
-                f"an index supports num_perm <= {MAX_NUM_PERM} and ngram <= {MAX_NGRAM}, "
-                f"got {num_perm} and {ngram}"
-            )
+        if normalization is not None and not isinstance(normalization, dict):
+            raise ConfigError(f"normalization must be a dict, got {type(normalization).__name__}")
         config = DedupConfig(
             threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, verify=verify
         )
         self.config = config
         self.params: LSHParams = config.lsh()
         self.hasher: MinHasher = config.hasher()
-        self.normalization = dict(normalization or {})
+        self.normalization = text_settings() if normalization is None else dict(normalization)
         self._base: dict[str, npt.NDArray[Any]] = _empty_base(self.params.bands, num_perm, verify)
         self._base_count = 0
         self._overlay = _Overlay(tables=[{} for _ in range(self.params.bands)])
@@ -224,7 +248,7 @@ class NearDuplicateIndex:
     def _prepare(self, items: Iterable[tuple[str, str]]) -> Iterable[_Prepared]:
         batch: list[tuple[str, str]] = []
         for item in items:
-            batch.append(item)
+            batch.append(_key_and_text(item))
             if len(batch) == 256:
                 yield _Prepared.of(self, batch)
                 batch = []
@@ -381,7 +405,7 @@ class NearDuplicateIndex:
                 from (saving would drop its documents: load that one and add
                 to it, or delete it first).
         """
-        path = Path(path)
+        path = Path(check_path("path", path))
         with _exclusive_lock(path):
             self._take_in_concurrent_saves(path)
             generation = uuid.uuid4().hex
@@ -435,6 +459,7 @@ class NearDuplicateIndex:
             IndexFormatError: Not an index, newer format, truncated, corrupted
                 or inconsistent file, or parameters different from ``expect``.
         """
+        path = Path(check_path("path", path))
         metadata, arrays = read_arrays(path, mmap=True, verify=verify_checksums)
         _check_metadata(path, metadata, expect or {})
         try:
@@ -490,6 +515,18 @@ class NearDuplicateIndex:
         return arrays
 
 
+def _key_and_text(item: object) -> tuple[str, str]:
+    """A ``(key, text)`` pair of strings, or :class:`ConfigError`."""
+    if not (isinstance(item, tuple) and len(item) == 2):
+        raise ConfigError(f"expected a (key, text) pair, got {type(item).__name__}")
+    key, text = item
+    if not isinstance(key, str) or not isinstance(text, str):
+        raise ConfigError(
+            f"key and text must be str, got {type(key).__name__} and {type(text).__name__}"
+        )
+    return key, text
+
+
 def _append_ragged(
     values: npt.NDArray[Any], offsets: npt.NDArray[np.int64], parts: list[npt.NDArray[Any]]
 ) -> tuple[npt.NDArray[Any], npt.NDArray[np.int64]]:
@@ -537,8 +574,19 @@ def _check_metadata(path: str | Path, metadata: dict[str, Any], expect: dict[str
         if metadata[name] != wanted:
             raise IndexFormatError(
                 f"{path}: index was built with {name}={metadata[name]!r}, "
-                f"this run uses {name}={wanted!r}"
+                f"this run uses {name}={wanted!r}{_HOW_TO_MATCH.get(name, '')}"
             )
+
+
+#: How to build an index another run accepts, by the parameter that differs.
+_HOW_TO_MATCH = {
+    "normalization": (
+        ". Build a compatible index with the options of this run: `cleaner run ... "
+        "--index FILE --update-index`, or from Python with "
+        "NearDuplicateIndex(normalization=cleaner.dedup.text_settings(NormalizeConfig(...), "
+        "boilerplate=...)) over texts prepared the same way"
+    ),
+}
 
 
 def _check_header_values(path: str | Path, metadata: dict[str, Any]) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from cleaner.dedup.minhash import MAX_NUM_PERM
 from cleaner.dedup.shingles import U32, U64, fmix64
-from cleaner.errors import ConfigError
+from cleaner.errors import check_fraction, check_int
 
 __all__ = ["LSHParams", "band_keys", "candidate_probability", "lsh_params"]
 
@@ -82,10 +83,8 @@ def lsh_params(threshold: float, num_perm: int = 128) -> LSHParams:
     >>> (p.bands, p.rows), p.recall_at_margin >= 0.99
     ((16, 8), True)
     """
-    if not 0.0 < threshold < 1.0:
-        raise ConfigError(f"threshold must be between 0 and 1 (exclusive), got {threshold}")
-    if num_perm < 1:
-        raise ConfigError(f"num_perm must be >= 1, got {num_perm}")
+    check_fraction("threshold", threshold)
+    check_int("num_perm", num_perm, 1, MAX_NUM_PERM)
     target = min(threshold + RECALL_MARGIN, 1.0)
     below = _GRID[: int(np.searchsorted(_GRID, threshold, side="right"))]
     options = []

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from cleaner import speedups
 from cleaner.dedup.shingles import U32, ShingleBatch, fold32, shingle_batch, syllables
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_collection, check_int, check_text
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -52,6 +52,31 @@ def affine32_permutations(num_perm: int, seed: int) -> tuple[U32, U32]:
     return a, b
 
 
+#: Largest ``num_perm`` and ``ngram`` accepted: an index header's value decides
+#: how long ``load`` works (choosing the banding loops ``num_perm`` times).
+MAX_NUM_PERM = 8192
+MAX_NGRAM = 256
+#: Seeds numpy's RandomState (and datasketch) accept.
+MAX_SEED = 2**32 - 1
+
+
+def check_hashing(num_perm: object, ngram: object, seed: object) -> None:
+    """Refuse MinHash options of the wrong type or range with a :class:`ConfigError`."""
+    check_int("num_perm", num_perm, 1, MAX_NUM_PERM)
+    check_int("ngram", ngram, 1, MAX_NGRAM)
+    check_int("seed", seed, 0, MAX_SEED)
+
+
+def check_texts(texts: object) -> None:
+    """Refuse anything but a sequence of ``str`` with a :class:`ConfigError`."""
+    check_collection("texts", texts)
+    if not isinstance(texts, Sequence):
+        raise ConfigError(f"texts must be a sequence (list, tuple), got {type(texts).__name__}")
+    for number, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ConfigError(f"texts[{number}] must be a str, got {type(text).__name__}")
+
+
 @dataclass(frozen=True)
 class MinHasher:
     """Computes MinHash signatures of texts from their syllable shingles.
@@ -74,10 +99,7 @@ class MinHasher:
     _b: U32 = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.num_perm < 1:
-            raise ConfigError(f"num_perm must be >= 1, got {self.num_perm}")
-        if self.ngram < 1:
-            raise ConfigError(f"ngram must be >= 1, got {self.ngram}")
+        check_hashing(self.num_perm, self.ngram, self.seed)
         a, b = affine32_permutations(self.num_perm, self.seed)
         object.__setattr__(self, "_a", a[:, None])
         object.__setattr__(self, "_b", b[:, None])
@@ -92,11 +114,12 @@ class MinHasher:
 
     def signature(self, text: str) -> U32:
         """The MinHash signature of one text, shape ``(num_perm,)``."""
-        result: U32 = self.signatures([text])[0]
+        result: U32 = self.signatures([check_text("text", text)])[0]
         return result
 
     def signatures(self, texts: Sequence[str]) -> U32:
         """Signatures of many texts, shape ``(len(texts), num_perm)`` (the fast path)."""
+        check_texts(texts)
         out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
         for start in range(0, len(texts), _BATCH_TEXTS):
             batch = shingle_batch(texts[start : start + _BATCH_TEXTS], self.ngram)
