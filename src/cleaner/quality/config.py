@@ -7,7 +7,7 @@ same type, and nothing else.
 
 >>> config = load_quality_config()
 >>> config.repetition.top_ngram_char_frac[0]
-(2, 0.223)
+(2, 0.335)
 >>> "người" in config.document.stop_syllables
 True
 """

@@ -33,7 +33,7 @@ from cleaner.normalize.syllables import apply_tone, parse_syllable
 __all__ = ["WordClass", "classify_word", "decode_keystrokes", "script_profile"]
 
 WordClass = Literal["marked", "plain", "debris", "foreign", "number", "abbreviation"]
-_UNCOUNTED = ("number", "abbreviation")
+_UNCOUNTED: tuple[WordClass, ...] = ("number", "abbreviation")
 
 _TELEX_TONES = {"s": 4, "f": 1, "r": 2, "x": 3, "j": 5}
 _TELEX_LETTERS = (("dd", "đ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"))
