@@ -37,7 +37,7 @@ _UNCOUNTED: tuple[WordClass, ...] = ("number", "abbreviation")
 
 _TELEX_TONES = {"s": 4, "f": 1, "r": 2, "x": 3, "j": 5}
 _TELEX_LETTERS = (("dd", "đ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"))
-# "uow" types ươ, except where uơ is meant (thuở): both readings are tried.
+# "uow" types ươ (người), but uơ where only that spells a syllable: both are tried.
 _TELEX_HORNS = (("uw", "ư"), ("ow", "ơ"), ("w", "ư"))
 _VNI_TONES = {"1": 4, "2": 1, "3": 2, "4": 3, "5": 5}
 _VNI_MARKS = {"6": {"a": "â", "e": "ê", "o": "ô"}, "7": {"o": "ơ", "u": "ư"}, "8": {"a": "ă"}}
