@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Literal
 
 from cleaner.normalize.syllables import apply_tone, parse_syllable
@@ -55,10 +54,7 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
         ``marked_share``, ``plain_share``, ``debris_share``, ``foreign_share``
         (0 when there is no letter word).
     """
-    counts: Counter[WordClass] = Counter()
-    # Classify each distinct word once: running text repeats most of its words.
-    for word, count in Counter(words).items():
-        counts[classify_word(word)] += count
+    counts = Counter(map(_CLASSES.__getitem__, words))
     letter_words = counts.total() - sum(counts[kind] for kind in _UNCOUNTED)
     per_word = max(letter_words, 1)
     return {
@@ -71,13 +67,35 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
     }
 
 
-@lru_cache(maxsize=1 << 16)
+class _ClassCache(dict[str, WordClass]):
+    """Word → class, filled on first sight: counting then runs in C (``Counter(map(...))``).
+
+    Running text repeats most of its words, so few lookups miss. The cache is
+    emptied when full, which keeps memory bounded over any corpus.
+    """
+
+    limit = 1 << 18
+
+    def __missing__(self, word: str) -> WordClass:
+        if len(self) >= self.limit:
+            self.clear()
+        kind = self[word] = _classify(word)
+        return kind
+
+
+_CLASSES = _ClassCache()
+
+
 def classify_word(word: str) -> WordClass:
     """The class of one word as written (a run of letters, marks and digits).
 
     >>> [classify_word(w) for w in ["Người", "khong", "Vieetj", "Huawei", "2024", "UBND"]]
     ['marked', 'plain', 'debris', 'foreign', 'number', 'abbreviation']
     """
+    return _CLASSES[word]
+
+
+def _classify(word: str) -> WordClass:
     if word.isdigit():
         return "number"
     lower = word.lower()
