@@ -17,6 +17,7 @@ SECTIONS = (
     "normalize",
     "boilerplate",
     "boilerplate_eval",
+    "quality",
     "signatures",
     "dedup",
     "lsh",

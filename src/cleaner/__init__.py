@@ -34,6 +34,14 @@ from cleaner.explain import Edit, Removal, apply_edits
 from cleaner.io import ReadOptions, RecordWriter, Rejects, read_records
 from cleaner.normalize import NormalizeConfig, normalize, normalize_and_explain
 from cleaner.pipeline import Event, Pipeline, StageStats
+from cleaner.quality import (
+    QualityConfig,
+    QualityResult,
+    QualityStage,
+    filter_quality,
+    load_quality_config,
+    score_quality,
+)
 from cleaner.records import Record
 from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
 from cleaner.text import clean
@@ -61,6 +69,9 @@ __all__ = [
     "NormalizeStage",
     "PassageDuplicate",
     "Pipeline",
+    "QualityConfig",
+    "QualityResult",
+    "QualityStage",
     "ReadOptions",
     "Record",
     "RecordWriter",
@@ -73,12 +84,15 @@ __all__ = [
     "__version__",
     "apply_edits",
     "clean",
+    "filter_quality",
     "find_near_duplicates",
     "learn_boilerplate",
+    "load_quality_config",
     "lsh_params",
     "normalize",
     "normalize_and_explain",
     "read_records",
+    "score_quality",
     "strip_boilerplate",
     "strip_boilerplate_and_explain",
     "strip_boilerplate_result",

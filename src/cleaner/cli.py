@@ -36,6 +36,8 @@ from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.normalize.encodings import LEGACY_MODES
 from cleaner.pipeline import Stage
+from cleaner.quality import QualityStage, load_quality_config
+from cleaner.quality.stage import QUALITY_MODES, QualityMode
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
 from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
 
@@ -165,8 +167,21 @@ def main() -> None:
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate", "dedup"]),
+    type=click.Choice(["boilerplate", "dedup", "quality"]),
     help="Skip a stage; repeatable.",
+)
+@click.option(
+    "--quality",
+    "quality_mode",
+    type=click.Choice(QUALITY_MODES),
+    default=None,
+    help="Run the quality stage after dedup: drop records failing a rule, or only tag them.",
+)
+@click.option(
+    "--quality-config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file overriding the quality thresholds (runs the stage; default mode drop).",
 )
 @click.option("--stats", "stats_path", default=None, help="Write the run's counters as JSON.")
 @click.option(
@@ -240,6 +255,8 @@ def run(
     index_path: str | None,
     update_index: bool,
     skipped: tuple[str, ...],
+    quality_mode: str | None,
+    quality_config: str | None,
     stats_path: str | None,
     removed_path: str | None,
     rejects_path: str | None,
@@ -264,6 +281,8 @@ def run(
             "--removed": removed_path is not None,
             "--rejects": rejects_path is not None,
             "--skip boilerplate": "boilerplate" in skipped,
+            "--quality": quality_mode is not None,
+            "--quality-config": quality_config is not None,
         }
         _run_on_spark(
             [name for name, given in unsupported.items() if given],
@@ -345,6 +364,12 @@ def run(
                     spill_dir=paths.records.parent,
                 )
             )
+        # Opt-in for now: on by default it would drop the short records that
+        # existing pipelines (and tests) keep.
+        wants_quality = quality_mode is not None or quality_config is not None
+        if wants_quality and "quality" not in skipped:
+            mode = cast(QualityMode, quality_mode or "drop")
+            finish_stages.append(QualityStage(load_quality_config(quality_config), mode=mode))
         report = run_files(inputs, paths, record_stages, finish_stages, options=options)
     if not quiet:
         click.echo(format_summary(report), err=True)

@@ -1,0 +1,253 @@
+"""Gopher, C4 and FineWeb document heuristics, counted in Vietnamese syllables.
+
+Peers count words from a word segmenter (pyvi for Vietnamese in datatrove);
+here the unit is the syllable, the unit Vietnamese writes between spaces, so
+no segmenter is needed and the counts do not depend on one. A *syllable* is
+a run of letters, marks or digits (:data:`SYLLABLE`); a foreign word or a
+number counts as one. Each function returns named scores; the thresholds
+that judge them live in ``data/quality/default.toml``.
+
+>>> words = [word.lower() for word in syllables("Hà Nội là thủ đô của Việt Nam.")]
+>>> words
+['hà', 'nội', 'là', 'thủ', 'đô', 'của', 'việt', 'nam']
+>>> document_scores("Hà Nội là thủ đô của Việt Nam.", words, ("là", "của"))["stop_syllables"]
+2
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import regex
+
+__all__ = [
+    "SYLLABLE",
+    "document_scores",
+    "line_scores",
+    "repetition_scores",
+    "syllables",
+]
+
+#: A syllable (or foreign word, or number): a run of letters, marks and digits.
+SYLLABLE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+# A whitespace-separated token without a letter ("2024", "---", "|").
+_NON_ALPHA_TOKEN = regex.compile(r"(?<!\S)[^\s\p{L}]+(?!\S)")
+# FineWeb's line_punct_ratio: a line ending in terminal punctuation (datatrove's
+# TERMINAL_PUNCTUATION for Latin script: . ! ?), closing quotes allowed after it.
+_TERMINAL = (".", "!", "?")
+_CLOSING = "\"'”’»)]"
+# Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
+_BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
+_ELLIPSES = ("...", "…")
+_PARAGRAPH_BREAK = regex.compile(r"\n{2,}")
+_LINE_BREAKS = regex.compile(r"\n+")
+
+
+def syllables(text: str) -> list[str]:
+    """The syllables of ``text`` as written, in order.
+
+    >>> syllables("Covid-19: TP.HCM ghi nhận 2.000 ca")
+    ['Covid', '19', 'TP', 'HCM', 'ghi', 'nhận', '2', '000', 'ca']
+    """
+    words: list[str] = SYLLABLE.findall(text)
+    return words
+
+
+def document_scores(
+    text: str, words: Sequence[str], stop_syllables: Iterable[str]
+) -> dict[str, float]:
+    """Gopher quality and FineWeb quality scores of ``text``.
+
+    Args:
+        text: The document.
+        words: Its syllables, lower-cased.
+        stop_syllables: FineWeb-2's stop words; distinct ones present are counted.
+
+    Returns:
+        ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
+        ``ellipsis_ratio``, ``bullet_line_share``, ``ellipsis_line_share``,
+        ``alpha_token_share``, ``stop_syllables``, ``line_punct_share`` and
+        ``newlines_per_syllable``.
+    """
+    tokens = len(text.split())
+    lines = _nonblank_lines(text)
+    per_token = max(tokens, 1)
+    per_line = max(len(lines), 1)
+    return {
+        "syllables": len(words),
+        "lines": len(lines),
+        "mean_syllable_length": sum(map(len, words)) / len(words) if words else 0.0,
+        "hash_ratio": text.count("#") / per_token,
+        "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
+        "bullet_line_share": sum(line.lstrip().startswith(_BULLETS) for line in lines) / per_line,
+        "ellipsis_line_share": sum(line.endswith(_ELLIPSES) for line in lines) / per_line,
+        "alpha_token_share": 1.0 - len(_NON_ALPHA_TOKEN.findall(text)) / per_token
+        if tokens
+        else 0.0,
+        "stop_syllables": len(set(stop_syllables).intersection(words)),
+        "line_punct_share": sum(_ends_sentence(line) for line in lines) / per_line,
+        "newlines_per_syllable": text.count("\n") / max(len(words), 1),
+    }
+
+
+def repetition_scores(
+    text: str, words: Sequence[str], top_ns: Iterable[int], duplicate_ns: Iterable[int]
+) -> dict[str, float]:
+    """Gopher repetition scores of ``text``, with syllable n-grams.
+
+    Args:
+        text: The document.
+        words: Its syllables, lower-cased.
+        top_ns: Sizes n whose most frequent n-gram's character fraction is
+            measured (``top_2_gram_char_frac``...).
+        duplicate_ns: Sizes n whose repeated n-grams' character fraction is
+            measured (``duplicate_5_gram_char_frac``...).
+
+    Returns:
+        Line and paragraph duplicate shares and character fractions, and one
+        score per n-gram size.
+
+    >>> text = "Trận đấu hôm nay. Trận đấu hôm nay. Trận đấu hôm nay."
+    >>> scores = repetition_scores(text, syllables(text.lower()), [2], [5])
+    >>> round(scores["top_2_gram_char_frac"], 3), round(scores["duplicate_5_gram_char_frac"], 3)
+    (0.453, 0.321)
+    """
+    size = max(len(text), 1)
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
+    lines = _LINE_BREAKS.split(text)
+    paragraph_count, paragraph_chars = _duplicates(paragraphs)
+    line_count, line_chars = _duplicates(lines)
+    scores: dict[str, float] = {
+        "duplicate_paragraph_share": paragraph_count / len(paragraphs),
+        "duplicate_paragraph_char_frac": paragraph_chars / size,
+        "duplicate_line_share": line_count / len(lines),
+        "duplicate_line_char_frac": line_chars / size,
+    }
+    grams = _Grams(words)
+    for n in top_ns:
+        scores[f"top_{n}_gram_char_frac"] = _top_ngram_chars(grams, n) / size
+    for n, chars in _duplicate_ngram_chars(grams, duplicate_ns).items():
+        scores[f"duplicate_{n}_gram_char_frac"] = chars / size
+    return scores
+
+
+def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
+    """C4 line scores: ``lorem_ipsum`` (0 or 1) and ``notice_line_share``.
+
+    Args:
+        text: The document.
+        notice_phrases: Phrases of lines that C4 would remove (javascript,
+            cookies, policies); case does not matter.
+
+    >>> line_scores("Trang chủ\\nVui lòng bật JavaScript.", ["javascript"])
+    {'lorem_ipsum': 0.0, 'notice_line_share': 0.5}
+    """
+    lower = text.lower()
+    phrases = [phrase.lower() for phrase in notice_phrases]
+    share = 0.0
+    # Most pages name none of the phrases: one scan of the text answers them.
+    if any(phrase in lower for phrase in phrases):
+        lines = _nonblank_lines(lower)
+        share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
+    return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip(_CLOSING).endswith(_TERMINAL)
+
+
+def _nonblank_lines(text: str) -> list[str]:
+    return [stripped for line in text.split("\n") if (stripped := line.strip())]
+
+
+def _duplicates(items: Iterable[str]) -> tuple[int, int]:
+    """How many items repeat an earlier one, and their characters (Gopher's find_duplicates)."""
+    seen: set[str] = set()
+    count = chars = 0
+    for item in items:
+        if item in seen:
+            count += 1
+            chars += len(item)
+        else:
+            seen.add(item)
+    return count, chars
+
+
+class _Grams:
+    """Exact integer keys of a document's syllable n-grams, built n by n.
+
+    A key is the n-gram's syllable ids written as digits in base ``radix``:
+    equal keys are equal n-grams, and ints hash far faster than tuples of
+    strings.
+    """
+
+    def __init__(self, words: Sequence[str]) -> None:
+        vocabulary: dict[str, int] = {}
+        self.words = words
+        self.ids = [vocabulary.setdefault(word, len(vocabulary)) for word in words]
+        self.radix = len(vocabulary) + 1
+        self._keys: dict[int, list[int]] = {1: self.ids}
+
+    def keys(self, n: int) -> list[int]:
+        """The key of the n-gram at each position."""
+        if n not in self._keys:
+            shorter = self.keys(n - 1)
+            tails = self.ids[n - 1 :]
+            self._keys[n] = [
+                key * self.radix + tail for key, tail in zip(shorter, tails, strict=False)
+            ]
+        return self._keys[n]
+
+    def chars(self, position: int, n: int) -> int:
+        """Characters of the n-gram at ``position``, without spaces."""
+        return sum(map(len, self.words[position : position + n]))
+
+
+def _top_ngram_chars(grams: _Grams, n: int) -> int:
+    """Characters covered by the most frequent n-gram, spaces included (Gopher)."""
+    keys = grams.keys(n)
+    if not keys:
+        return 0
+    key, count = Counter(keys).most_common(1)[0]
+    return (grams.chars(keys.index(key), n) + n - 1) * count
+
+
+def _duplicate_ngram_chars(grams: _Grams, ns: Iterable[int]) -> dict[int, int]:
+    """Per n, characters of n-grams that repeat an earlier one, without overlap (Gopher).
+
+    Gopher walks every position; only positions whose n-gram occurs twice can
+    count, and an n-gram repeats only where the smallest one does, so the walk
+    visits those positions alone (the same result, in a fraction of the time).
+    """
+    sizes = sorted(set(ns))
+    if not sizes:
+        return {}
+    keys = grams.keys(sizes[0])
+    counts = Counter(keys)
+    candidates = [position for position, key in enumerate(keys) if counts[key] > 1]
+    found = {}
+    for n in sizes:
+        last = len(grams.ids) - n
+        at = {p: tuple(grams.ids[p : p + n]) for p in candidates if p <= last}
+        repeats = Counter(at.values())
+        candidates = [p for p, gram in at.items() if repeats[gram] > 1]
+        found[n] = _walk_repeats(grams, candidates, at, n)
+    return found
+
+
+def _walk_repeats(
+    grams: _Grams, candidates: list[int], at: dict[int, tuple[int, ...]], n: int
+) -> int:
+    seen: set[tuple[int, ...]] = set()
+    repeated = resume = 0
+    for position in candidates:
+        if position < resume:
+            continue  # inside an n-gram already counted as repeated
+        gram = at[position]
+        if gram in seen:
+            repeated += grams.chars(position, n)
+            resume = position + n
+        else:
+            seen.add(gram)
+    return repeated

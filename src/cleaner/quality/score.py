@@ -1,0 +1,246 @@
+"""Scores of a document and the rules that judge them: :func:`score_quality`.
+
+Every rule is a named threshold of :class:`~cleaner.quality.config.QualityConfig`
+on one score; a document fails a rule with a snake_case reason. Reasons come
+in a fixed order, most telling first (language, spam, C4 lines, document
+shape, repetition), so ``reasons[0]`` is the one a drop is filed under.
+
+>>> result = score_quality("Tieengs Vieetj laf ngoon nguwx chinhs thuwcs cuar Vieetj Nam")
+>>> result.reasons[:2]
+('typing_debris', 'too_few_syllables')
+>>> score_quality(" -- ").reasons
+('empty',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal, NamedTuple
+
+from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
+from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores, syllables
+from cleaner.quality.langid import vietnamese_probability
+from cleaner.quality.script import script_profile
+from cleaner.quality.spam import flagged_weights, load_flagged_terms
+from cleaner.records import Record, as_record
+
+__all__ = ["QualityResult", "QualityVerdict", "filter_quality", "score_quality"]
+
+
+@dataclass(frozen=True, slots=True)
+class QualityResult:
+    """The scores of one document and the rules it fails.
+
+    Attributes:
+        scores: Score name → value (counts, shares, fractions; see
+            :mod:`cleaner.quality.heuristics` and :mod:`cleaner.quality.script`).
+        reasons: snake_case codes of the failed rules, most telling first;
+            empty when the document passes.
+    """
+
+    scores: dict[str, float]
+    reasons: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the document fails no rule."""
+        return not self.reasons
+
+
+class QualityVerdict(NamedTuple):
+    """What :func:`filter_quality` says of one document (datatrove's ``(keep, reason)``)."""
+
+    keep: bool
+    reason: str | None
+    result: QualityResult
+
+
+def score_quality(text: str, config: QualityConfig | None = None) -> QualityResult:
+    """Score ``text`` and list the quality rules it fails.
+
+    Args:
+        text: One document (NFC, as :func:`cleaner.normalize` leaves it).
+        config: Thresholds (default: the packaged ``default.toml``).
+
+    Returns:
+        The scores and the failed reasons (empty when the document passes).
+
+    >>> article = (
+    ...     "Theo Bộ Y tế, trong năm 2024 cả nước ghi nhận hơn 100.000 ca sốt xuất huyết. "
+    ...     "Các chuyên gia cho biết đây là con số đáng lo ngại, người dân cần chủ động "
+    ...     "diệt bọ gậy và loăng quăng. Bệnh viện đã được yêu cầu chuẩn bị đủ thuốc và "
+    ...     "giường bệnh để đón người bệnh trong mùa mưa năm nay."
+    ... )
+    >>> score_quality(article).reasons
+    ()
+    """
+    config = config or QualityConfig.default()
+    written = syllables(text)
+    # One lower() of the joined syllables instead of one call per syllable.
+    words = "\n".join(written).lower().split("\n") if written else []
+    repetition = config.repetition
+    scores: dict[str, float] = {}
+    scores.update(script_profile(written))
+    if config.langid.enabled:
+        scores["langid_vi"] = vietnamese_probability(text)
+    weights = flagged_weights(words, load_flagged_terms())
+    for concept, weight in weights.items():
+        scores[f"{concept}_weight"] = weight
+        scores[f"{concept}_per_100"] = 100 * weight / max(len(words), 1)
+    scores.update(line_scores(text, config.lines.notice_phrases))
+    scores.update(document_scores(text, words, config.document.stop_syllables))
+    scores.update(
+        repetition_scores(
+            text,
+            words,
+            [n for n, _ in repetition.top_ngram_char_frac],
+            [n for n, _ in repetition.duplicate_ngram_char_frac],
+        )
+    )
+    return QualityResult(scores, _reasons(scores, config))
+
+
+def filter_quality(
+    records: Iterable[Record | tuple[str, str] | str], config: QualityConfig | None = None
+) -> Iterator[QualityVerdict]:
+    """Judge each text (or record) in turn: keep it, or not and why.
+
+    Args:
+        records: Texts, ``(id, text)`` pairs or :class:`~cleaner.records.Record` objects.
+        config: Thresholds (default: the packaged ``default.toml``).
+
+    Yields:
+        One :class:`QualityVerdict` per input, in order.
+
+    >>> [verdict.reason for verdict in filter_quality(["lorem ipsum dolor sit amet"])]
+    ['not_vietnamese']
+    """
+    for number, item in enumerate(records):
+        result = score_quality(as_record(item, number).text, config)
+        yield QualityVerdict(result.passed, result.reasons[0] if result.reasons else None, result)
+
+
+_Bound = Literal["min", "max"]
+
+
+class _Rule(NamedTuple):
+    reason: str
+    score: str
+    bound: _Bound
+    threshold: float
+    #: A line-share rule, applied to pages of ``min_lines_for_line_rules`` lines or more.
+    per_line: bool = False
+
+
+def _reasons(scores: dict[str, float], config: QualityConfig) -> tuple[str, ...]:
+    if not scores["syllables"]:
+        # Nothing to measure: every other score is undefined (datatrove: "empty").
+        return ("empty",)
+    reasons = _script_reasons(scores, config.script) if scores["letter_words"] else []
+    min_vi = config.langid.min_vi_score
+    if "langid_vi" in scores and min_vi and scores["langid_vi"] < min_vi:
+        reasons.append("low_langid_score")
+    reasons += _spam_reasons(scores, config.spam)
+    if scores["lorem_ipsum"] and config.lines.drop_lorem_ipsum:
+        reasons.append("lorem_ipsum")
+    enough_lines = scores["lines"] >= config.document.min_lines_for_line_rules
+    reasons += [
+        rule.reason
+        for rule in _rules(config)
+        if (enough_lines or not rule.per_line) and _fails(scores, rule)
+    ]
+    # top_ngram and duplicate_ngrams can fail for several n: name each once.
+    return tuple(dict.fromkeys(reasons))
+
+
+def _script_reasons(scores: dict[str, float], thresholds: ScriptThresholds) -> list[str]:
+    """At most one of typing_debris, no_diacritics, not_vietnamese, mixed_language."""
+    debris = scores["debris_share"]
+    # English has its own "debris" (is, has, of read as í, há, ò), but far
+    # more foreign words than that; typed Vietnamese has few.
+    limit = thresholds.max_debris_share
+    if limit and debris > limit and debris >= scores["foreign_share"]:
+        return ["typing_debris"]
+    if scores["marked_share"] < thresholds.min_marked_share:
+        unaccented = scores["plain_share"] >= thresholds.min_plain_share_unaccented
+        return ["no_diacritics" if unaccented else "not_vietnamese"]
+    if thresholds.max_foreign_share and scores["foreign_share"] > thresholds.max_foreign_share:
+        return ["mixed_language"]
+    return []
+
+
+def _spam_reasons(scores: dict[str, float], thresholds: SpamThresholds) -> list[str]:
+    """gambling_spam and adult_content: dense flagged terms, with enough weight in all."""
+    limits = {
+        "gambling_spam": ("gambling", thresholds.max_gambling_per_100),
+        "adult_content": ("adult", thresholds.max_adult_per_100),
+    }
+    return [
+        reason
+        for reason, (concept, limit) in limits.items()
+        if limit
+        and scores[f"{concept}_weight"] >= thresholds.min_flagged_weight
+        and scores[f"{concept}_per_100"] > limit
+    ]
+
+
+def _fails(scores: dict[str, float], rule: _Rule) -> bool:
+    if not rule.threshold:
+        return False
+    value = scores[rule.score]
+    return value < rule.threshold if rule.bound == "min" else value > rule.threshold
+
+
+@cache
+def _rules(config: QualityConfig) -> tuple[_Rule, ...]:
+    """The plain threshold rules, in reason order (after language, spam and lorem ipsum)."""
+    document, repetition = config.document, config.repetition
+    rules = [
+        _Rule("notice_lines", "notice_line_share", "max", config.lines.max_notice_line_share),
+        _Rule("too_few_syllables", "syllables", "min", document.min_syllables),
+        _Rule("too_many_syllables", "syllables", "max", document.max_syllables),
+        _Rule("short_syllables", "mean_syllable_length", "min", document.min_mean_syllable_length),
+        _Rule("long_syllables", "mean_syllable_length", "max", document.max_mean_syllable_length),
+        _Rule("too_many_hashes", "hash_ratio", "max", document.max_hash_ratio),
+        _Rule("too_many_ellipses", "ellipsis_ratio", "max", document.max_ellipsis_ratio),
+        _Rule("bullet_lines", "bullet_line_share", "max", document.max_bullet_line_share, True),
+        _Rule(
+            "ellipsis_lines", "ellipsis_line_share", "max", document.max_ellipsis_line_share, True
+        ),
+        _Rule("non_alpha_tokens", "alpha_token_share", "min", document.min_alpha_token_share),
+        _Rule("few_stop_syllables", "stop_syllables", "min", document.min_stop_syllables),
+        _Rule("unpunctuated_lines", "line_punct_share", "min", document.min_line_punct_share, True),
+        _Rule("list_like", "newlines_per_syllable", "max", document.max_newlines_per_syllable),
+        _Rule(
+            "duplicate_lines", "duplicate_line_share", "max", repetition.max_duplicate_line_share
+        ),
+        _Rule(
+            "duplicate_line_chars",
+            "duplicate_line_char_frac",
+            "max",
+            repetition.max_duplicate_line_char_frac,
+        ),
+        _Rule(
+            "duplicate_paragraphs",
+            "duplicate_paragraph_share",
+            "max",
+            repetition.max_duplicate_paragraph_share,
+        ),
+        _Rule(
+            "duplicate_paragraph_chars",
+            "duplicate_paragraph_char_frac",
+            "max",
+            repetition.max_duplicate_paragraph_char_frac,
+        ),
+    ]
+    rules += [
+        _Rule("top_ngram", f"top_{n}_gram_char_frac", "max", limit)
+        for n, limit in repetition.top_ngram_char_frac
+    ]
+    rules += [
+        _Rule("duplicate_ngrams", f"duplicate_{n}_gram_char_frac", "max", limit)
+        for n, limit in repetition.duplicate_ngram_char_frac
+    ]
+    return tuple(rules)
