@@ -45,7 +45,9 @@ class Furniture:
 
 VECTORS = (
     # related-news headers
-    Furniture("cafef", "TIN MỚI", "end", "Tin mới về kế hoạch phát hành cổ phiếu được công bố sáng nay."),
+    Furniture(
+        "cafef", "TIN MỚI", "end", "Tin mới về kế hoạch phát hành cổ phiếu được công bố sáng nay."
+    ),
     Furniture(
         "baochinhphu",
         "Tham khảo thêm",
@@ -60,7 +62,9 @@ VECTORS = (
         "lead",
         "Chị chọn giọng đọc miền Nam cho cuốn sách nói đầu tiên của mình.",
     ),
-    Furniture("genk", "TRANG CHỦ >", "lead", "Trang chủ của cuộc thi sẽ mở cổng đăng ký từ ngày mai."),
+    Furniture(
+        "genk", "TRANG CHỦ >", "lead", "Trang chủ của cuộc thi sẽ mở cổng đăng ký từ ngày mai."
+    ),
     Furniture(
         "ngoisao",
         "Danh mục",
@@ -127,7 +131,7 @@ VECTORS = (
         "danviet",
         "Vui lòng đăng nhập hoặc đăng ký để gửi bình luận",
         "end",
-        "Vui lòng đăng nhập hoặc đăng ký để gửi bình luận là dòng chữ quen thuộc trên nhiều trang báo.",
+        "Vui lòng đăng nhập hoặc đăng ký để gửi bình luận là dòng chữ quen thuộc trên các trang.",
     ),
     # timestamps
     Furniture(
@@ -191,7 +195,7 @@ VECTORS = (
         "kenh14", "Minh Anh Theo Trí thức trẻ", "end", "Theo tôi, đây là quyết định đúng đắn."
     ),
     Furniture(
-        "kenh14", "SA, THEO TRÍ THỨC TRẺ", "end", "Theo Bộ trưởng, giá điện sẽ không tăng trong quý này."
+        "kenh14", "SA, THEO TRÍ THỨC TRẺ", "end", "Theo Bộ trưởng, giá điện sẽ không tăng quý này."
     ),
     Furniture(
         "kenh14",
