@@ -239,6 +239,65 @@ VECTORS = (
         "end",
         "Bản tin của Bnews được đăng lại trên vnanet.vn mỗi ngày.",
     ),
+    # site footers (eva.vn and afamily.vn page sources kept in a public crawl)
+    Furniture(
+        "eva",
+        "Giới thiệu|Góp ý|Đầu trang|LIÊN HỆ QUẢNG CÁO",
+        "end",
+        "Phần giới thiệu và góp ý của độc giả được đăng ở đầu trang báo.",
+    ),
+    Furniture(
+        "eva",
+        "Giấy phép số: 351/GP-TTĐT ngày cấp 5/2/2015.",
+        "end",
+        "Giấy phép số 12 của doanh nghiệp đã hết hạn từ năm ngoái.",
+    ),
+    Furniture(
+        "eva",
+        "Chịu trách nhiệm trang tin: Nguyễn Thị Hồng Yến",
+        "end",
+        "Chịu trách nhiệm trang tin là việc của người đứng đầu cơ quan báo chí.",
+    ),
+    Furniture(
+        "eva",
+        "Cơ quan chủ quản: Công ty Cổ phần Quảng cáo Trực tuyến 24H.",
+        "end",
+        "Cơ quan chủ quản của dự án là Bộ Giao thông Vận tải.",
+    ),
+    Furniture(
+        "eva",
+        "Tel: (84-24) 73 00 24 24 hoặc (84-24) 3512 1806 - Fax: (84-24) 3512 1804.",
+        "end",
+        "Tel Aviv đã ghi nhận thêm hai vụ nổ trong đêm qua.",
+    ),
+    Furniture(
+        "afamily",
+        "Chịu trách nhiệm quản lý nội dung: Bà Nguyễn Bích Minh.",
+        "end",
+        "Chịu trách nhiệm quản lý nội dung là nhiệm vụ của ban biên tập mỗi tòa soạn.",
+    ),
+    Furniture(
+        "afamily",
+        "Giấy phép số 1083/GP-STTTT do Sở Thông tin và Truyền thông Hà Nội cấp ngày 16 tháng 4 "
+        "năm 2014",
+        "end",
+        "Giấy phép xây dựng số 1083 được Sở Xây dựng cấp từ tháng 4.",
+    ),
+    Furniture(
+        "afamily",
+        "Email: contact@afamily.vn | Điện thoại: 024.73077979, máy lẻ 62367",
+        "end",
+        "Điện thoại của đường dây nóng là 024.73077979 và luôn có người trực.",
+    ),
+    Furniture(
+        "afamily", "Ban biên tập aFamily:", "end", "Ban biên tập đã nhận được hơn 200 bài dự thi."
+    ),
+    Furniture(
+        "vnexpress",
+        "Tổng biên tập: Phạm Văn Hiếu",
+        "end",
+        "Tổng biên tập: Tôi nghĩ tòa soạn cần thay đổi cách làm tin.",
+    ),
     # calls to action and notices
     Furniture(
         "cafef",
