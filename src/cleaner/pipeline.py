@@ -310,7 +310,7 @@ class Pipeline:
         self, stages: list[RecordStage], records: Iterable[Record], listener: Listener | None
     ) -> Iterator[Record | None]:
         chunks = (encode_records(chunk) for chunk in _chunked(records, self.chunk_size))
-        with worker_pool(_TraceHandler(stages), self.workers) as pool:
+        with worker_pool(self.workers, _TraceHandler(stages)) as pool:
             yield from self._collect(pool.map(chunks), listener)
 
     def _collect(

@@ -2,10 +2,11 @@
 
 A :class:`Handler` turns one task into one result and may accumulate state
 (e.g. a count-min sketch of a corpus-learning pass) that :meth:`finish`
-returns. :func:`worker_pool` runs one handler in the calling process
-(``workers=1``) or one copy in each of ``workers`` spawned processes; either
-way :meth:`WorkerPool.map` yields the results in task order, so output never
-depends on the number of workers.
+returns. :func:`worker_pool` runs handlers in the calling process
+(``workers=1``) or in ``workers`` spawned processes, each with its own copy
+of the installed handler; either way :meth:`WorkerPool.map` yields the
+results in task order, so output never depends on the number of workers. A
+run with several passes installs one handler per pass in the same processes.
 
 Each worker has one task in flight at a time, which keeps memory bounded and
 lets a large task and a large result never wait on each other in a pipe.
@@ -58,6 +59,14 @@ class WorkerPool(Protocol):
 
     workers: int
 
+    def install(self, handler: Handler) -> None:
+        """Give every worker its own copy of ``handler`` for the tasks that follow.
+
+        Raises:
+            ConfigError: ``handler`` cannot be sent to a worker process.
+        """
+        ...
+
     def map(self, tasks: Iterable[Any]) -> Iterator[Any]:
         """Yield each task's result, in task order."""
         ...
@@ -68,19 +77,22 @@ class WorkerPool(Protocol):
 
 
 @contextmanager
-def worker_pool(handler: Handler, workers: int) -> Iterator[WorkerPool]:
-    """A pool running ``handler`` in this process (``workers=1``) or in ``workers`` processes.
+def worker_pool(workers: int, handler: Handler | None = None) -> Iterator[WorkerPool]:
+    """A pool running handlers in this process (``workers=1``) or in ``workers`` processes.
+
+    Args:
+        workers: Number of processes (1: no process is started).
+        handler: The first handler to install, if any.
 
     Raises:
         ConfigError: A worker process could not start (e.g. the main script
-            has no ``if __name__ == "__main__":`` guard) or ``handler`` cannot
+            has no ``if __name__ == "__main__":`` guard) or a handler cannot
             be sent to a worker.
     """
-    if workers == 1:
-        yield _InlinePool(handler)
-        return
-    pool = _ProcessPool(handler, workers)
+    pool: _InlinePool | _ProcessPool = _InlinePool() if workers == 1 else _ProcessPool(workers)
     try:
+        if handler is not None:
+            pool.install(handler)
         yield pool
     finally:
         pool.stop()
@@ -88,9 +100,13 @@ def worker_pool(handler: Handler, workers: int) -> Iterator[WorkerPool]:
 
 class _InlinePool:
     workers = 1
+    _handler: Handler
 
-    def __init__(self, handler: Handler) -> None:
+    def install(self, handler: Handler) -> None:
         self._handler = handler
+
+    def stop(self) -> None:
+        """Nothing to stop: the handler ran in this process."""
 
     def map(self, tasks: Iterable[Any]) -> Iterator[Any]:
         for task in tasks:
@@ -101,7 +117,7 @@ class _InlinePool:
 
 
 class _ProcessPool:
-    def __init__(self, handler: Handler, workers: int) -> None:
+    def __init__(self, workers: int) -> None:
         refuse_unguarded_main()
         self.workers = workers
         context = multiprocessing.get_context("spawn")
@@ -114,12 +130,16 @@ class _ProcessPool:
             child_end.close()
             self._processes.append(process)
             self._connections.append(parent_end)
-        try:
-            for connection in self._connections:
-                connection.send(handler)
-        except (TypeError, AttributeError) as error:
-            self.stop()
-            raise ConfigError(f"cannot send the stages to worker processes: {error}") from None
+
+    def install(self, handler: Handler) -> None:
+        for worker, connection in enumerate(self._connections):
+            try:
+                connection.send(("install", handler))
+            except OSError:
+                raise
+            except Exception as error:  # pickling failed: e.g. a lambda keep rule
+                raise ConfigError(f"cannot send the stages to worker processes: {error}") from None
+            self._receive(worker)
 
     def map(self, tasks: Iterable[Any]) -> Iterator[Any]:
         idle = list(range(self.workers))
@@ -217,11 +237,15 @@ def refuse_unguarded_main() -> None:
 def _worker_main(connection: Connection) -> None:
     # Ctrl-C reaches the whole process group; the parent alone handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    handler: Handler = connection.recv()
+    handler: Handler | None = None
     while (message := connection.recv()) is not None:
-        kind, task = message
+        kind, payload = message
         try:
-            result = handler.finish() if kind == "finish" else handler.handle(task)
+            if kind == "install":
+                handler, result = payload, None
+            else:
+                assert handler is not None  # the parent installs one first
+                result = handler.finish() if kind == "finish" else handler.handle(payload)
         except Exception as error:  # the parent raises it
             _send_error(connection, error)
             return
