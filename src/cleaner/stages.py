@@ -187,7 +187,9 @@ class DedupStage:
     index: Path | None = None
     update_index: bool = False
     normalization: dict[str, Any] = field(default_factory=dict)
-    spill_dir: Path | None = None
+    # Not in repr: the run id and the resume fingerprint are built from it,
+    # and ``cleaner run`` spills into its own (temporary) work directory.
+    spill_dir: Path | None = field(default=None, repr=False, compare=False)
     name: str = "dedup"
     _run_id: str | None = field(default=None, init=False, repr=False, compare=False)
     _pending: _PendingIndex | None = field(default=None, init=False, repr=False, compare=False)
