@@ -136,6 +136,7 @@ class _ProcessPool:
             try:
                 connection.send(("install", handler))
             except OSError:
+                self._receive(worker)  # raises: the worker died (e.g. an unguarded main script)
                 raise
             except Exception as error:  # pickling failed: e.g. a lambda keep rule
                 raise ConfigError(f"cannot send the stages to worker processes: {error}") from None
