@@ -143,12 +143,24 @@ class BoilerplateStage:
         ]
         if result.suspicious:
             events.append(Event(record.id, self.name, "suspicious", "edit"))
-        if removals and content_syllables(result.text) < self.config.min_content_syllables:
+        if removals and not _has_syllables(result.text, self.config.min_content_syllables):
             detail = {"text": result.text}
             events.append(Event(record.id, self.name, "no_content", "drop", 1, detail))
             return None, events
         record.text = result.text
         return record, events
+
+
+def _has_syllables(text: str, minimum: int) -> bool:
+    """Whether ``content_syllables(text) >= minimum``, reading only as far as it must.
+
+    >>> _has_syllables("Hà Nội mưa to. 2024 -", 4), _has_syllables("2024 - Huế", 2)
+    (True, False)
+    """
+    if minimum <= 0:
+        return True
+    found = (word for word in text.split() if content_syllables(word))
+    return sum(1 for _ in islice(found, minimum)) == minimum
 
 
 @dataclass
