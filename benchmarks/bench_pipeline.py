@@ -136,33 +136,37 @@ COLUMNS = ["run", "workers", "MB in", "seconds", "MB/s", "× I/O floor time", "�
            "CPU s", "µs/record", "peak RSS MB"]  # fmt: skip
 
 
+CASES = ("dev", "generated", "tiny")
+TITLES = {
+    "dev": "`cleaner run` on the dev corpus",
+    "generated": "`cleaner run` on a generated corpus (real sentences, three sites)",
+    "tiny": "`cleaner run` on tiny records (one short sentence each)",
+}
+
+
+def case_table(name: str, quick: bool) -> Table:
+    """One input's table (``python -c`` this to run one case by hand)."""
+    makers = {
+        "dev": lambda p: write_dev(p, 1_500 if quick else None),
+        "generated": lambda p: write_generated(p, 5 if quick else GENERATED_MB),
+        "tiny": lambda p: write_tiny(p, 20_000 if quick else TINY_RECORDS),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.jsonl"
+        started = time.perf_counter()
+        _, documents = makers[name](src)
+        print(
+            f"[pipeline: {name} written in {time.perf_counter() - started:.0f}s]", file=sys.stderr
+        )
+        table = Table(TITLES[name], COLUMNS)
+        add_runs(table, src, documents, per_record=name == "tiny")
+    table.notes.append(
+        "CPU s: user + system time of the run and its workers. Peak RSS: the largest "
+        "single process. × 1 worker: speed-up of the same command with 2 workers."
+    )
+    return table
+
+
 def run(quick: bool, out_dir: Path) -> list[Table]:
     del out_dir
-    tables = []
-    with tempfile.TemporaryDirectory() as tmp:
-        cases = {
-            "dev": lambda p: write_dev(p, 1_500 if quick else None),
-            "generated": lambda p: write_generated(p, 5 if quick else GENERATED_MB),
-            "tiny": lambda p: write_tiny(p, 20_000 if quick else TINY_RECORDS),
-        }
-        titles = {
-            "dev": "`cleaner run` on the dev corpus",
-            "generated": "`cleaner run` on a generated corpus (real sentences, three sites)",
-            "tiny": "`cleaner run` on tiny records (one short sentence each)",
-        }
-        for name, make in cases.items():
-            directory = Path(tmp) / name
-            directory.mkdir()
-            src = directory / "in.jsonl"
-            started = time.perf_counter()
-            _, documents = make(src)
-            print(f"[pipeline: {name} written in {time.perf_counter() - started:.0f}s]",
-                  file=sys.stderr)  # fmt: skip
-            table = Table(titles[name], COLUMNS)
-            add_runs(table, src, documents, per_record=name == "tiny")
-            table.notes.append(
-                "CPU s: user + system time of the run and its workers. Peak RSS: the largest "
-                "single process. × 1 worker: speed-up of the same command with 2 workers."
-            )
-            tables.append(table)
-    return tables
+    return [case_table(name, quick) for name in CASES]

@@ -95,17 +95,21 @@ def test_resume_with_two_workers_and_passage_level_matches(tmp_path: Path) -> No
     assert one == two
 
 
-def children_of(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (from /proc)."""
+def workers_of(pid: int) -> list[int]:
+    """Process ids of the spawned workers whose parent is ``pid`` (from /proc).
+
+    Not multiprocessing's resource tracker: it leaves on its own once the run is gone.
+    """
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        if int(fields[1]) == pid and b"spawn_main" in command:
             found.append(int(entry.name))
     return found
 
@@ -130,7 +134,7 @@ def wait_for_work(process: subprocess.Popen[bytes], directory: Path, workers: in
         assert process.poll() is None, "run finished before it could be interrupted"
         assert time.monotonic() < deadline, "the run never started its workers"
         started = list(directory.glob(".out.jsonl.*.work/part-00000.*"))
-        pids = children_of(process.pid) if Path("/proc").is_dir() else []
+        pids = workers_of(process.pid) if Path("/proc").is_dir() else []
         if started and len(pids) >= workers:
             return pids
         time.sleep(0.05)

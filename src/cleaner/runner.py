@@ -510,11 +510,13 @@ def _learn(stages: Sequence[Stage], work: _WorkDir, pool: WorkerPool, progress: 
         pool.install(_LearnHandler(stage))
         for _ in pool.map(work.batches(progress)):
             pass
-        parts = [part for part in pool.finish() if part is not None]
-        total = parts[0] if parts else stage.new_counts()
-        for part in parts[1:]:
-            total.merge(part)
-        stage.use_counts(total)
+        total = None
+        for part in pool.finish():  # merged one at a time: each may be a large table
+            if total is None:
+                total = part
+            elif part is not None:
+                total.merge(part)
+        stage.use_counts(stage.new_counts() if total is None else total)
 
 
 def _split_finish(

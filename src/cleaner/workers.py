@@ -27,6 +27,7 @@ from contextlib import contextmanager, suppress
 from itertools import count
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Protocol
 
 from cleaner.errors import ConfigError
@@ -71,8 +72,11 @@ class WorkerPool(Protocol):
         """Yield each task's result, in task order."""
         ...
 
-    def finish(self) -> list[Any]:
-        """Each handler's accumulated state (one per worker); the pool stays usable."""
+    def finish(self) -> Iterator[Any]:
+        """Each handler's accumulated state (one per worker, read one at a time).
+
+        Consume it whole before the next :meth:`install` or :meth:`map`.
+        """
         ...
 
 
@@ -112,8 +116,8 @@ class _InlinePool:
         for task in tasks:
             yield self._handler.handle(task)
 
-    def finish(self) -> list[Any]:
-        return [self._handler.finish()]
+    def finish(self) -> Iterator[Any]:
+        yield self._handler.finish()
 
 
 class _ProcessPool:
@@ -132,14 +136,18 @@ class _ProcessPool:
             self._connections.append(parent_end)
 
     def install(self, handler: Handler) -> None:
+        # Pickled once for all workers: a handler may carry a large table.
+        try:
+            message = bytes(ForkingPickler.dumps(("install", handler)))
+        except Exception as error:  # pickling failed: e.g. a lambda in a stage
+            raise ConfigError(f"cannot send the stages to worker processes: {error}") from None
         for worker, connection in enumerate(self._connections):
             try:
-                connection.send(("install", handler))
+                connection.send_bytes(message)
             except OSError:
                 self._receive(worker)  # raises: the worker died (e.g. an unguarded main script)
                 raise
-            except Exception as error:  # pickling failed: e.g. a lambda keep rule
-                raise ConfigError(f"cannot send the stages to worker processes: {error}") from None
+        for worker in range(self.workers):
             self._receive(worker)
 
     def map(self, tasks: Iterable[Any]) -> Iterator[Any]:
@@ -170,12 +178,11 @@ class _ProcessPool:
                 done[busy.pop(worker)] = self._receive(worker)
                 idle.append(worker)
 
-    def finish(self) -> list[Any]:
-        states = []
-        for worker, connection in enumerate(self._connections):
+    def finish(self) -> Iterator[Any]:
+        for connection in self._connections:
             connection.send(("finish", None))
-            states.append(self._receive(worker))
-        return states
+        for worker in range(self.workers):
+            yield self._receive(worker)
 
     def _ready(self, busy: dict[int, int]) -> list[int]:
         """Workers with a result waiting; a dead worker is an error."""
