@@ -149,9 +149,9 @@ TITLES = {
 def case_table(name: str, quick: bool) -> Table:
     """One input's table (``python -c`` this to run one case by hand)."""
     makers = {
-        "dev": lambda p: write_dev(p, 1_500 if quick else None),
-        "generated": lambda p: write_generated(p, 5 if quick else GENERATED_MB),
-        "tiny": lambda p: write_tiny(p, 20_000 if quick else TINY_RECORDS),
+        "dev": lambda p: write_dev(p, 300 if quick else None),
+        "generated": lambda p: write_generated(p, 1 if quick else GENERATED_MB),
+        "tiny": lambda p: write_tiny(p, 2_000 if quick else TINY_RECORDS),
     }
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
