@@ -61,8 +61,8 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes for record-local stages, at most 4 per CPU and 64 "
-    "(output is identical for any N).",
+    help="Processes for the per-record work (normalize, boilerplate, signatures), at most "
+    "4 per CPU and 64 (output is identical for any N).",
 )
 @click.option(
     "--legacy",

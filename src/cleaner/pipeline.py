@@ -245,9 +245,11 @@ class Pipeline:
 
     Args:
         stages: Stages in order. Consecutive record stages are fused and, with
-            ``workers > 1``, run in a process pool; output order and bytes are
-            identical to ``workers=1``.
-        workers: Number of processes for record stages.
+            ``workers > 1``, run in worker processes; output order and bytes
+            are identical to ``workers=1``.
+        workers: Number of processes for record stages. Workers are spawned:
+            a script that uses them needs an ``if __name__ == "__main__":``
+            guard, or the run stops with a :class:`~cleaner.errors.ConfigError`.
         chunk_size: Records sent to a worker at a time.
     """
 

@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Protocol
 
-from cleaner.errors import ConfigError
+from cleaner.errors import CleanerError, ConfigError
 
 #: Seconds a stopped worker gets to exit before it is killed.
 STOP_GRACE_SECONDS = 2.0
@@ -208,7 +208,8 @@ class _ProcessPool:
     def _death(exitcode: int | None) -> Exception:
         if exitcode == _UNGUARDED_MAIN_EXIT:
             return ConfigError(MAIN_GUARD_HINT)
-        return RuntimeError(f"a worker process died (exit code {exitcode})")
+        # Killed from outside, most often by the kernel when memory ran out.
+        return CleanerError(f"a worker process died (exit code {exitcode}); was memory short?")
 
     def stop(self) -> None:
         """Stop every worker: ask politely, then terminate, then kill."""
