@@ -1,48 +1,175 @@
-"""The whole ``cleaner run`` pipeline (normalize, boilerplate, dedup) with 1 and 2 workers."""
+"""The whole ``cleaner run`` (normalize, boilerplate, dedup), 1 and 2 workers, and the I/O floor.
+
+Three inputs: the dev corpus (with its ``source`` field, so per-site
+templates are learned per site), a generated corpus of real sentences from
+the dev corpus with site chrome (see :func:`write_generated`), and tiny
+records (one short sentence each). Every run is a fresh process; its wall
+time, CPU time (the run and its workers) and peak RSS (the largest single
+process) are measured. The I/O floor reads the same JSONL, NFC-normalizes
+the text and writes it back, in Python, in the same way.
+"""
 
 from __future__ import annotations
 
 import json
+import random
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from benchmarks.bench_big_input import peak_rss_mb
-from benchmarks.common import Table, add_timed_run, iter_docs
+from benchmarks.bench_big_input import write_tiny_documents
+from benchmarks.bench_scaling import generate
+from benchmarks.common import Table, iter_docs
+
+#: MB of generated corpus (the issue asks >= 1 GB; this shared 2-core machine
+#: runs the full pipeline at a few MB/s, so the full run uses this much).
+GENERATED_MB = 100
+TINY_RECORDS = 200_000
+
+_IO_FLOOR = """
+import sys, unicodedata, orjson
+with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as out:
+    for line in src:
+        record = orjson.loads(line)
+        record["text"] = unicodedata.normalize("NFC", record["text"])
+        out.write(orjson.dumps(record) + b"\\n")
+"""
+
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+result = subprocess.run(sys.argv[1:], capture_output=True)
+if result.returncode:
+    sys.exit(result.stderr.decode())
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+"""
+
+SITES = {
+    "vnexpress": ("Đã lưu bài viết", "Theo VnExpress"),
+    "dantri": ("Dân trí - Tin nóng", "Đường dây nóng: 0912 345 678"),
+    "vov": ("VOV.VN -", "Theo VOV"),
+}
 
 
-def write_corpus(path: Path, limit: int | None) -> tuple[int, int]:
-    """Write the dev documents as JSON lines; return (bytes, documents)."""
+def measure(args: list[str]) -> tuple[float, float, float]:
+    """Run a command in a fresh process: (wall seconds, CPU seconds of its tree, peak RSS MB)."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=True
+    )
+    wall, cpu, rss = out.stdout.split()
+    return float(wall), float(cpu), int(rss) / 1024
+
+
+def write_dev(path: Path, limit: int | None) -> tuple[int, int]:
+    """The dev documents as JSON lines with id, text and source: (bytes, documents)."""
     count = 0
     with open(path, "w", encoding="utf-8") as handle:
         for doc in iter_docs(limit=limit):
-            handle.write(json.dumps({"id": doc["id"], "text": doc["text"]}, ensure_ascii=False))
-            handle.write("\n")
+            record = {"id": doc["id"], "text": doc["text"], "source": doc.get("source", "")}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     return path.stat().st_size, count
 
 
-def run(quick: bool, out_dir: Path) -> list[Table]:
-    del out_dir
-    table = Table(
-        "`cleaner run` end to end (normalize + boilerplate + dedup), workers 1 vs 2",
-        ["workers", "documents in", "MB in", "seconds", "MB/s", "× 1 worker", "peak RSS MB"],
+def write_generated(path: Path, megabytes: float) -> tuple[int, int]:
+    """Documents of 4-9 real sentences (every 10th a planted near-duplicate) on three sites.
+
+    Each site opens and closes its pages with its own chrome, which the
+    template pass must learn; texts get a non-breaking space and an old-style
+    tone to normalize.
+    """
+    rng = random.Random(17)
+    names = sorted(SITES)
+    count = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for doc_id, text, _ in generate(10**9, seed=17):
+            site = names[rng.randrange(len(names))]
+            head, tail = SITES[site]
+            body = text.replace(" ", "\u00a0", 1).replace("hòa", "hoà")
+            record = {"id": doc_id, "text": f"{head}\n{body}\n{tail}", "source": site}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+            if count % 1000 == 0 and handle.tell() >= megabytes * 1e6:
+                break
+    return path.stat().st_size, count
+
+
+def write_tiny(path: Path, count: int) -> tuple[int, int]:
+    return write_tiny_documents(path, count), count
+
+
+def add_runs(table: Table, src: Path, documents: int, *, per_record: bool = False) -> None:
+    """The I/O floor, then ``cleaner run`` with 1 and 2 workers (and without boilerplate)."""
+    size = src.stat().st_size
+    out = src.with_name("out.jsonl")
+    floor, floor_cpu, floor_rss = measure([sys.executable, "-c", _IO_FLOOR, str(src), str(out)])
+    floor_row = ["I/O floor (read + NFC + write)", "1", size / 1e6, floor, size / 1e6 / floor]
+    floor_row += ["1.00×", "-", floor_cpu, _per_record(floor, documents, per_record), floor_rss]
+    table.add(*floor_row)
+    outputs: dict[str, bytes] = {}
+    variants: dict[str, tuple[str, ...]] = {
+        "cleaner run": (),
+        "cleaner run --skip boilerplate": ("--skip", "boilerplate"),
+    }
+    for label, extra in variants.items():
+        one = None
+        for workers in (1, 2):
+            args = [sys.executable, "-m", "cleaner", "run", str(src), "--out", str(out), "--quiet"]
+            wall, cpu, rss = measure([*args, *extra, "--workers", str(workers)])
+            one = one or wall
+            outputs[f"{label} {workers}"] = out.read_bytes()
+            row = [label, str(workers), size / 1e6, wall, size / 1e6 / wall, f"{wall / floor:.1f}×"]
+            row += [f"{one / wall:.2f}×", cpu, _per_record(wall, documents, per_record), rss]
+            table.add(*row)
+    same = all(outputs[f"{label} 1"] == outputs[f"{label} 2"] for label in variants)
+    table.notes.append(
+        f"{documents:,} documents; outputs with 1 and 2 workers byte-identical: {same}."
     )
+
+
+def _per_record(seconds: float, documents: int, wanted: bool) -> str:
+    return f"{seconds / documents * 1e6:.1f}" if wanted else "-"
+
+
+COLUMNS = ["run", "workers", "MB in", "seconds", "MB/s", "× I/O floor time", "× 1 worker",
+           "CPU s", "µs/record", "peak RSS MB"]  # fmt: skip
+
+
+CASES = ("dev", "generated", "tiny")
+TITLES = {
+    "dev": "`cleaner run` on the dev corpus",
+    "generated": "`cleaner run` on a generated corpus (real sentences, three sites)",
+    "tiny": "`cleaner run` on tiny records (one short sentence each)",
+}
+
+
+def case_table(name: str, quick: bool) -> Table:
+    """One input's table (``python -c`` this to run one case by hand)."""
+    makers = {
+        "dev": lambda p: write_dev(p, 300 if quick else None),
+        "generated": lambda p: write_generated(p, 1 if quick else GENERATED_MB),
+        "tiny": lambda p: write_tiny(p, 2_000 if quick else TINY_RECORDS),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.jsonl"
-        size, documents = write_corpus(src, 1_500 if quick else None)
-        outputs = []
-        baseline = None
-        for workers in (1, 2):
-            out = Path(tmp) / f"out{workers}.jsonl"
-            args = ["-m", "cleaner", "run", str(src), "--out", str(out), "--quiet"]
-            seconds, rss = peak_rss_mb([sys.executable, *args, "--workers", str(workers)])
-            baseline = baseline or seconds
-            add_timed_run(table, str(workers), documents, size, seconds, baseline, rss)
-            outputs.append(out.read_bytes())
-        table.notes.append(
-            f"Outputs with 1 and 2 workers byte-identical: {outputs[0] == outputs[1]}. "
-            "Peak RSS is the largest single process (the parent; workers are separate processes). "
-            "Dedup and the corpus-line learning pass run in the parent."
+        started = time.perf_counter()
+        _, documents = makers[name](src)
+        print(
+            f"[pipeline: {name} written in {time.perf_counter() - started:.0f}s]", file=sys.stderr
         )
-    return [table]
+        table = Table(TITLES[name], COLUMNS)
+        add_runs(table, src, documents, per_record=name == "tiny")
+    table.notes.append(
+        "CPU s: user + system time of the run and its workers. Peak RSS: the largest "
+        "single process. × 1 worker: speed-up of the same command with 2 workers."
+    )
+    return table
+
+
+def run(quick: bool, out_dir: Path) -> list[Table]:
+    del out_dir
+    # Quick mode checks the machinery on one small input (the smoke test runs every section).
+    return [case_table(name, quick) for name in (CASES[:1] if quick else CASES)]

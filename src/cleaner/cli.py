@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 input error (unreadable or malformed input in strict
 mode, every input record rejected, unwritable output), 2 usage or
 configuration error (including outputs that collide with an input or with each
-other, and a missing optional dependency). Errors print one line on stderr;
+other, and a missing optional dependency), 130 interrupted (Ctrl-C: workers
+stopped, temporary files removed). Errors print one line on stderr;
 ``--debug`` shows the traceback instead.
 """
 
@@ -43,6 +44,8 @@ from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
+#: 128 + SIGINT, what shells report for a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,8 +72,8 @@ def main() -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes for record-local stages, at most 4 per CPU and 64 "
-    "(output is identical for any N).",
+    help="Processes for the per-record work (normalize, boilerplate, signatures), at most "
+    "4 per CPU and 64 (output is identical for any N).",
 )
 @click.option(
     "--legacy",
@@ -207,7 +210,8 @@ def main() -> None:
 @click.option(
     "--resume",
     is_flag=True,
-    help="Continue an interrupted run from its last finished shard (same inputs and options).",
+    help="Continue an interrupted run from its last finished shard (same inputs and options; "
+    "a run without --resume to the same output discards the saved shards).",
 )
 @click.option(
     "--shard-size",
@@ -228,6 +232,12 @@ def main() -> None:
     default="local[2]",
     show_default=True,
     help="Spark master URL for --engine spark (spark-submit's own --master wins).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar per pass (bytes, percentage, rate, ETA) on stderr "
+    "[default: when stderr is a terminal].",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
@@ -266,6 +276,7 @@ def run(
     shard_size: int,
     engine: str,
     master: str,
+    progress: bool | None,
     quiet: bool,
     debug: bool,
 ) -> None:
@@ -330,7 +341,7 @@ def run(
             workers=workers,
             shard_size=shard_size,
             resume=resume,
-            progress=not quiet and sys.stderr.isatty(),
+            progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
         )
         normalize_config = NormalizeConfig.from_options(
             tone_style=tone_style, ascii_punctuation=ascii_punctuation, legacy=legacy
@@ -361,7 +372,6 @@ def run(
                     index=Path(index_path) if index_path else None,
                     update_index=update_index,
                     normalization=_text_settings(normalize_config, skipped),
-                    spill_dir=paths.records.parent,
                 )
             )
         # Opt-in for now: on by default it would drop the short records that
@@ -440,6 +450,9 @@ def _errors_exit(debug: bool) -> Iterator[None]:
         if debug:
             raise
         _fail(f"{error.filename or ''}: {error.strerror or error}", EXIT_INPUT_ERROR)
+    except KeyboardInterrupt:
+        # The run has stopped its workers and removed its temporary files.
+        _fail("interrupted", EXIT_INTERRUPTED)
 
 
 def _fail(message: str, code: int) -> None:

@@ -9,16 +9,16 @@ writes removals and drops to ``--removed``).
 
 from __future__ import annotations
 
-import multiprocessing
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing.pool import AsyncResult
+from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 from cleaner.errors import ConfigError
-from cleaner.records import Record
+from cleaner.records import Record, decode_records, encode_records
+from cleaner.workers import worker_pool
 
 EventKind: TypeAlias = Literal["edit", "removal", "drop"]
 
@@ -89,6 +89,73 @@ class LearningStage(Protocol):
         ...
 
 
+class Mergeable(Protocol):
+    """Counts that add up exactly: parts counted apart and merged equal one count of all."""
+
+    def merge(self, other: Any) -> None:
+        """Add ``other``'s counts into these."""
+        ...
+
+
+@runtime_checkable
+class MergeableLearningStage(LearningStage, Protocol):
+    """A learning stage whose counting can be split over worker processes.
+
+    ``cleaner run`` gives each worker :meth:`new_counts`, lets it :meth:`count`
+    its share of the records, merges the parts in the parent and hands the
+    total to :meth:`use_counts`: the same as :meth:`~LearningStage.learn` over
+    all records, because the counts merge exactly.
+    """
+
+    def new_counts(self) -> Mergeable:
+        """Empty counts (picklable)."""
+        ...
+
+    def count(self, counts: Any, records: Iterable[Record]) -> None:
+        """Add ``records`` to ``counts``."""
+        ...
+
+    def use_counts(self, counts: Any) -> None:
+        """Learn from the merged counts of the whole corpus."""
+        ...
+
+
+@runtime_checkable
+class SignedCorpusStage(Protocol):
+    """A corpus stage whose per-record work can run in worker processes.
+
+    :meth:`signer` returns a picklable function that computes, from one batch
+    of records, all the stage needs from them (e.g. MinHash signatures);
+    :meth:`process_signed` then makes the corpus-wide decision from the
+    batches, in order. ``process_stream`` must give the same result.
+    """
+
+    name: str
+
+    def signer(self) -> Callable[[list[Record]], Any] | None:
+        """The per-batch function, or ``None`` when this configuration cannot split."""
+        ...
+
+    def process_signed(
+        self, batches: Iterable[tuple[bytes, Any]], emit: Callable[[Event], None]
+    ) -> Iterator[Record]:
+        """Yield the kept records from ``(encode_records(batch), signer(batch))`` pairs."""
+        ...
+
+
+@runtime_checkable
+class SpillingStage(Protocol):
+    """A stage that writes temporary files, told where by the runner.
+
+    ``cleaner run`` points it at the run's work directory, which a later run
+    removes if this one is killed.
+    """
+
+    def spill_to(self, directory: Path) -> None:
+        """Put temporary files under ``directory``."""
+        ...
+
+
 @runtime_checkable
 class CommittingStage(Protocol):
     """A stage that keeps state outside the run's outputs (e.g. a persistent index).
@@ -140,6 +207,24 @@ class StageStats:
             reasons=Counter(data["reasons"]),
         )
 
+    def add(self, other: StageStats) -> None:
+        """Add another part's counters (e.g. of a batch done in a worker)."""
+        self.records_in += other.records_in
+        self.records_out += other.records_out
+        self.bytes_in += other.bytes_in
+        self.bytes_out += other.bytes_out
+        self.reasons.update(other.reasons)
+
+    def count(self, step: Step) -> None:
+        """Count what the stage did to one record."""
+        self.records_in += 1
+        self.bytes_in += step.bytes_in
+        if step.bytes_out is not None:
+            self.records_out += 1
+            self.bytes_out += step.bytes_out
+        for event in step.events:
+            self.reasons[event.reason] += event.count
+
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -160,9 +245,11 @@ class Pipeline:
 
     Args:
         stages: Stages in order. Consecutive record stages are fused and, with
-            ``workers > 1``, run in a process pool; output order and bytes are
-            identical to ``workers=1``.
-        workers: Number of processes for record stages.
+            ``workers > 1``, run in worker processes; output order and bytes
+            are identical to ``workers=1``.
+        workers: Number of processes for record stages. Workers are spawned:
+            a script that uses them needs an ``if __name__ == "__main__":``
+            guard, or the run stops with a :class:`~cleaner.errors.ConfigError`.
         chunk_size: Records sent to a worker at a time.
     """
 
@@ -224,34 +311,12 @@ class Pipeline:
     def _run_record_stages(
         self, stages: list[RecordStage], records: Iterable[Record], listener: Listener | None
     ) -> Iterator[Record | None]:
-        chunks = _chunked(records, self.chunk_size)
-        if self.workers == 1:
-            results: Iterable[list[_Traced]] = (_process_chunk(stages, chunk) for chunk in chunks)
-            yield from self._collect(results, listener)
-            return
-        yield from self._collect(self._map_in_pool(stages, chunks), listener)
-
-    def _map_in_pool(
-        self, stages: list[RecordStage], chunks: Iterator[list[Record]]
-    ) -> Iterator[list[_Traced]]:
-        """Process chunks in worker processes, in order, with a bounded backlog.
-
-        ``Pool.imap`` would read the whole input ahead of the workers; keeping
-        at most a few chunks per worker in flight keeps memory constant.
-        """
-        context = multiprocessing.get_context("spawn")
-        backlog = 4 * self.workers
-        with context.Pool(self.workers, initializer=_init_worker, initargs=(stages,)) as pool:
-            pending: deque[AsyncResult[list[_Traced]]] = deque()
-            for chunk in chunks:
-                pending.append(pool.apply_async(_process_chunk_in_worker, (chunk,)))
-                if len(pending) >= backlog:
-                    yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
+        chunks = (encode_records(chunk) for chunk in _chunked(records, self.chunk_size))
+        with worker_pool(self.workers, _TraceHandler(stages)) as pool:
+            yield from self._collect(pool.map(chunks), listener)
 
     def _collect(
-        self, results: Iterable[list[_Traced]], listener: Listener | None
+        self, results: Iterable[list[Traced]], listener: Listener | None
     ) -> Iterator[Record | None]:
         for chunk in results:
             for traced in chunk:
@@ -259,16 +324,10 @@ class Pipeline:
                     self._count(step, listener)
                 yield traced.record
 
-    def _count(self, step: _Step, listener: Listener | None) -> None:
-        stats = self.stats[step.stage]
-        stats.records_in += 1
-        stats.bytes_in += step.bytes_in
-        if step.bytes_out is not None:
-            stats.records_out += 1
-            stats.bytes_out += step.bytes_out
-        for event in step.events:
-            stats.reasons[event.reason] += event.count
-            if listener is not None:
+    def _count(self, step: Step, listener: Listener | None) -> None:
+        self.stats[step.stage].count(step)
+        if listener is not None:
+            for event in step.events:
                 listener(event)
 
     def _run_corpus_stage(
@@ -279,7 +338,7 @@ class Pipeline:
         def counted_input() -> Iterator[Record]:
             for record in records:
                 stats.records_in += 1
-                stats.bytes_in += _nbytes(record.text)
+                stats.bytes_in += nbytes(record.text)
                 yield record
 
         def emit(event: Event) -> None:
@@ -289,12 +348,12 @@ class Pipeline:
 
         for record in stage.process_stream(counted_input(), emit):
             stats.records_out += 1
-            stats.bytes_out += _nbytes(record.text)
+            stats.bytes_out += nbytes(record.text)
             yield record
 
 
 @dataclass(slots=True)
-class _Step:
+class Step:
     """What one stage did to one record (sent back from workers)."""
 
     stage: str
@@ -304,9 +363,11 @@ class _Step:
 
 
 @dataclass(slots=True)
-class _Traced:
+class Traced:
+    """A record after the record stages (``None``: dropped) and what each stage did."""
+
     record: Record | None
-    steps: list[_Step]
+    steps: list[Step]
 
 
 def _group_stages(stages: Sequence[Stage]) -> Iterator[list[RecordStage] | CorpusStage]:
@@ -324,34 +385,36 @@ def _group_stages(stages: Sequence[Stage]) -> Iterator[list[RecordStage] | Corpu
         yield run
 
 
-def _process_chunk(stages: Sequence[RecordStage], chunk: list[Record]) -> list[_Traced]:
-    return [_process_record(stages, record) for record in chunk]
+def trace_records(stages: Sequence[RecordStage], records: Iterable[Record]) -> list[Traced]:
+    """Run each record through ``stages`` (until one drops it)."""
+    return [_process_record(stages, record) for record in records]
 
 
-def _process_record(stages: Sequence[RecordStage], record: Record) -> _Traced:
-    steps: list[_Step] = []
+def _process_record(stages: Sequence[RecordStage], record: Record) -> Traced:
+    steps: list[Step] = []
     current = record
     for stage in stages:
-        bytes_in = _nbytes(current.text)
+        bytes_in = nbytes(current.text)
         result, events = stage.process(current)
-        bytes_out = None if result is None else _nbytes(result.text)
-        steps.append(_Step(stage.name, bytes_in, bytes_out, events))
+        bytes_out = None if result is None else nbytes(result.text)
+        steps.append(Step(stage.name, bytes_in, bytes_out, events))
         if result is None:
-            return _Traced(None, steps)
+            return Traced(None, steps)
         current = result
-    return _Traced(current, steps)
+    return Traced(current, steps)
 
 
-_WORKER_STAGES: Sequence[RecordStage] = ()
+@dataclass
+class _TraceHandler:
+    """Runs record stages on chunks of encoded records (in a worker or in-process)."""
 
+    stages: Sequence[RecordStage]
 
-def _init_worker(stages: Sequence[RecordStage]) -> None:
-    global _WORKER_STAGES
-    _WORKER_STAGES = stages
+    def handle(self, chunk: bytes) -> list[Traced]:
+        return trace_records(self.stages, decode_records(chunk))
 
-
-def _process_chunk_in_worker(chunk: list[Record]) -> list[_Traced]:
-    return _process_chunk(_WORKER_STAGES, chunk)
+    def finish(self) -> None:
+        return None
 
 
 def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -360,5 +423,6 @@ def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
-def _nbytes(text: str) -> int:
+def nbytes(text: str) -> int:
+    """UTF-8 size of a text (lone surrogates count as 3 bytes, as they are written)."""
     return len(text.encode("utf-8", errors="surrogatepass"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from cleaner.errors import ConfigError
 
@@ -45,3 +48,23 @@ def as_record(item: Record | tuple[str, str] | str, number: int) -> Record:
     raise ConfigError(
         f"item {number}: expected a Record, an (id, text) pair or a str, got {type(item).__name__}"
     )
+
+
+def encode_records(records: Iterable[Record]) -> bytes:
+    """Records as JSON lines ``[id, text, meta]``: how they cross processes and sit in work files.
+
+    >>> decode_records(encode_records([Record("a", "Hà Nội", {"n": 1})]))
+    [Record(id='a', text='Hà Nội', meta={'n': 1})]
+    """
+    return b"".join(orjson.dumps([r.id, r.text, r.meta]) + b"\n" for r in records)
+
+
+def decode_records(data: bytes) -> list[Record]:
+    """The records of :func:`encode_records` output (each line parsed once)."""
+    return [decode_record(line) for line in data.splitlines()]
+
+
+def decode_record(line: bytes) -> Record:
+    """One line of :func:`encode_records` output."""
+    record_id, text, meta = orjson.loads(line)
+    return Record(record_id, text, meta)

@@ -1,4 +1,18 @@
-"""Runs a pipeline from input files to output files: sharded, resumable, atomic.
+"""Runs a pipeline from input files to output files: sharded, resumable, atomic, parallel.
+
+Every per-record computation runs in worker processes (see
+:mod:`cleaner.workers`); the parent reads the input, merges, decides what
+needs the whole corpus and writes. Records travel in batches of JSON-line
+bytes, and results come back in input order, so the output is byte-identical
+for any number of workers and any shard size. The passes:
+
+1. *read + normalize*: the record stages, in shards (below);
+2. *learn*: each learning stage counts over the saved shards, in the workers
+   when its counts merge exactly (:class:`~cleaner.pipeline.MergeableLearningStage`);
+3. *strip + sign*: the finishing record stages (boilerplate) and the
+   per-record part of the corpus stage (:class:`~cleaner.pipeline.SignedCorpusStage`:
+   shingles, signatures, band keys), in the workers;
+4. *dedup + write*: the corpus-wide decision and the outputs, in the parent.
 
 The record stages run over the input in shards of ``shard_size`` records.
 Each finished shard is saved in a work directory (its records, its removal
@@ -7,7 +21,11 @@ skips every finished shard and produces output identical to an uninterrupted
 run. The finishing stages (boilerplate, deduplication) then stream over the
 saved shards; a finishing stage that learns from the corpus (see
 :class:`~cleaner.pipeline.LearningStage`) first gets its own pass over them.
-The outputs appear only at the end: every one is first completed under a
+Every saved file's checksum is in its shard's marker and is checked on
+resumption: an edited shard is done again. A run holds a lock on its work
+directory; a later run to the same output removes the work directories of
+runs that died without cleaning up (killed, power loss). The outputs appear
+only at the end: every one is first completed under a
 temporary name, then all are renamed into place, and only after that does a
 stage's own state (a persistent dedup index, see
 :class:`~cleaner.pipeline.CommittingStage`) become visible. A run that dies
@@ -17,6 +35,7 @@ lack; a retry of the same run recognises the records it already indexed.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -24,11 +43,11 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 from tqdm import tqdm
@@ -48,14 +67,22 @@ from cleaner.io import (
 )
 from cleaner.pipeline import (
     CommittingStage,
+    CorpusStage,
     Event,
     LearningStage,
+    MergeableLearningStage,
     Pipeline,
     RecordStage,
+    SignedCorpusStage,
+    SpillingStage,
     Stage,
     StageStats,
+    Traced,
+    nbytes,
+    trace_records,
 )
-from cleaner.records import Record
+from cleaner.records import Record, decode_records, encode_records
+from cleaner.workers import WorkerPool, worker_pool
 
 DEFAULT_SHARD_SIZE = 50_000
 MAX_REPORTED_DUPLICATE_IDS = 20
@@ -63,6 +90,13 @@ MAX_REPORTED_DUPLICATE_IDS = 20
 MAX_WORKERS = 64
 #: Workers allowed per CPU: more only adds processes competing for the same cores.
 WORKERS_PER_CPU = 4
+#: A batch sent to a worker holds about this many bytes of text ...
+BATCH_BYTES = 1 << 20
+#: ... and at most this many records (a round trip costs far less than a batch).
+BATCH_RECORDS = 4096
+#: A work directory without a lock file is another run's only after this long
+#: (a run creates the lock right after the directory).
+UNLOCKED_GRACE_SECONDS = 600
 
 
 def max_workers() -> int:
@@ -175,7 +209,7 @@ class RunOptions:
         workers: Processes for the record stages.
         shard_size: Input records per checkpointed shard.
         resume: Continue an interrupted run from its last finished shard.
-        progress: Show a progress bar on stderr.
+        progress: Show a progress bar per pass on stderr (input bytes, rate, ETA).
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
@@ -217,30 +251,39 @@ def run_files(
         InputError: Unreadable input, a malformed record in strict mode, or
             every input record rejected (the rejects file is still written).
         ConfigError: Invalid options, outputs that collide with an input or
-            with each other, a missing optional dependency, or ``resume``
-            with changed inputs or options.
+            with each other, a missing optional dependency, ``resume``
+            with changed inputs or options, or stages that cannot be sent
+            to worker processes.
     """
     # Everything that can be checked without reading the input is checked
     # first: a run must not spend hours and then fail on a missing package.
     paths.check(inputs)
     _check_dependencies(inputs, options.fmt)
     started = time.perf_counter()
+    _remove_abandoned_work(paths.records, keep_resume=options.resume)
     work = _WorkDir.open(inputs, paths, record_stages, finish_stages, options)
+    for stage in finish_stages:
+        if isinstance(stage, SpillingStage):
+            stage.spill_to(work.path)
     committing = [stage for stage in finish_stages if isinstance(stage, CommittingStage)]
     run_id = _run_id(inputs, paths, record_stages, finish_stages, options) if committing else None
     for stage in committing:
         stage.begin(run_id)
     rejects = Rejects(paths.rejects)
-    monitor = _InputMonitor(enabled=options.progress)
+    monitor = _InputMonitor()
+    progress = _Progress(enabled=options.progress)
+    record_stats = Pipeline(record_stages).stats
+    finish_stats = Pipeline(finish_stages).stats
     outputs: _Outputs | None = None
     try:
-        records = monitor.wrap(read_records(inputs, options.read, rejects))
-        record_pipeline = Pipeline(record_stages, workers=options.workers)
-        _run_shards(records, record_pipeline, work, options.shard_size)
-        _refuse_all_rejected(monitor.records, rejects)
-        _learn(finish_stages, work)
-        finish_pipeline = Pipeline(finish_stages, workers=options.workers)
-        outputs = _finish(work, finish_pipeline, paths, options)
+        with worker_pool(options.workers) as pool:
+            records = monitor.wrap(read_records(inputs, options.read, rejects))
+            progress.start("read + normalize", _input_size(inputs))
+            _run_shards(records, record_stages, record_stats, work, options, pool, progress)
+            _refuse_all_rejected(monitor.records, rejects)
+            _learn(finish_stages, work, pool, progress)
+            outputs = _finish(work, finish_stages, finish_stats, paths, options, pool, progress)
+        progress.close()
         report = {
             "version": __version__,
             "inputs": list(inputs),
@@ -251,10 +294,7 @@ def run_files(
             "rejected": dict(sorted(rejects.counts.items())),
             "rejects": str(paths.rejects) if rejects.total and paths.rejects else None,
             "duplicate_ids": {"count": monitor.duplicate_id_count, "first": monitor.duplicate_ids},
-            "stages": [
-                s.as_dict()
-                for s in [*record_pipeline.stats.values(), *finish_pipeline.stats.values()]
-            ],
+            "stages": [s.as_dict() for s in [*record_stats.values(), *finish_stats.values()]],
             "seconds": round(time.perf_counter() - started, 3),
         }
         outputs.write_stats(report)
@@ -266,6 +306,7 @@ def run_files(
         for stage in committing:
             stage.commit()
     except BaseException:
+        progress.close()
         if outputs is not None:
             outputs.discard()
         rejects.discard()
@@ -273,8 +314,6 @@ def run_files(
             stage.discard()
         work.abandon()
         raise
-    finally:
-        monitor.close()
     work.remove()
     return report
 
@@ -283,6 +322,18 @@ def _check_dependencies(inputs: Sequence[str], fmt: OutputFormat) -> None:
     """Fail fast when an optional package the run will need is missing."""
     if fmt == "parquet" or any(is_parquet_path(item) for item in inputs):
         require_parquet()
+
+
+def _input_size(inputs: Sequence[str]) -> int | None:
+    """Bytes of input, for the first progress bar (``None``: unknown, e.g. stdin)."""
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if item == STDIN or not path.exists():
+            return None
+        files = path.rglob("*.txt") if path.is_dir() else [path]
+        total += sum(file.stat().st_size for file in files)
+    return total
 
 
 def _refuse_all_rejected(records_in: int, rejects: Rejects) -> None:
@@ -307,47 +358,261 @@ def _refuse_all_rejected(records_in: int, rejects: Rejects) -> None:
     raise InputError(message, reason="all_rejected")
 
 
-def _run_shards(records: Iterator[Record], pipeline: Pipeline, work: _WorkDir, size: int) -> None:
-    """Run the record stages shard by shard, saving each finished shard."""
+@dataclass
+class _Part:
+    """What the workers made of one batch.
+
+    Attributes:
+        count: Records in the batch.
+        survivors: Records that survived the stages.
+        records: The surviving records, encoded (:func:`~cleaner.records.encode_records`).
+        events: Removal and drop events as ``--removed`` lines.
+        stats: Counters of the stages that ran, by stage name.
+        survivors_bytes: Text bytes of the surviving records.
+        signed: The corpus stage's per-batch data, if it has a signer.
+    """
+
+    count: int
+    survivors: int
+    records: bytes
+    events: bytes
+    stats: dict[str, StageStats]
+    survivors_bytes: int
+    signed: Any = None
+
+    def count_into(self, stats: Mapping[str, StageStats]) -> None:
+        for name, part in self.stats.items():
+            stats[name].add(part)
+
+
+def _summarise(traced: list[Traced], signer: Callable[[list[Record]], Any] | None) -> _Part:
+    stats: dict[str, StageStats] = {}
+    lines: list[bytes] = []
+    for item in traced:
+        for step in item.steps:
+            if step.stage not in stats:
+                stats[step.stage] = StageStats(step.stage)
+            stats[step.stage].count(step)
+            lines.extend(_event_line(event) for event in step.events if event.kind != "edit")
+    survivors = [item.record for item in traced if item.record is not None]
+    return _Part(
+        count=len(traced),
+        survivors=len(survivors),
+        records=encode_records(survivors),
+        events=b"".join(lines),
+        stats=stats,
+        survivors_bytes=sum(nbytes(record.text) for record in survivors),
+        signed=signer(survivors) if signer is not None else None,
+    )
+
+
+@dataclass
+class _StagesHandler:
+    """Runs record stages (and a corpus stage's signer) over batches, in a worker."""
+
+    stages: Sequence[RecordStage]
+    signer: Callable[[list[Record]], Any] | None = None
+
+    def handle(self, batch: bytes) -> _Part:
+        return _summarise(trace_records(self.stages, decode_records(batch)), self.signer)
+
+    def finish(self) -> None:
+        return None
+
+
+@dataclass
+class _LearnHandler:
+    """Counts a learning stage's corpus statistics over batches; :meth:`finish` gives them."""
+
+    stage: MergeableLearningStage
+    counts: Any = None
+
+    def handle(self, batch: bytes) -> None:
+        if self.counts is None:
+            self.counts = self.stage.new_counts()
+        self.stage.count(self.counts, decode_records(batch))
+
+    def finish(self) -> Any:
+        counts, self.counts = self.counts, None
+        return counts
+
+
+def _input_batches(records: Iterable[Record], shard_size: int) -> Iterator[list[Record]]:
+    """Batches of input records; none spans two shards (shards are checkpointed whole)."""
+    batch: list[Record] = []
+    size = 0
+    in_shard = 0
+    for record in records:
+        batch.append(record)
+        size += len(record.text)
+        in_shard += 1
+        if in_shard == shard_size or len(batch) >= BATCH_RECORDS or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+            in_shard %= shard_size
+    if batch:
+        yield batch
+
+
+def _run_shards(
+    records: Iterator[Record],
+    stages: Sequence[RecordStage],
+    stats: dict[str, StageStats],
+    work: _WorkDir,
+    options: RunOptions,
+    pool: WorkerPool,
+    progress: _Progress,
+) -> None:
+    """Run the record stages shard by shard in the workers, saving each finished shard."""
+    size = options.shard_size
     done = work.finished_shards()
     if done:
-        pipeline.load_stats(work.load_stats(done - 1))
+        for saved in work.load_stats(done - 1):
+            stats[saved.name] = saved
         # The input is read again from the start (rejects and ids are recounted),
         # but the finished shards' records skip the stages.
         for _ in islice(records, done * size):
             pass
     shard = work.new_shard(done)
-    for count, record in enumerate(pipeline.run_aligned(records, shard.write_event), start=1):
-        if record is not None:
-            shard.write_record(record)
-        if count % size == 0:
-            shard.commit(pipeline.stats.values())
+    pool.install(_StagesHandler(stages))
+    in_shard = 0
+    for part in pool.map(_encoded(_input_batches(records, size), progress)):
+        shard.write(part.records, part.events)
+        part.count_into(stats)
+        in_shard += part.count
+        if in_shard == size:
+            shard.commit(stats.values())
             shard = work.new_shard(shard.index + 1)
-    shard.commit(pipeline.stats.values())
+            in_shard = 0
+    shard.commit(stats.values())
 
 
-def _learn(stages: Sequence[Stage], work: _WorkDir) -> None:
-    """Give every learning stage its pass over the saved shards, in order."""
+def _encoded(batches: Iterable[list[Record]], progress: _Progress) -> Iterator[bytes]:
+    for batch in batches:
+        data = encode_records(batch)
+        progress.advance(len(data))
+        yield data
+
+
+def _learn(stages: Sequence[Stage], work: _WorkDir, pool: WorkerPool, progress: _Progress) -> None:
+    """Give every learning stage its pass over the saved shards, in order.
+
+    A stage whose counts merge exactly counts in the workers (one part each),
+    merged here; any other learns in this process.
+    """
     for stage in stages:
-        if isinstance(stage, LearningStage):
-            stage.learn(work.records())
+        if not isinstance(stage, LearningStage):
+            continue
+        progress.start("learn", work.size())
+        if not isinstance(stage, MergeableLearningStage):
+            stage.learn(r for batch in work.batches(progress) for r in decode_records(batch))
+            continue
+        pool.install(_LearnHandler(stage))
+        for _ in pool.map(work.batches(progress)):
+            pass
+        total = None
+        for part in pool.finish():  # merged one at a time: each may be a large table
+            if total is None:
+                total = part
+            elif part is not None:
+                total.merge(part)
+        stage.use_counts(stage.new_counts() if total is None else total)
+
+
+def _split_finish(
+    stages: Sequence[Stage],
+) -> tuple[list[RecordStage], CorpusStage | None, list[Stage]]:
+    """The leading record stages, the corpus stage after them (if any), and the rest."""
+    head: list[RecordStage] = []
+    for position, stage in enumerate(stages):
+        if isinstance(stage, CorpusStage):
+            return head, stage, list(stages[position + 1 :])
+        head.append(stage)
+    return head, None, []
 
 
 def _finish(
-    work: _WorkDir, pipeline: Pipeline, paths: OutputPaths, options: RunOptions
+    work: _WorkDir,
+    stages: Sequence[Stage],
+    stats: dict[str, StageStats],
+    paths: OutputPaths,
+    options: RunOptions,
+    pool: WorkerPool,
+    progress: _Progress,
 ) -> _Outputs:
-    """Stream the saved shards through the corpus stages into the (uncommitted) outputs."""
+    """Stream the saved shards through the finishing stages into the (uncommitted) outputs.
+
+    The leading record stages and the corpus stage's signer run in the
+    workers; the corpus stage decides here, and any later stages run here.
+    """
+    head, corpus, tail = _split_finish(stages)
+    signer = corpus.signer() if isinstance(corpus, SignedCorpusStage) else None
     outputs = _Outputs(paths, options)
     try:
         if outputs.removed is not None:
             work.copy_events(outputs.removed.handle)
-        for record in pipeline.run(work.records(), outputs.write_event):
+        pool.install(_StagesHandler(head, signer))
+        progress.start("strip + sign", work.size())
+        parts = _take_parts(pool.map(work.batches(progress)), stats, outputs, progress)
+        stream = _corpus_output(corpus, signer is not None, parts, stats, outputs.write_event)
+        tail_pipeline = Pipeline(tail)
+        tail_pipeline.stats = {stage.name: stats[stage.name] for stage in tail}
+        for record in tail_pipeline.run(stream, outputs.write_event):
             outputs.records.write(record)
+            progress.advance(nbytes(record.text))
         outputs.records.finish()
     except BaseException:
         outputs.discard()
         raise
     return outputs
+
+
+def _take_parts(
+    parts: Iterable[_Part], stats: dict[str, StageStats], outputs: _Outputs, progress: _Progress
+) -> Iterator[_Part]:
+    """Count and write each batch's events; when all are in, the last pass begins."""
+    survivors_bytes = 0
+    for part in parts:
+        part.count_into(stats)
+        outputs.write_events(part.events)
+        survivors_bytes += part.survivors_bytes
+        yield part
+    progress.start("dedup + write", survivors_bytes)
+
+
+def _corpus_output(
+    corpus: CorpusStage | None,
+    signed: bool,
+    parts: Iterable[_Part],
+    stats: dict[str, StageStats],
+    listener: Callable[[Event], None],
+) -> Iterator[Record]:
+    """The records after the corpus stage (all of them when there is none), counted."""
+    if corpus is None:
+        for part in parts:
+            yield from decode_records(part.records)
+        return
+    counters = stats[corpus.name]
+
+    def counted(parts: Iterable[_Part]) -> Iterator[_Part]:
+        for part in parts:
+            counters.records_in += part.survivors
+            counters.bytes_in += part.survivors_bytes
+            yield part
+
+    def emit(event: Event) -> None:
+        counters.reasons[event.reason] += event.count
+        listener(event)
+
+    if signed and isinstance(corpus, SignedCorpusStage):
+        kept = corpus.process_signed(((p.records, p.signed) for p in counted(parts)), emit)
+    else:
+        records = (r for part in counted(parts) for r in decode_records(part.records))
+        kept = corpus.process_stream(records, emit)
+    for record in kept:
+        counters.records_out += 1
+        counters.bytes_out += nbytes(record.text)
+        yield record
 
 
 class _Outputs:
@@ -368,8 +633,12 @@ class _Outputs:
             raise
 
     def write_event(self, event: Event) -> None:
-        if self.removed is not None and event.kind != "edit":
-            self.removed.handle.write(_event_line(event))
+        if event.kind != "edit":
+            self.write_events(_event_line(event))
+
+    def write_events(self, lines: bytes) -> None:
+        if self.removed is not None:
+            self.removed.handle.write(lines)
 
     def write_stats(self, report: dict[str, Any]) -> None:
         if self._stats_path is None:
@@ -408,41 +677,68 @@ def _event_line(event: Event) -> bytes:
 
 
 class _Shard:
-    """One shard being written: its records, its removal events, then its counters."""
+    """One shard being written: its records, its removal events, then its marker.
+
+    The marker holds the counters so far and the checksum of each file, so a
+    resumed run can tell a finished shard from an edited or damaged one.
+    """
 
     def __init__(self, directory: Path, index: int) -> None:
         self.index = index
         self._directory = directory
-        self._records = AtomicFile(directory / f"part-{index:05d}.records.jsonl")
-        self._events = AtomicFile(directory / f"part-{index:05d}.events.jsonl")
+        self._files = {
+            kind: AtomicFile(_shard_path(directory, index, kind)) for kind in _SHARD_FILES
+        }
+        self._digests = {kind: hashlib.sha256() for kind in _SHARD_FILES}
 
-    def write_record(self, record: Record) -> None:
-        self._records.handle.write(orjson.dumps([record.id, record.text, record.meta]) + b"\n")
-
-    def write_event(self, event: Event) -> None:
-        if event.kind != "edit":
-            self._events.handle.write(_event_line(event))
+    def write(self, records: bytes, events: bytes) -> None:
+        """Append encoded records and ``--removed`` event lines."""
+        for kind, data in (("records", records), ("events", events)):
+            self._files[kind].handle.write(data)
+            self._digests[kind].update(data)
 
     def commit(self, stats: Iterable[StageStats]) -> None:
-        """Publish the shard; the stats file is written last and marks it finished."""
-        self._records.commit()
-        self._events.commit()
-        marker = AtomicFile(self._directory / f"part-{self.index:05d}.stats.json")
-        marker.handle.write(orjson.dumps([s.as_dict() for s in stats]))
+        """Publish the shard; the marker is written last and marks it finished."""
+        for file in self._files.values():
+            file.commit()
+        marker = AtomicFile(_shard_path(self._directory, self.index, "stats"))
+        sums = {kind: digest.hexdigest() for kind, digest in self._digests.items()}
+        marker.handle.write(orjson.dumps({"stats": [s.as_dict() for s in stats], "sha256": sums}))
         marker.commit()
 
     def discard(self) -> None:
-        self._records.discard()
-        self._events.discard()
+        for file in self._files.values():
+            file.discard()
+
+
+_SHARD_FILES = ("records", "events")
+
+
+def _shard_path(directory: Path, index: int, kind: str) -> Path:
+    return directory / f"part-{index:05d}.{kind}.{'json' if kind == 'stats' else 'jsonl'}"
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(BATCH_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class _WorkDir:
-    """The directory holding finished shards (kept across runs only with ``resume``)."""
+    """The directory holding finished shards (kept across runs only with ``resume``).
+
+    The run holds an exclusive lock on its ``lock`` file while it lives; the
+    lock dies with the process, however it dies, so a later run can tell an
+    abandoned directory from a live one (:func:`_remove_abandoned_work`).
+    """
 
     def __init__(self, path: Path, keep_on_failure: bool) -> None:
         self.path = path
         self._keep_on_failure = keep_on_failure
         self._current: _Shard | None = None
+        self._lock = _hold_lock(path)
 
     @classmethod
     def open(
@@ -456,12 +752,12 @@ class _WorkDir:
         paths.records.parent.mkdir(parents=True, exist_ok=True)
         if not options.resume:
             temporary = tempfile.mkdtemp(
-                prefix=f".{paths.records.name}.", suffix=".work", dir=paths.records.parent
+                prefix=f".{paths.records.name}.", suffix=_WORK_SUFFIX, dir=paths.records.parent
             )
             return cls(Path(temporary), keep_on_failure=False)
         if STDIN in inputs:
             raise ConfigError("--resume needs input files; standard input cannot be read again")
-        path = paths.records.with_name(f".{paths.records.name}.resume")
+        path = _resume_dir(paths.records)
         fingerprint = _fingerprint(inputs, record_stages, finish_stages, options)
         saved = path / "fingerprint.json"
         if saved.exists():
@@ -475,33 +771,69 @@ class _WorkDir:
             marker = AtomicFile(saved)
             marker.handle.write(fingerprint.encode())
             marker.commit()
-        return cls(path, keep_on_failure=True)
+        work = cls(path, keep_on_failure=True)
+        work.drop_damaged_shards()
+        return work
 
     def finished_shards(self) -> int:
         """Number of finished shards; they always form a prefix."""
         count = 0
-        while (self.path / f"part-{count:05d}.stats.json").exists():
+        while _shard_path(self.path, count, "stats").exists():
             count += 1
         return count
 
+    def drop_damaged_shards(self) -> None:
+        """Unmark the first shard whose files differ from their checksums, and all after it.
+
+        Those shards are done again: a resumed run never trusts an edited file.
+        """
+        finished = self.finished_shards()
+        for index in range(finished):
+            sums = orjson.loads(_shard_path(self.path, index, "stats").read_bytes())["sha256"]
+            intact = all(
+                _shard_path(self.path, index, kind).exists()
+                and _file_sha256(_shard_path(self.path, index, kind)) == sums[kind]
+                for kind in _SHARD_FILES
+            )
+            if not intact:
+                for later in range(index, finished):
+                    _shard_path(self.path, later, "stats").unlink()
+                return
+
     def load_stats(self, index: int) -> list[StageStats]:
-        data = orjson.loads((self.path / f"part-{index:05d}.stats.json").read_bytes())
-        return [StageStats.from_dict(item) for item in data]
+        data = orjson.loads(_shard_path(self.path, index, "stats").read_bytes())
+        return [StageStats.from_dict(item) for item in data["stats"]]
 
     def new_shard(self, index: int) -> _Shard:
         self._current = _Shard(self.path, index)
         return self._current
 
-    def records(self) -> Iterator[Record]:
-        for index in range(self.finished_shards()):
-            with open(self.path / f"part-{index:05d}.records.jsonl", "rb") as handle:
-                for line in handle:
-                    record_id, text, meta = orjson.loads(line)
-                    yield Record(record_id, text, meta)
+    def _record_files(self) -> list[Path]:
+        return [_shard_path(self.path, i, "records") for i in range(self.finished_shards())]
+
+    def size(self) -> int:
+        """Bytes of saved records (the total of the later passes' progress bars)."""
+        return sum(path.stat().st_size for path in self._record_files())
+
+    def batches(self, progress: _Progress) -> Iterator[bytes]:
+        """The saved records as batches of whole lines, about ``BATCH_BYTES`` each."""
+        for path in self._record_files():
+            with open(path, "rb") as handle:
+                rest = b""
+                while block := handle.read(BATCH_BYTES):
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    rest = block[cut:]
+                    if cut:
+                        progress.advance(cut)
+                        yield block[:cut]
+                if rest:
+                    progress.advance(len(rest))
+                    yield rest
 
     def copy_events(self, target: Any) -> None:
         for index in range(self.finished_shards()):
-            with open(self.path / f"part-{index:05d}.events.jsonl", "rb") as handle:
+            with open(_shard_path(self.path, index, "events"), "rb") as handle:
                 shutil.copyfileobj(handle, target)
 
     def abandon(self) -> None:
@@ -510,9 +842,65 @@ class _WorkDir:
             self._current.discard()
         if not self._keep_on_failure:
             self.remove()
+        else:
+            self._lock.close()
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        self._lock.close()
+
+
+_WORK_SUFFIX = ".work"
+
+
+def _resume_dir(records: Path) -> Path:
+    return records.with_name(f".{records.name}.resume")
+
+
+def _hold_lock(directory: Path) -> IO[bytes]:
+    """Open and lock ``directory/lock`` for as long as this process keeps it open.
+
+    Raises:
+        ConfigError: Another live run holds it (two resumes of one output).
+    """
+    handle = open(directory / "lock", "wb")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise ConfigError(f"another run is using {directory}; wait for it to end") from None
+    return handle
+
+
+def _remove_abandoned_work(records: Path, *, keep_resume: bool) -> None:
+    """Delete work directories that runs writing ``records`` left behind when they died.
+
+    A directory is abandoned when nobody holds its lock. The resume directory
+    is kept for ``--resume``; a run without it starts afresh and removes it.
+    """
+    if not records.parent.is_dir():
+        return
+    candidates = list(records.parent.glob(f".{records.name}.*{_WORK_SUFFIX}"))
+    if not keep_resume:
+        candidates.append(_resume_dir(records))
+    for directory in candidates:
+        if directory.is_dir() and _abandoned(directory):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def _abandoned(directory: Path) -> bool:
+    lock = directory / "lock"
+    try:
+        handle = open(lock, "rb")  # noqa: SIM115 - closed below, releasing the probe lock
+    except FileNotFoundError:
+        # A run creates its lock right after the directory; only an old one lacks it.
+        return time.time() - directory.stat().st_mtime > UNLOCKED_GRACE_SECONDS
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
 
 def _fingerprint(
@@ -577,9 +965,9 @@ def _describe(
 
 
 class _InputMonitor:
-    """Counts input records and bytes, reports duplicate ids, shows a tqdm bar."""
+    """Counts input records and bytes and reports duplicate ids."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self) -> None:
         self.records = 0
         self.bytes = 0
         self.duplicate_ids: list[str] = []
@@ -587,25 +975,13 @@ class _InputMonitor:
         # Hashes, not the ids: a 64-bit hash per record keeps memory small, and a
         # collision (odds ~1e-7 at a million ids) only adds a spurious report line.
         self._seen: set[int] = set()
-        self._bar = tqdm(
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1000,
-            file=sys.stderr,
-            disable=not enabled,
-            desc="cleaning",
-        )
 
     def wrap(self, records: Iterable[Record]) -> Iterator[Record]:
         """Pass records through while counting them."""
         for record in records:
-            size = len(record.text.encode("utf-8", errors="surrogatepass"))
             self.records += 1
-            self.bytes += size
+            self.bytes += nbytes(record.text)
             self._check_id(record.id)
-            self._bar.update(size)
-            if self.records % 1000 == 0:
-                self._bar.set_postfix(records=self.records, refresh=False)
             yield record
 
     def _check_id(self, record_id: str) -> None:
@@ -617,6 +993,36 @@ class _InputMonitor:
         if len(self.duplicate_ids) < MAX_REPORTED_DUPLICATE_IDS:
             self.duplicate_ids.append(record_id)
 
+
+class _Progress:
+    """One tqdm bar per pass over bytes: percentage, rate and ETA on stderr."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self._enabled = enabled
+        self._bar: tqdm[Any] | None = None
+
+    def start(self, name: str, total: int | None) -> None:
+        """Close the current pass's bar (as complete) and open the next one's."""
+        self.close()
+        self._bar = tqdm(
+            total=total,
+            desc=name,
+            unit="B",
+            unit_scale=True,
+            unit_divisor=1000,
+            file=sys.stderr,
+            disable=not self._enabled,
+        )
+
+    def advance(self, size: int) -> None:
+        if self._bar is not None:
+            self._bar.update(size)
+
     def close(self) -> None:
-        """Close the progress bar."""
+        if self._bar is None:
+            return
+        if self._bar.total is not None and self._bar.n < self._bar.total:
+            # Byte counts of later passes are estimates (text vs. file bytes).
+            self._bar.update(self._bar.total - self._bar.n)
         self._bar.close()
+        self._bar = None

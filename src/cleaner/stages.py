@@ -6,6 +6,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,9 @@ import orjson
 
 from cleaner.boilerplate import (
     BoilerplateConfig,
-    learn_boilerplate,
     strip_boilerplate_result,
 )
+from cleaner.boilerplate.corpus import SiteTemplates
 from cleaner.dedup import (
     LEVELS,
     MIN_PASSAGE_SYLLABLES,
@@ -27,11 +28,12 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
+from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
 from cleaner.errors import ConfigError
 from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
 from cleaner.pipeline import Event, StageOutput
-from cleaner.records import Record
+from cleaner.records import Record, decode_record, encode_records
 
 
 @dataclass
@@ -91,13 +93,29 @@ class BoilerplateStage:
         return str(record.meta.get(self.source_field) or "")
 
     def learn(self, records: Iterable[Record]) -> None:
-        """First pass: learn the templates that recur across documents of a source."""
-        if not self.learn_corpus:
-            return
-        templates = learn_boilerplate(
-            records, source=self.source_of, min_docs=self.min_docs, min_fraction=self.min_fraction
-        )
-        self.config = replace(self.config, templates=templates)
+        """First pass: learn the templates that recur across documents of a source.
+
+        The same as :func:`~cleaner.boilerplate.learn_boilerplate`, split in
+        three steps so that ``cleaner run`` can count in worker processes.
+        """
+        counts = self.new_counts()
+        self.count(counts, records)
+        self.use_counts(counts)
+
+    def new_counts(self) -> SiteTemplates:
+        """Empty per-source counts with this stage's settings (they merge exactly)."""
+        return SiteTemplates(min_docs=self.min_docs, min_fraction=self.min_fraction)
+
+    def count(self, counts: SiteTemplates, records: Iterable[Record]) -> None:
+        """Count the segments, prefixes and suffixes of ``records`` into ``counts``."""
+        if self.learn_corpus:
+            for record in records:
+                counts.add_document(record.text, self.source_of(record))
+
+    def use_counts(self, counts: SiteTemplates) -> None:
+        """Strip with the templates of the whole corpus's (merged) counts."""
+        if self.learn_corpus:
+            self.config = replace(self.config, templates=counts)
 
     def process(self, record: Record) -> StageOutput:
         """Strip one record's boilerplate; drop it when no content is left."""
@@ -168,7 +186,9 @@ class DedupStage:
     index: Path | None = None
     update_index: bool = False
     normalization: dict[str, Any] = field(default_factory=dict)
-    spill_dir: Path | None = None
+    # Not in repr: the run id and the resume fingerprint are built from it,
+    # and ``cleaner run`` spills into its own (temporary) work directory.
+    spill_dir: Path | None = field(default=None, repr=False, compare=False)
     name: str = "dedup"
     _run_id: str | None = field(default=None, init=False, repr=False, compare=False)
     _pending: _PendingIndex | None = field(default=None, init=False, repr=False, compare=False)
@@ -185,20 +205,51 @@ class DedupStage:
         self, records: Iterable[Record], emit: Callable[[Event], None]
     ) -> Iterator[Record]:
         """Yield the kept records (in input order), emitting an event per duplicate."""
+        signer = self.signer()
+        if signer is not None:
+            batches = ((encode_records(b), signer(b)) for b in _batched(records, BATCH))
+            yield from self.process_signed(batches, emit)
+            return
         with tempfile.TemporaryDirectory(prefix="cleaner-dedup.", dir=self.spill_dir) as tmp:
             buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
             config = replace(self.config, spill_dir=tmp)
             if self.index is not None:
                 drops = self._against_index(buffer.spool(records), buffer.ids)
                 yield from buffer.replay(drops, {}, emit, self.name)
-            elif self.level == "document":
-                drops = _document_drops(buffer.spool(records), config)
-                yield from buffer.replay(drops, {}, emit, self.name)
             else:
                 cuts = _passage_cuts(
                     buffer.spool(records), config, self.min_passage_syllables, buffer.ids
                 )
                 yield from buffer.replay({}, cuts, emit, self.name)
+
+    def signer(self) -> _DocumentSigner | None:
+        """Signs batches apart from the decision: document level without an index only.
+
+        Checking against an index and passage-level dedup read the records in
+        the parent (:meth:`process_stream`).
+        """
+        if self.index is not None or self.level != "document":
+            return None
+        return _DocumentSigner(BatchSigner(self.config))
+
+    def process_signed(
+        self, batches: Iterable[tuple[bytes, SignedBatch]], emit: Callable[[Event], None]
+    ) -> Iterator[Record]:
+        """Yield the kept records from encoded batches and their :meth:`signer` output."""
+        with tempfile.TemporaryDirectory(prefix="cleaner-dedup.", dir=self.spill_dir) as tmp:
+            buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
+            corpus = DedupCorpus(replace(self.config, spill_dir=tmp))
+            try:
+                for signed in buffer.spool_encoded(batches):
+                    corpus.add_signed(signed)
+                drops = _document_drops(corpus)
+            finally:
+                corpus.close()
+            yield from buffer.replay(drops, {}, emit, self.name)
+
+    def spill_to(self, directory: Path) -> None:
+        """Put the record buffer and spilled shingle sets under ``directory``."""
+        self.spill_dir = directory
 
     def begin(self, run_id: str | None) -> None:
         """Note the run's id (same for a retry of the same run; ``None`` if unknown)."""
@@ -366,16 +417,25 @@ class _PendingIndex:
             self.journal.write(None, len(self.index), self.index)
 
 
-def _document_drops(
-    items: Iterator[tuple[str, str]], config: DedupConfig
-) -> dict[int, dict[str, Any]]:
+@dataclass(frozen=True)
+class _DocumentSigner:
+    """Signs a batch of records for document-level dedup (picklable: runs in workers)."""
+
+    signer: BatchSigner
+
+    def __call__(self, records: list[Record]) -> SignedBatch:
+        return self.signer.sign([r.id for r in records], [r.text for r in records])
+
+
+def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _document_drops(corpus: DedupCorpus) -> dict[int, dict[str, Any]]:
     """Input position of each dropped document → event detail."""
-    corpus = DedupCorpus(config)
-    try:
-        corpus.add(items)
-        resolution = corpus.resolve()
-    finally:
-        corpus.close()
+    resolution = corpus.resolve()
     drops = {}
     for node, assignment in resolution.dropped.items():
         drops[node] = {
@@ -426,9 +486,17 @@ class _RecordBuffer:
     def spool(self, records: Iterable[Record]) -> Iterator[tuple[str, str]]:
         with open(self.path, "wb") as handle:
             for record in records:
-                handle.write(orjson.dumps([record.id, record.text, record.meta]) + b"\n")
+                handle.write(encode_records([record]))
                 self.ids.append(record.id)
                 yield record.id, record.text
+
+    def spool_encoded(self, batches: Iterable[tuple[bytes, SignedBatch]]) -> Iterator[SignedBatch]:
+        """Write already encoded batches; yield their signatures."""
+        with open(self.path, "wb") as handle:
+            for data, signed in batches:
+                handle.write(data)
+                self.ids.extend(signed.ids)
+                yield signed
 
     def replay(
         self,
@@ -439,7 +507,8 @@ class _RecordBuffer:
     ) -> Iterator[Record]:
         with open(self.path, "rb") as handle:
             for position, line in enumerate(handle):
-                record_id, text, meta = orjson.loads(line)
+                record = decode_record(line)
+                record_id, text, meta = record.id, record.text, record.meta
                 if position in drops:
                     detail = dict(drops[position])
                     reason = detail.pop("reason")

@@ -37,7 +37,15 @@ from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.dedup.store import ShingleStore
 from cleaner.errors import ConfigError, check_fraction, check_int, check_path
 
-__all__ = ["DedupConfig", "DedupCorpus", "KeepRule", "Resolution", "longest_text"]
+__all__ = [
+    "BatchSigner",
+    "DedupConfig",
+    "DedupCorpus",
+    "KeepRule",
+    "Resolution",
+    "SignedBatch",
+    "longest_text",
+]
 
 #: Maps ``(id, text)`` to a sort key; the smallest key is kept (ties: smallest id).
 KeepRule = Callable[[str, str], Any]
@@ -146,6 +154,64 @@ class Resolution:
     empty: frozenset[int] = frozenset()
 
 
+@dataclass(frozen=True)
+class SignedBatch:
+    """The per-document data :class:`DedupCorpus` keeps, computed apart from it.
+
+    Attributes:
+        ids: Document ids.
+        keys: Keep-rule sort keys.
+        bands: LSH band keys, one row per document.
+        signatures: MinHash signatures (kept without exact verification), else ``None``.
+        shingle_values: Concatenated shingle hashes (exact verification), else ``None``.
+        shingle_offsets: Where each document's shingles start in ``shingle_values``.
+        syllable_counts: Syllables per document.
+        empty: Positions in the batch of the blank documents (reason ``empty``).
+    """
+
+    ids: list[str]
+    keys: list[Any]
+    bands: U64
+    signatures: U32 | None
+    shingle_values: U64 | None
+    shingle_offsets: npt.NDArray[np.int64] | None
+    syllable_counts: npt.NDArray[np.int64]
+    empty: list[int]
+
+
+class BatchSigner:
+    """Shingles, signs and bands batches: the per-document part of :meth:`DedupCorpus.add`.
+
+    It needs nothing from other documents, so worker processes can run it
+    and the parent only adds the results (:meth:`DedupCorpus.add_signed`).
+
+    Args:
+        config: Detection options (the keep rule must be picklable to send it to workers).
+    """
+
+    def __init__(self, config: DedupConfig) -> None:
+        self.config = config
+        self.params = config.lsh()
+        self.hasher = config.hasher()
+
+    def sign(self, ids: Sequence[str], texts: Sequence[str]) -> SignedBatch:
+        """The data :class:`DedupCorpus` keeps for these documents."""
+        shingled = shingle_batch(texts, self.hasher.ngram)
+        signatures = self.hasher.batch_signatures(shingled)
+        exact = self.config.verify == "exact"
+        keep = self.config.keep
+        return SignedBatch(
+            ids=list(ids),
+            keys=[keep(i, t) for i, t in zip(ids, texts, strict=True)],
+            bands=band_keys(signatures, self.params.bands, self.params.rows),
+            signatures=None if exact else signatures,
+            shingle_values=shingled.values if exact else None,
+            shingle_offsets=shingled.offsets if exact else None,
+            syllable_counts=shingled.syllable_counts,
+            empty=[i for i, text in enumerate(texts) if not text.strip()],
+        )
+
+
 class DedupCorpus:
     """Accumulates documents, then resolves their near-duplicate clusters.
 
@@ -155,8 +221,9 @@ class DedupCorpus:
 
     def __init__(self, config: DedupConfig) -> None:
         self.config = config
-        self.params = config.lsh()
-        self.hasher = config.hasher()
+        self.signer = BatchSigner(config)
+        self.params = self.signer.params
+        self.hasher = self.signer.hasher
         self.ids: list[str] = []
         self._keys: list[Any] = []
         self._bands: list[U64] = []
@@ -175,17 +242,19 @@ class DedupCorpus:
             self._add_batch([i for i, _ in batch], [t for _, t in batch])
 
     def _add_batch(self, ids: Sequence[str], texts: Sequence[str]) -> None:
-        shingled = shingle_batch(texts, self.hasher.ngram)
-        signatures = self.hasher.batch_signatures(shingled)
-        self._bands.append(band_keys(signatures, self.params.bands, self.params.rows))
-        if self.config.verify == "exact":
-            self.shingles.append(shingled.values, shingled.offsets)
-        else:
-            self._signatures.append(signatures)
-        self._syllables.append(shingled.syllable_counts)
-        self._empty.extend(len(self.ids) + i for i, text in enumerate(texts) if not text.strip())
-        self._keys.extend(self.config.keep(i, t) for i, t in zip(ids, texts, strict=True))
-        self.ids.extend(ids)
+        self.add_signed(self.signer.sign(ids, texts))
+
+    def add_signed(self, batch: SignedBatch) -> None:
+        """Add a batch signed by :meth:`BatchSigner.sign` (e.g. in a worker process)."""
+        self._bands.append(batch.bands)
+        if batch.shingle_values is not None and batch.shingle_offsets is not None:
+            self.shingles.append(batch.shingle_values, batch.shingle_offsets)
+        if batch.signatures is not None:
+            self._signatures.append(batch.signatures)
+        self._syllables.append(batch.syllable_counts)
+        self._empty.extend(len(self.ids) + i for i in batch.empty)
+        self._keys.extend(batch.keys)
+        self.ids.extend(batch.ids)
 
     def rank(self) -> npt.NDArray[np.int64]:
         """Position of each document in keep-rule order (0 = kept first)."""
