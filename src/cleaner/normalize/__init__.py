@@ -20,7 +20,13 @@ from cleaner.normalize.chars import (
     normalize_line_breaks,
     remove_invisible,
 )
-from cleaner.normalize.encodings import LEGACY_MODES, Legacy, after_first_pass, fix_encoding
+from cleaner.normalize.encodings import (
+    LEGACY_MODES,
+    Legacy,
+    after_first_pass,
+    decode_c1_controls,
+    fix_encoding,
+)
 from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
 from cleaner.normalize.tones import fix_eth, place_tones
@@ -110,11 +116,12 @@ _MAX_REPAIR_ROUNDS = 4
 
 
 def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
-    """Eth, encodings, invisible characters and NFC, repeated until nothing changes."""
+    """Eth, encodings, C1 controls, invisible characters and NFC, repeated until nothing changes."""
     for _ in range(_MAX_REPAIR_ROUNDS):
         before = text
         text = fix_eth(text, log)
         text = fix_encoding(text, next_pass(log), legacy=legacy)
+        text = decode_c1_controls(text, next_pass(log))
         text = remove_invisible(text, next_pass(log))
         text = compose_nfc(text, next_pass(log))
         if text is before or text == before:

@@ -26,8 +26,13 @@ INVISIBLE = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 )
 
-#: A line break other than LF (CRLF counts as one).
-LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
+#: A line break other than LF (CRLF counts as one). NEL (U+0085) only breaks a
+#: line where no text comes right before it: after a letter it is the cp1252
+#: byte 0x85 read as latin-1, the "…" or the end of a UTF-8 letter (``lá»\x85``
+#: is "lễ"), which the encoding repair decodes.
+LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029]|(?<![^\s])\x85")
+#: The characters that may start a :data:`LINE_BREAK` (for the scanner's table).
+LINE_BREAK_CHARS = re.compile("[\r\u2028\u2029\x85]")
 
 
 def _has_line_break(text: str) -> bool:

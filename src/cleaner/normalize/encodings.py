@@ -44,6 +44,7 @@ __all__ = [
     "LEGACY_MODES",
     "Legacy",
     "after_first_pass",
+    "decode_c1_controls",
     "fix_encoding",
     "fix_legacy",
     "fix_mojibake",
@@ -228,6 +229,44 @@ def _spells_vietnamese(decoded: str) -> bool:
     if _NOT_A_LOST_CHARACTER.search(decoded):
         return False
     return all(word.isascii() or _is_syllable(word) for word in _LETTERS.findall(decoded))
+
+
+# -- C1 controls ----------------------------------------------------------------------
+
+# U+0080-U+009F are control characters nobody types: in web text they are
+# cp1252 bytes decoded as latin-1. Those cp1252 defines ("–", "…", "€", the
+# curly quotes) are restored; the five it leaves undefined stay for
+# ``remove_invisible``.
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_C1_AS_CP1252 = {
+    chr(byte): meant
+    for byte in range(0x80, 0xA0)
+    if (meant := bytes([byte]).decode("cp1252", "ignore"))
+}
+
+
+def decode_c1_controls(text: str, log: EditLog | None = None) -> str:
+    """Read each C1 control character as the cp1252 byte it stands for.
+
+    Runs after :func:`fix_mojibake`, which decodes the C1 controls inside
+    UTF-8 mojibake (``lá»\x85`` is "lễ"); the ones left are alone.
+
+    >>> decode_c1_controls("Giá 10\x96 20\x80, \x93rẻ\x94")
+    'Giá 10– 20€, “rẻ”'
+    """
+    if not _C1_CONTROL.search(text):
+        return text
+    out = []
+    start = 0
+    for match in _C1_CONTROL.finditer(text):
+        meant = _C1_AS_CP1252.get(match.group())
+        if meant is None:
+            continue
+        out += [text[start : match.start()], meant]
+        if log is not None:
+            log.record("c1_control", match.start(), match.end(), match.group(), meant)
+        start = match.end()
+    return "".join([*out, text[start:]]) if out else text
 
 
 # -- 8-bit legacy encodings ------------------------------------------------------------

@@ -108,7 +108,7 @@ def character_table() -> array[int]:
 def _flag_patterns() -> dict[int, Iterable[re.Pattern[str] | regex.Pattern[str]]]:
     """Each table flag and the fixers' own patterns for it."""
     return {
-        LINE_BREAK: [chars.LINE_BREAK],
+        LINE_BREAK: [chars.LINE_BREAK_CHARS],
         ETH: [tones.ETH],
         DAMAGE: [encodings.damage_gate(mode) for mode in encodings.LEGACY_MODES],
         INVISIBLE: [chars.ANY_INVISIBLE],
