@@ -22,6 +22,7 @@ its onset and whether a final consonant closes it (:func:`run_key`).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 import unicodedata
@@ -30,6 +31,8 @@ from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeAlias
+
+import regex
 
 from cleaner import speedups
 from cleaner.explain import EditLog
@@ -67,6 +70,10 @@ _TONED_FINAL = re.compile(f"[{''.join(CONSONANT_TONE)}](?<=[{ALL_VOWELS}].)")
 #: The eth letters that :func:`fix_eth` may turn into đ.
 ETH = re.compile("[\u00d0\u00f0]")
 _ETH_TO_D = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
+# The eths of a word in a Vietnamese line that are đ: all capitals, and a
+# small one that no small letter precedes.
+_ETH_IN_VIETNAMESE = regex.compile(r"\u00d0|(?<!\p{Ll})\u00f0")
+_NEWLINE = re.compile("\n")
 _ETH_CONTEXT = 40
 _RUNS_FILE = "data/tones/misplaced_runs.tsv"
 # Toned vowels, most frequent first (counted on baomoi dev text).
@@ -367,20 +374,29 @@ def _edit_kind(syllable: Syllable, style: PlacementStyle) -> str:
 
 
 def fix_eth(text: str, log: EditLog | None = None) -> str:
-    """Turn Ð/ð (eth) starting a Vietnamese word into Đ/đ.
+    """Turn Ð/ð (eth) into Đ/đ in Vietnamese lines.
 
-    Only words that become a Vietnamese syllable change, and only in
-    Vietnamese context, so Icelandic and Faroese words keep their eth.
+    A line is Vietnamese when it has a letter that only Vietnamese uses
+    (ă ơ ư ạ ...). There every Ð is Đ, in syllables and acronyms alike
+    ("GD&ÐT", "Ðắk Lắk"), and so is every ð that starts a word or follows a
+    capital: Vietnamese đ never follows a lower-case letter, Icelandic and
+    Faroese ð nearly always does (Guðmundsson). In a line with no such
+    letter, an eth is only turned into đ where it starts a Vietnamese
+    syllable (``Ðoàn``) and a Vietnamese-only letter is near, as before.
 
-    >>> fix_eth("\\u00d0ẠI HỘI, \\u00f0ường")
-    'ĐẠI HỘI, đường'
-    >>> fix_eth("Guðmundsson")
-    'Guðmundsson'
+    >>> fix_eth("\u00d0ẠI HỘI, \u00f0ường, Sở GD&\u00d0T, \u00d0ắk Lắk")
+    'ĐẠI HỘI, đường, Sở GD&ĐT, Đắk Lắk'
+    >>> fix_eth("Guðmundsson"), fix_eth("Ðakar, Iceland")
+    ('Guðmundsson', 'Ðakar, Iceland')
     """
     if "\u00d0" not in text and "\u00f0" not in text:
         return text
+    vietnamese_line = _vietnamese_lines(text)
 
     def fix(word: str, start: int) -> tuple[str, str] | None:
+        if vietnamese_line(start):
+            fixed = _ETH_IN_VIETNAMESE.sub(lambda match: _ETH_TO_D[match.group()], word)
+            return (fixed, "eth_to_d_stroke") if fixed != word else None
         if word[0] not in _ETH_TO_D:
             return None
         fixed = _ETH_TO_D[word[0]] + word[1:]
@@ -390,6 +406,26 @@ def fix_eth(text: str, log: EditLog | None = None) -> str:
         return fixed, "eth_to_d_stroke"
 
     return _rewrite_tokens((match.span() for match in ETH.finditer(text)), text, log, fix)
+
+
+def _vietnamese_lines(text: str) -> Callable[[int], bool]:
+    """Whether the line holding an offset of ``text`` has a Vietnamese-only letter.
+
+    Lines are found by bisecting the line-break offsets and judged once each,
+    so a line full of eths costs one scan, not one per eth.
+    """
+    breaks = [match.start() for match in _NEWLINE.finditer(text)]
+    judged: dict[int, bool] = {}
+
+    def is_vietnamese(offset: int) -> bool:
+        line = bisect.bisect_left(breaks, offset)
+        if line not in judged:
+            start = breaks[line - 1] + 1 if line else 0
+            end = breaks[line] if line < len(breaks) else len(text)
+            judged[line] = _VIETNAMESE_ONLY.search(text, start, end) is not None
+        return judged[line]
+
+    return is_vietnamese
 
 
 def _rewrite_tokens(spans: Iterable[Span], text: str, log: EditLog | None, fix: WordFix) -> str:
