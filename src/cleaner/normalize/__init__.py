@@ -29,7 +29,7 @@ from cleaner.normalize.encodings import (
 )
 from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
-from cleaner.normalize.tones import fix_eth, place_tones
+from cleaner.normalize.tones import fix_eth, place_tones, repair_double_tones
 
 __all__ = [
     "NormalizeConfig",
@@ -98,6 +98,7 @@ def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
             ("compose_nfc", compose_nfc),
             ("fix_eth", fix_eth),
         ]
+    plan.append(("repair_double_tones", partial(repair_double_tones, style=config.tone_style)))
     if config.tone_style != "keep":
         plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
     if config.ascii_punctuation:

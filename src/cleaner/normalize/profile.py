@@ -62,6 +62,7 @@ TRIGGERS: dict[str, int] = {
     "remove_invisible": INVISIBLE,
     "compose_nfc": NOT_NFC | ASTRAL,
     "fix_eth": ETH,
+    "repair_double_tones": TONE,
     "place_tones": TONE,
     "asciify_punctuation": TYPOGRAPHIC,
     "collapse_spaces": OTHER_SPACE | SPACE_LAYOUT,

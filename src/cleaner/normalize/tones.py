@@ -67,6 +67,12 @@ _VIETNAMESE_ONLY = re.compile(
 # A tone typed after the final consonant (muôn + acute → muôń). Scanned on its
 # own: joined to the vowel trie it costs the engine its first-character skip.
 _TONED_FINAL = re.compile(f"[{''.join(CONSONANT_TONE)}](?<=[{ALL_VOWELS}].)")
+_LOWER_VOWELS = frozenset(vowel for vowel in ALL_VOWELS if vowel.islower())
+_LOWER_TONED = "".join(vowel for vowel in TONED_VOWELS if vowel.islower())
+_LOWER_PLAIN = "".join(sorted(_LOWER_VOWELS - set(_LOWER_TONED)))
+# Two toned vowels with at most two plain ones between: a run with two tone
+# marks (tủổi, Kháí), a common typing slip.
+_TWO_TONES = re.compile(f"[{_LOWER_TONED}][{_LOWER_PLAIN}]{{0,2}}[{_LOWER_TONED}]")
 #: The eth letters that :func:`fix_eth` may turn into đ.
 ETH = re.compile("[\u00d0\u00f0]")
 _ETH_TO_D = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
@@ -255,18 +261,31 @@ def tone_candidates(text: str, style: PlacementStyle) -> Iterable[Span]:
     """Where a tone may be misplaced, as ``(start, end)`` spans in text order.
 
     Each misplaced vowel run gives the span from its toned letter to its end;
-    each toned final consonant after a vowel (muôń), the consonant. The
+    each toned final consonant after a vowel (muôń), the consonant; each run
+    with two tone marks (tủổi), the span from its first toned letter to its end. The
     compiled scanner and the regular expressions give the same spans.
     """
     if speedups.enabled():
         return _compiled_scanner(style).scan(text)[1]
     lowered = _lower_same_length(text)
-    matches = heapq.merge(
-        _scanner(style).finditer(lowered),
-        _TONED_FINAL.finditer(lowered),
-        key=lambda match: match.start(),
+    return heapq.merge(
+        (match.span() for match in _scanner(style).finditer(lowered)),
+        (match.span() for match in _TONED_FINAL.finditer(lowered)),
+        _two_tone_spans(lowered),
     )
-    return (match.span() for match in matches)
+
+
+def _two_tone_spans(lowered: str) -> Iterable[Span]:
+    """Vowel runs (of at most four) with two tone marks: from the first toned vowel to the end."""
+    for match in _TWO_TONES.finditer(lowered):
+        start, end = match.start(), match.end()
+        while start > 0 and lowered[start - 1] in _LOWER_VOWELS:
+            start -= 1
+        while end < len(lowered) and lowered[end] in _LOWER_VOWELS:
+            end += 1
+        first_toned = match.start()
+        if end - start <= _MAX_RUN and not any(c in TONED_VOWELS for c in lowered[start:first_toned]):
+            yield first_toned, end
 
 
 @cache
@@ -371,6 +390,52 @@ def _edit_kind(syllable: Syllable, style: PlacementStyle) -> str:
     if syllable.style_dependent and syllable.tone_index(other) == syllable.tone_at:
         return "tone_placement"
     return "misplaced_tone"
+
+
+def repair_double_tones(
+    text: str, log: EditLog | None = None, *, style: ToneStyle = "first_vowel"
+) -> str:
+    """Keep one tone mark on a syllable typed with two: the one on the vowel that carries it.
+
+    The other mark is dropped; a word changes only when exactly that keeps a
+    Vietnamese syllable (``tủổi`` has its tone on ổ: "tuổi").
+
+    Args:
+        text: NFC text.
+        log: Where edits go (kind ``double_tone``).
+        style: Which vowel carries the tone in open oa/oe/uy (``"keep"``
+            reads as ``"first_vowel"``).
+
+    >>> repair_double_tones("tủổi, nhìều, Kháí, Ngựạ, huỵệt")
+    'tuổi, nhiều, Khái, Ngựa, huyệt'
+    """
+    placement: PlacementStyle = "main_vowel" if style == "main_vowel" else "first_vowel"
+    return _rewrite_tokens(
+        tone_candidates(text, placement), text, log, _one_tone_kept(placement)
+    )
+
+
+@cache
+def _one_tone_kept(style: PlacementStyle) -> WordFix:
+    @lru_cache(maxsize=1 << 12)
+    def kept(word: str) -> tuple[str, str] | None:
+        tones = [(i, VOWEL_TONE[c][1]) for i, c in enumerate(word) if c in VOWEL_TONE]
+        tones = [(i, tone) for i, tone in tones if tone]
+        if len(tones) < 2 or any(c in CONSONANT_TONE for c in word):
+            return None
+        bare = "".join(VOWEL_TONE.get(c, (c, 0))[0] for c in word)
+        fits = set()
+        for index, tone in tones:
+            candidate = apply_tone(bare, tone, index)
+            syllable = parse_syllable(candidate)
+            if syllable is not None and syllable.tone_index(style) == index:
+                fits.add(candidate)
+        return (fits.pop(), "double_tone") if len(fits) == 1 else None
+
+    def fix(word: str, _start: int) -> tuple[str, str] | None:
+        return kept(word)
+
+    return fix
 
 
 def fix_eth(text: str, log: EditLog | None = None) -> str:
