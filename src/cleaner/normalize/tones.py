@@ -82,6 +82,7 @@ _ETH_IN_VIETNAMESE = regex.compile(r"\u00d0|(?<!\p{Ll})\u00f0")
 _NEWLINE = re.compile("\n")
 _ETH_CONTEXT = 40
 _RUNS_FILE = "data/tones/misplaced_runs.tsv"
+_FOREIGN_FILE = "data/tones/foreign_words.tsv"
 # Toned vowels, most frequent first (counted on baomoi dev text).
 _TONE_FREQUENCY = "àáếạệảộóốớấờủềịểợậìầựíãứởụồữổúọắòừùặỉửũýễỏẽéằẫẩỹĩỗẻẹỷõỳẳỡèẵỵ"
 
@@ -157,6 +158,19 @@ def misplaced_runs(style: PlacementStyle) -> dict[tuple[str, bool], set[str]]:
             if row_style == style:
                 table.setdefault((onset, closed == "closed"), set()).add(run)
     return table
+
+
+@cache
+def foreign_words() -> frozenset[str]:
+    """Toned words of other Latin orthographies that look like misplaced Vietnamese tones.
+
+    Pinyin ``huì``, Italian ``più``, Spanish ``oí`` are well formed as written;
+    :func:`place_tones` leaves them alone (``data/tones/foreign_words.tsv``).
+    """
+    text = resources.files("cleaner").joinpath(_FOREIGN_FILE).read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
 
 
 def format_misplaced_runs() -> str:
@@ -235,7 +249,9 @@ def place_tones(text: str, log: EditLog | None = None, *, style: ToneStyle = "fi
     """Move each tone mark to the vowel that carries it in ``style``.
 
     Only words that are Vietnamese syllables change; foreign words, names,
-    URLs, e-mail addresses, hashtags and code are left alone.
+    URLs, e-mail addresses, hashtags and code are left alone, and so are the
+    words of other Latin orthographies that look like Vietnamese syllables
+    (pinyin ``huì``, Italian ``più``: :func:`foreign_words`).
 
     Args:
         text: NFC text.
@@ -366,7 +382,7 @@ def _retone(style: PlacementStyle) -> WordFix:
     @lru_cache(maxsize=1 << 16)
     def retoned(word: str) -> tuple[str, str] | None:
         syllable = parse_syllable(word)
-        if syllable is None or syllable.tone_at < 0:
+        if syllable is None or syllable.tone_at < 0 or word.lower() in foreign_words():
             return None
         target = syllable.tone_index(style)
         if target == syllable.tone_at:
