@@ -26,6 +26,7 @@ from cleaner.normalize.encodings import (
     after_first_pass,
     decode_c1_controls,
     fix_encoding,
+    restore_lost_letters,
 )
 from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
@@ -122,6 +123,7 @@ def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy)
         before = text
         text = fix_eth(text, log)
         text = fix_encoding(text, next_pass(log), legacy=legacy)
+        text = restore_lost_letters(text, next_pass(log))
         text = decode_c1_controls(text, next_pass(log))
         text = remove_invisible(text, next_pass(log))
         text = compose_nfc(text, next_pass(log))

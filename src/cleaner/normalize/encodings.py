@@ -45,6 +45,7 @@ __all__ = [
     "Legacy",
     "after_first_pass",
     "decode_c1_controls",
+    "restore_lost_letters",
     "fix_encoding",
     "fix_legacy",
     "fix_mojibake",
@@ -229,6 +230,120 @@ def _spells_vietnamese(decoded: str) -> bool:
     if _NOT_A_LOST_CHARACTER.search(decoded):
         return False
     return all(word.isascii() or _is_syllable(word) for word in _LETTERS.findall(decoded))
+
+
+# -- letters lost to U+FFFD -------------------------------------------------------------
+
+#: Vietnamese letters whose UTF-8 holds a byte that cp1252 leaves undefined: a
+#: decoder with ``errors="replace"`` turns each into one ``�`` (ọ is E1 BB 8D).
+LOST_LETTERS = "".join(
+    sorted(
+        letter
+        for letter in _VIETNAMESE_LETTERS
+        if any(byte in _LOST_BYTES for byte in letter.encode("utf-8"))
+    )
+)
+# A word with a U+FFFD in it, anchored at word starts (linear on long words).
+_WORD_WITH_LOSS = re.compile(r"(?<![^\W\d_\ufffd])(?:[^\W\d_]|\ufffd)*\ufffd(?:[^\W\d_]|\ufffd)*")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+def restore_lost_letters(text: str, log: EditLog | None = None) -> str:
+    """Put back a letter lost to ``�`` where exactly one Vietnamese syllable fits.
+
+    Only the letters a cp1252 decoder loses can be behind the ``�`` (ề ọ ỏ Ố
+    ờ Đ Á Í Ý: :data:`LOST_LETTERS`). When the syllable model leaves several
+    (``gi�``: giọ, giỏ, giờ), the text itself decides: the one candidate that
+    it uses with the same neighbour (``bây giờ``), or else the one it uses at
+    all. A ``�`` that stays is counted as ``unrecoverable_byte``; a ``�``
+    standing alone as a word is only restored by a neighbour, never guessed.
+
+    >>> restore_lost_letters("h\ufffdc sinh, Ban Chấp hành \ufffd\u1ea3ng")
+    'học sinh, Ban Chấp hành Đảng'
+    >>> restore_lost_letters("Bây giờ là mấy gi\ufffd?")
+    'Bây giờ là mấy giờ?'
+    """
+    if "\ufffd" not in text:
+        return text
+    context = _TextContext(text)
+    out = []
+    done = 0
+    for match in _WORD_WITH_LOSS.finditer(text):
+        restored = _restored_word(match, context)
+        if restored is None:
+            if log is not None:
+                log.note("unrecoverable_byte", match.start(), match.end(), match.group())
+            continue
+        out += [text[done : match.start()], restored]
+        done = match.end()
+        if log is not None:
+            log.record("lost_letter", match.start(), match.end(), match.group(), restored)
+    return "".join([*out, text[done:]]) if out else text
+
+
+class _TextContext:
+    """The words of a text and their neighbours, lower-cased, built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: set[str] | None = None
+        self._pairs: set[tuple[str, str]] = set()
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            words = [word.lower() for word in _PLAIN_WORD.findall(self._text)]
+            self._words = set(words)
+            self._pairs = set(itertools.pairwise(words))
+        return self._words
+
+    def pairs(self) -> set[tuple[str, str]]:
+        self.words()
+        return self._pairs
+
+
+def _restored_word(match: re.Match[str], context: _TextContext) -> str | None:
+    word = match.group()
+    if word.count("\ufffd") != 1:
+        return None
+    fits = _fitting_letters(word)
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        return None
+    text = match.string
+    before = _PLAIN_WORD.findall(text, max(0, match.start() - 12), match.start())[-1:]
+    after = _PLAIN_WORD.match(text, match.end() + 1) if text[match.end() : match.end() + 1] == " " else None
+    pairs = context.pairs()
+    by_neighbour = [
+        fit
+        for fit in fits
+        if (before and (before[0].lower(), fit.lower()) in pairs)
+        or (after and (fit.lower(), after.group().lower()) in pairs)
+    ]
+    if len(by_neighbour) == 1:
+        return by_neighbour[0]
+    if len(word) == 1:
+        return None
+    used = [fit for fit in fits if fit.lower() in context.words()]
+    return used[0] if len(used) == 1 else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _fitting_letters(word: str) -> list[str]:
+    """The spellings of ``word`` with its ``�`` replaced that are Vietnamese syllables."""
+    at = word.index("\ufffd")
+    rest = word[:at] + word[at + 1 :]
+    fits = []
+    for letter in LOST_LETTERS:
+        # Case follows the word: a capital only first or among capitals.
+        if letter.isupper() and at > 0 and not rest.isupper():
+            continue
+        if letter.islower() and rest.isupper() and len(rest) > 1:
+            continue
+        candidate = word[:at] + letter + word[at + 1 :]
+        if _is_syllable(candidate):
+            fits.append(candidate)
+    return fits
 
 
 # -- C1 controls ----------------------------------------------------------------------

@@ -111,7 +111,10 @@ def _flag_patterns() -> dict[int, Iterable[re.Pattern[str] | regex.Pattern[str]]
     return {
         LINE_BREAK: [chars.LINE_BREAK_CHARS],
         ETH: [tones.ETH],
-        DAMAGE: [encodings.damage_gate(mode) for mode in encodings.LEGACY_MODES],
+        DAMAGE: [
+            *(encodings.damage_gate(mode) for mode in encodings.LEGACY_MODES),
+            re.compile("\ufffd"),  # a letter lost to U+FFFD (restore_lost_letters)
+        ],
         INVISIBLE: [chars.ANY_INVISIBLE],
         OTHER_SPACE: [chars.OTHER_SPACE],
         TYPOGRAPHIC: [chars.TYPOGRAPHIC],

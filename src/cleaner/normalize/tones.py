@@ -76,9 +76,15 @@ _TWO_TONES = re.compile(f"[{_LOWER_TONED}][{_LOWER_PLAIN}]{{0,2}}[{_LOWER_TONED}
 #: The eth letters that :func:`fix_eth` may turn into đ.
 ETH = re.compile("[\u00d0\u00f0]")
 _ETH_TO_D = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
-# The eths of a word in a Vietnamese line that are đ: all capitals, and a
-# small one that no small letter precedes.
-_ETH_IN_VIETNAMESE = regex.compile(r"\u00d0|(?<!\p{Ll})\u00f0")
+# The eths of a word in a Vietnamese line that are đ: those no small letter
+# precedes (Vietnamese đ starts a syllable; Icelandic ð follows a vowel).
+_ETH_IN_VIETNAMESE = regex.compile(r"(?<!\p{Ll})[\u00d0\u00f0]")
+# Vietnamese letters outside Latin-1 (â ê ô are French too): a line with one is
+# Vietnamese, and not a legacy encoding seen through cp1252 either (TCVN3's é
+# shows as Ð, its ê as ê).
+_VIETNAMESE_BEYOND_LATIN1 = re.compile(
+    "[ăơưđĂƠƯĐ" + "".join(char for char in TONED_VOWEL.values() if ord(char) > 0xFF) + "]"
+)
 _NEWLINE = re.compile("\n")
 _ETH_CONTEXT = 40
 _RUNS_FILE = "data/tones/misplaced_runs.tsv"
@@ -457,11 +463,11 @@ def _one_tone_kept(style: PlacementStyle) -> WordFix:
 def fix_eth(text: str, log: EditLog | None = None) -> str:
     """Turn Ð/ð (eth) into Đ/đ in Vietnamese lines.
 
-    A line is Vietnamese when it has a letter that only Vietnamese uses
-    (ă ơ ư ạ ...). There every Ð is Đ, in syllables and acronyms alike
-    ("GD&ÐT", "Ðắk Lắk"), and so is every ð that starts a word or follows a
-    capital: Vietnamese đ never follows a lower-case letter, Icelandic and
-    Faroese ð nearly always does (Guðmundsson). In a line with no such
+    A line is Vietnamese when it has a Vietnamese letter outside Latin-1
+    (ă ơ ư ạ ...). There every Ð or ð that no small letter precedes is Đ/đ,
+    in syllables and acronyms alike ("GD&ÐT", "QÐ-NHNN", "Ðắk Lắk"):
+    Vietnamese đ starts a syllable, Icelandic and Faroese ð follows a vowel
+    (Guðmundsson). In a line with no such
     letter, an eth is only turned into đ where it starts a Vietnamese
     syllable (``Ðoàn``) and a Vietnamese-only letter is near, as before.
 
@@ -490,7 +496,7 @@ def fix_eth(text: str, log: EditLog | None = None) -> str:
 
 
 def _vietnamese_lines(text: str) -> Callable[[int], bool]:
-    """Whether the line holding an offset of ``text`` has a Vietnamese-only letter.
+    """Whether the line holding an offset of ``text`` has a Vietnamese letter beyond Latin-1.
 
     Lines are found by bisecting the line-break offsets and judged once each,
     so a line full of eths costs one scan, not one per eth.
@@ -503,7 +509,7 @@ def _vietnamese_lines(text: str) -> Callable[[int], bool]:
         if line not in judged:
             start = breaks[line - 1] + 1 if line else 0
             end = breaks[line] if line < len(breaks) else len(text)
-            judged[line] = _VIETNAMESE_ONLY.search(text, start, end) is not None
+            judged[line] = _VIETNAMESE_BEYOND_LATIN1.search(text, start, end) is not None
         return judged[line]
 
     return is_vietnamese
