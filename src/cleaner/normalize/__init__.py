@@ -54,12 +54,17 @@ class NormalizeConfig:
             text is overwhelmingly VIQR), one of ``"tcvn3"``, ``"vni"``,
             ``"cp1258"``, ``"viqr"`` to force it, or ``"none"``.
         ascii_punctuation: Spell curly quotes, dashes and ellipses in ASCII.
+        keep_layout: Keep indentation (two or more spaces or tabs) and the runs
+            of spaces of indented or column-aligned lines (code, tables);
+            ``False`` collapses every run and strips every line (the behaviour
+            before issue 16).
     """
 
     tone_style: ToneStyle = "first_vowel"
     fix_encoding: bool = True
     legacy: Legacy = "auto"
     ascii_punctuation: bool = False
+    keep_layout: bool = True
 
     def __post_init__(self) -> None:
         if self.tone_style not in TONE_STYLES:
@@ -104,7 +109,7 @@ def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
         plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
     if config.ascii_punctuation:
         plan.append(("asciify_punctuation", asciify_punctuation))
-    plan.append(("collapse_spaces", collapse_spaces))
+    plan.append(("collapse_spaces", partial(collapse_spaces, keep_layout=config.keep_layout)))
     return tuple(plan)
 
 
