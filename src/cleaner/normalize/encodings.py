@@ -720,6 +720,11 @@ _VIQR_MODIFIERS = "^(+"
 _MAX_VIQR_RUN = 32
 # An acronym in capitals ("KTDDT", "DDH"): DD is Đ there, though it spells no syllable.
 _VIQR_ACRONYM = re.compile(r"[A-Z]*DD[A-Z]*")
+_VIQR_D_RUN = re.compile("D{2,}")
+_AFTER_INNER_TONE = re.compile(r"(?<=['`?~.])(?=[A-Za-z])")
+# Punctuation inside a run: a full stop between a consonant and a letter ends
+# an abbreviation (TP.Ha`, H.DDu+'c); a "(" not after an a is no breve (da^'t(TSDDD).
+_RUN_PUNCTUATION = re.compile(r"((?<=[B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z])\.(?=[A-Za-z])|(?<![aA])\()")
 # VIQR marks that start a run have no letter to attach to: punctuation ("(DDo^ng").
 _LEADING_MARKS = re.compile(r"[\^(+'`?~.]*")
 
@@ -735,17 +740,40 @@ def _viqr_word(run: str) -> str | None:
     between two letters can be nothing else.
     """
     if _VIQR_ACRONYM.fullmatch(run):
-        return run.replace("DD", "Đ")
-    word = _viqr_pattern().sub(lambda match: _viqr_table()[match.group()], run)
+        return _VIQR_D_RUN.sub(_acronym_d, run)
+    word = _viqr_decoded(run)
     if word == run or any(c in _VIQR_MARKS for c in word):
         return None
-    if is_vietnamese_syllable(word) or _has_inner_modifier(run):
+    if _is_viqr_syllable(word) or _has_inner_modifier(run) or _spells_syllables(run):
         return word
     return None
 
 
+def _is_viqr_syllable(word: str) -> bool:
+    # Place names of the Central Highlands end in k where Vietnamese has c (Đắk Lắk).
+    return is_vietnamese_syllable(word) or (
+        word[-1:] in "kK" and is_vietnamese_syllable(word[:-1] + "c")
+    )
+
+
+def _viqr_decoded(run: str) -> str:
+    return _viqr_pattern().sub(lambda match: _viqr_table()[match.group()], run)
+
+
+def _acronym_d(match: re.Match[str]) -> str:
+    # An odd run is a D before Đs: "TSDDD" is "TSDĐ" (tài sản, đất), "GDDDT" "GDĐT".
+    run = match.group()
+    return "D" * (len(run) % 2) + "Đ" * (len(run) // 2)
+
+
 def _has_inner_modifier(run: str) -> bool:
     return any(run[i] in _VIQR_MODIFIERS and run[i + 1].isalpha() for i in range(len(run) - 1))
+
+
+def _spells_syllables(run: str) -> bool:
+    """Whether a run written without spaces is syllables, cut after each inner tone mark (ca`phe^)."""
+    parts = _AFTER_INNER_TONE.split(run)
+    return len(parts) > 1 and all(is_vietnamese_syllable(_viqr_decoded(part)) for part in parts)
 
 
 def _viqr_spelled(run: str, sentence_end: bool) -> str | None:
@@ -780,8 +808,12 @@ def _viqr_line(line: str) -> tuple[str, str] | None:
         run = match.group()
         if run.startswith("\\"):
             return run[1:]
-        spelled = _viqr_spelled(run, match.end() >= last_word_end)
-        return run if spelled is None else spelled
+        pieces = _RUN_PUNCTUATION.split(run)
+        sentence_end = match.end() >= last_word_end
+        for index in range(0, len(pieces), 2):
+            spelled = _viqr_spelled(pieces[index], sentence_end and index == len(pieces) - 1)
+            pieces[index] = pieces[index] if spelled is None else spelled
+        return "".join(pieces)
 
     decoded = _VIQR_RUN.sub(replace, line)
     return None if decoded == line else (decoded, "legacy_viqr")
