@@ -131,18 +131,25 @@ def _table(name: str) -> dict[str, str]:
 
 def _double_tone(sentence: str, rng: random.Random) -> str | None:
     """Add a second tone mark to another vowel of up to three toned multi-vowel words."""
+
     def add_tone(match: re.Match[str]) -> str:
         word = unicodedata.normalize("NFD", match.group())
         bases = [i for i, c in enumerate(word) if c in _PLAIN_VOWELS]
         if len(bases) < 2 or not _TONED.search(word) or rng.random() < 0.5:
             return match.group()
-        toned = {i for i, c in enumerate(word) if c in _PLAIN_VOWELS and i + 1 < len(word)
-                 and _TONED.match(word[i + 1]) or (i + 2 < len(word) and _TONED.match(word[i + 2]))}
+        toned = {
+            i
+            for i, c in enumerate(word)
+            if (c in _PLAIN_VOWELS and i + 1 < len(word) and _TONED.match(word[i + 1]))
+            or (i + 2 < len(word) and _TONED.match(word[i + 2]))
+        }
         free = [i for i in bases if i not in toned and not word.lower().startswith(("qu", "gi"))]
         if not free:
             return match.group()
         at = rng.choice(free)
-        return unicodedata.normalize("NFC", word[: at + 1] + rng.choice(_TONE_MARKS) + word[at + 1 :])
+        return unicodedata.normalize(
+            "NFC", word[: at + 1] + rng.choice(_TONE_MARKS) + word[at + 1 :]
+        )
 
     damaged = _WORD.sub(add_tone, sentence)
     return damaged if damaged != sentence else None
@@ -157,7 +164,11 @@ def _viqr(sentence: str) -> str | None:
             out.append(table[char])
             previous = table[char]
             continue
-        if char in "(^+'`?~.\\" and previous and (previous + char in spellings or previous[-1] in "aeiouyAEIOUY^(+"):
+        if (
+            char in "(^+'`?~.\\"
+            and previous
+            and (previous + char in spellings or previous[-1] in "aeiouyAEIOUY^(+")
+        ):
             out.append("\\" + char)  # RFC 1456: a literal mark after a letter is escaped
         else:
             out.append(char)
@@ -224,8 +235,12 @@ def _layout(sentence: str, rng: random.Random) -> tuple[str, str] | None:
     a, b = words[0], words[1]
     width = max(len(a), len(b)) + 3
     text = _LAYOUT_TEMPLATE.format(
-        a=a, b=b, pad=" " * (width - len(a)), pad2=" " * (width - len(b)),
-        n=f"{rng.randrange(1, 999)}.000", m=f"{rng.randrange(1, 999)}.000",
+        a=a,
+        b=b,
+        pad=" " * (width - len(a)),
+        pad2=" " * (width - len(b)),
+        n=f"{rng.randrange(1, 999)}.000",
+        m=f"{rng.randrange(1, 999)}.000",
     )
     return text, text
 
@@ -233,9 +248,7 @@ def _layout(sentence: str, rng: random.Random) -> tuple[str, str] | None:
 def _accuracy_by_kind(clean_docs: list[str], limit: int) -> Table:
     """Exact repair per damage kind, on sentences of the corpus damaged one kind at a time."""
     rng = random.Random(16)
-    sentences = [
-        line for doc in clean_docs for line in doc.split("\n") if 40 <= len(line) <= 300
-    ]
+    sentences = [line for doc in clean_docs for line in doc.split("\n") if 40 <= len(line) <= 300]
     rng.shuffle(sentences)
     per_kind = max(50, limit // 10)
     impls = {name: f for name, f in peers().items() if "pure Python" not in name}

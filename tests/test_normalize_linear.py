@@ -10,9 +10,9 @@ collector paused.
 from __future__ import annotations
 
 import pytest
-from test_redos import LINEAR_BUDGET, NOISE_FLOOR_S, best_time
 
 from cleaner import normalize
+from test_redos import LINEAR_BUDGET, NOISE_FLOOR_S, best_time
 
 VIQR_SENTENCE = "Co' mo^.t ddie^`u cha('c cha('n la` chu'ng to^i va^~n se~ ca^`n (DDo^ng Phong). "
 

@@ -107,9 +107,7 @@ def collapse_spaces(text: str, log: EditLog | None = None, *, keep_layout: bool 
     """
     if not keep_layout:
         text = substitute(OTHER_SPACE, text, _space, "whitespace", log)
-        text = substitute(
-            _SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run
-        )
+        text = substitute(_SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run)
         return substitute(
             _LINE_EDGE_SPACES,
             text,

@@ -45,10 +45,10 @@ __all__ = [
     "Legacy",
     "after_first_pass",
     "decode_c1_controls",
-    "restore_lost_letters",
     "fix_encoding",
     "fix_legacy",
     "fix_mojibake",
+    "restore_lost_letters",
 ]
 
 
@@ -312,7 +312,11 @@ def _restored_word(match: re.Match[str], context: _TextContext) -> str | None:
         return None
     text = match.string
     before = _PLAIN_WORD.findall(text, max(0, match.start() - 12), match.start())[-1:]
-    after = _PLAIN_WORD.match(text, match.end() + 1) if text[match.end() : match.end() + 1] == " " else None
+    after = (
+        _PLAIN_WORD.match(text, match.end() + 1)
+        if text[match.end() : match.end() + 1] == " "
+        else None
+    )
     pairs = context.pairs()
     by_neighbour = [
         fit
@@ -771,7 +775,7 @@ def _has_inner_modifier(run: str) -> bool:
 
 
 def _spells_syllables(run: str) -> bool:
-    """Whether a run written without spaces is syllables, cut after each inner tone mark (ca`phe^)."""
+    """Whether a run without spaces is syllables, cut after each inner tone mark (ca`phe^)."""
     parts = _AFTER_INNER_TONE.split(run)
     return len(parts) > 1 and all(is_vietnamese_syllable(_viqr_decoded(part)) for part in parts)
 

@@ -306,7 +306,9 @@ def _two_tone_spans(lowered: str) -> Iterable[Span]:
         while end < len(lowered) and lowered[end] in _LOWER_VOWELS:
             end += 1
         first_toned = match.start()
-        if end - start <= _MAX_RUN and not any(c in TONED_VOWELS for c in lowered[start:first_toned]):
+        if end - start <= _MAX_RUN and not any(
+            c in TONED_VOWELS for c in lowered[start:first_toned]
+        ):
             yield first_toned, end
 
 
@@ -432,9 +434,7 @@ def repair_double_tones(
     'tuổi, nhiều, Khái, Ngựa, huyệt'
     """
     placement: PlacementStyle = "main_vowel" if style == "main_vowel" else "first_vowel"
-    return _rewrite_tokens(
-        tone_candidates(text, placement), text, log, _one_tone_kept(placement)
-    )
+    return _rewrite_tokens(tone_candidates(text, placement), text, log, _one_tone_kept(placement))
 
 
 @cache
