@@ -55,3 +55,42 @@ def test_a_long_viqr_line_is_decoded_whole() -> None:
     assert normalize(text, legacy="viqr") == " ".join(
         ["Có một điều chắc chắn là chúng tôi vẫn sẽ cần (Đông Phong)."] * 50
     )
+
+
+def double_tones_in_one_word(size: int) -> str:
+    return "b" + "àá" * (size // 2)
+
+
+def toned_runs_in_one_word(size: int) -> str:
+    return ("bàá" * size)[:size]
+
+
+def lost_letters(size: int) -> str:
+    return ("h\ufffdc gi\ufffd " * size)[:size]
+
+
+def eths_in_one_line(size: int) -> str:
+    return ("Ð Việt " * size)[:size]
+
+
+def aligned_table(size: int) -> str:
+    return ("Gói A:   100.000đ\n" * size)[:size]
+
+
+FIXER_GENERATORS = {
+    "double_tones_in_one_word": double_tones_in_one_word,
+    "toned_runs_in_one_word": toned_runs_in_one_word,
+    "lost_letters": lost_letters,
+    "eths_in_one_line": eths_in_one_line,
+    "aligned_table": aligned_table,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIXER_GENERATORS))
+def test_the_issue_16_fixers_are_linear(name: str) -> None:
+    generate = FIXER_GENERATORS[name]
+    small, large = generate(20_000), generate(200_000)
+    t_small, t_large = best_time(normalize, small), best_time(normalize, large)
+    if t_large > NOISE_FLOOR_S:
+        ratio = t_large / max(t_small, 1e-6)
+        assert ratio < LINEAR_BUDGET, f"{name}: 10x input took {ratio:.0f}x time"

@@ -299,13 +299,16 @@ def tone_candidates(text: str, style: PlacementStyle) -> Iterable[Span]:
 
 def _two_tone_spans(lowered: str) -> Iterable[Span]:
     """Vowel runs (of at most four) with two tone marks: from the first toned vowel to the end."""
+    run_end = 0
     for match in _TWO_TONES.finditer(lowered):
+        if match.start() < run_end:
+            continue  # a later pair of the run already judged (each run is read once)
         start, end = match.start(), match.end()
         while start > 0 and lowered[start - 1] in _LOWER_VOWELS:
             start -= 1
         while end < len(lowered) and lowered[end] in _LOWER_VOWELS:
             end += 1
-        first_toned = match.start()
+        first_toned, run_end = match.start(), end
         if end - start <= _MAX_RUN and not any(
             c in TONED_VOWELS for c in lowered[start:first_toned]
         ):
@@ -434,7 +437,8 @@ def repair_double_tones(
     'tuổi, nhiều, Khái, Ngựa, huyệt'
     """
     placement: PlacementStyle = "main_vowel" if style == "main_vowel" else "first_vowel"
-    return _rewrite_tokens(tone_candidates(text, placement), text, log, _one_tone_kept(placement))
+    candidates = tone_candidates(text, placement)
+    return _rewrite_tokens(candidates, text, log, _one_tone_kept(placement), prose_only=False)
 
 
 @cache
@@ -484,7 +488,7 @@ def fix_eth(text: str, log: EditLog | None = None) -> str:
         if vietnamese_line(start):
             fixed = _ETH_IN_VIETNAMESE.sub(lambda match: _ETH_TO_D[match.group()], word)
             return (fixed, "eth_to_d_stroke") if fixed != word else None
-        if word[0] not in _ETH_TO_D:
+        if word[0] not in _ETH_TO_D or _in_non_prose(text, start, start + len(word)):
             return None
         fixed = _ETH_TO_D[word[0]] + word[1:]
         context = text[max(0, start - _ETH_CONTEXT) : start + len(word) + _ETH_CONTEXT]
@@ -492,7 +496,9 @@ def fix_eth(text: str, log: EditLog | None = None) -> str:
             return None
         return fixed, "eth_to_d_stroke"
 
-    return _rewrite_tokens((match.span() for match in ETH.finditer(text)), text, log, fix)
+    # Numbers and slashes around an eth are Vietnamese too (89/2016/QÐ-UBND, ðồng/kg).
+    spans = (match.span() for match in ETH.finditer(text))
+    return _rewrite_tokens(spans, text, log, fix, prose_only=False)
 
 
 def _vietnamese_lines(text: str) -> Callable[[int], bool]:
@@ -515,13 +521,28 @@ def _vietnamese_lines(text: str) -> Callable[[int], bool]:
     return is_vietnamese
 
 
-def _rewrite_tokens(spans: Iterable[Span], text: str, log: EditLog | None, fix: WordFix) -> str:
-    """Apply ``fix`` to the prose word around each span; words seen once are fixed once."""
+def _rewrite_tokens(
+    spans: Iterable[Span],
+    text: str,
+    log: EditLog | None,
+    fix: WordFix,
+    *,
+    prose_only: bool = True,
+) -> str:
+    """Apply ``fix`` to the word around each span; words seen once are fixed once.
+
+    With ``prose_only``, words in URLs, addresses, tags and code are skipped
+    (see :func:`_in_non_prose`); fixers whose damage cannot be anything else
+    there (two tone marks on one vowel run) look at every word.
+    """
     pieces: list[str] = []
-    done = 0
+    done = judged = 0
     for span_start, span_end in spans:
+        if span_start < judged:
+            continue  # in a word already judged: each word is read once, however long
         start, end = _word_bounds(text, span_start, span_end)
-        if start < done or _in_non_prose(text, start, end):
+        judged = end
+        if start < done or (prose_only and _in_non_prose(text, start, end)):
             continue
         word = text[start:end]
         result = fix(word, start)
