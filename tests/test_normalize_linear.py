@@ -39,7 +39,10 @@ GENERATORS = {
 @pytest.mark.parametrize("name", sorted(GENERATORS))
 def test_forced_viqr_decoding_is_linear_in_one_long_line(name: str) -> None:
     generate = GENERATORS[name]
-    small, large = generate(20_000), generate(200_000)
+    # Marks alone decode fast: below 100k characters the timing is cache noise
+    # (seen: 1 ms for 20k, 49 ms for 200k, 480 ms for 2M).
+    base = 100_000 if name == "viqr_marks_only" else 20_000
+    small, large = generate(base), generate(10 * base)
 
     def decode(text: str) -> str:
         return normalize(text, legacy="viqr")

@@ -41,6 +41,7 @@ from cleaner.normalize.syllables import (
     ALL_VOWELS,
     BASE_VOWELS,
     CONSONANT_TONE,
+    MAX_SYLLABLE_LENGTH,
     TONE_MARKS,
     TONED_VOWEL,
     TONED_VOWELS,
@@ -445,6 +446,8 @@ def repair_double_tones(
 def _one_tone_kept(style: PlacementStyle) -> WordFix:
     @lru_cache(maxsize=1 << 12)
     def kept(word: str) -> tuple[str, str] | None:
+        if len(word) > MAX_SYLLABLE_LENGTH:
+            return None  # no syllable: and trying each mark of a long word would be quadratic
         tones = [(i, VOWEL_TONE[c][1]) for i, c in enumerate(word) if c in VOWEL_TONE]
         tones = [(i, tone) for i, tone in tones if tone]
         if len(tones) < 2 or any(c in CONSONANT_TONE for c in word):
