@@ -98,10 +98,10 @@ def collapse_spaces(text: str, log: EditLog | None = None, *, keep_layout: bool 
     prose are typing noise). Newlines are kept exactly; only spaces inside a
     line change.
 
-    >>> collapse_spaces("  Hà\u00a0 Nội  \nxin  chào")
-    'Hà Nội\nxin chào'
-    >>> collapse_spaces("    if x > 0:\n        return  x")
-    '    if x > 0:\n        return  x'
+    >>> collapse_spaces(" Hà\\u00a0 Nội  \\nxin  chào")
+    'Hà Nội\\nxin chào'
+    >>> collapse_spaces("    if x > 0:\\n        return  x")
+    '    if x > 0:\\n        return  x'
     >>> collapse_spaces("    if x > 0:", keep_layout=False)
     'if x > 0:'
     """
