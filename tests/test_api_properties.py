@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import numpy as np
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
 from cleaner.normalize.base import TONE_STYLES
 
-LINE_BREAK = re.compile(r"\r\n?|[\n\u2028\u2029\x85]")
+# NEL right after text is a cp1252 byte read as latin-1, not a line break (issue 16).
+LINE_BREAK = regex.compile(r"\r\n?|[\n\u2028\u2029]|(?<![^\s])\x85")
 
 # Vietnamese-looking text mixed with anything Unicode, incl. combining marks and controls.
 SYLLABLES = st.sampled_from(

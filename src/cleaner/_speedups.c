@@ -27,8 +27,9 @@
  * scan(text) returns (flags, spans): the OR of the flags of every character,
  * plus FLAG_SPACE_LAYOUT (two spaces in a row, or a space at the start or end
  * of a line) and FLAG_ASTRAL (a code point above U+FFFF, which the table does
- * not cover); and the (start, end) of every tone the tone fixer must look at,
- * exactly the matches of tones._scanner() and tones._TONED_FINAL.
+ * not cover); and the (start, end) of every tone the tone fixers must look at,
+ * exactly the matches of tones._scanner() and tones._TONED_FINAL and the
+ * spans of tones._two_tone_spans().
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -158,7 +159,8 @@ append_span(PyObject *spans, Py_ssize_t start, Py_ssize_t end)
 /* The vowel run [start, end) of two or more letters, whose first MAX_RUN
  * classes are `classes` (zero-padded), came after a character of class
  * `before` and ended before one of class `after`: report its toned vowel if
- * the run is a misplaced one. The key is tones.run_key()'s: the vowel
+ * the run is a misplaced one, or the run's first toned vowel if it has two
+ * tone marks. The key is tones.run_key()'s: the vowel
  * classes in base 73, padded to MAX_RUN with zeros, then the onset and
  * whether a consonant closes it. */
 static int
@@ -169,13 +171,18 @@ check_run(const ScannerObject *self, const int *classes, Py_ssize_t start, Py_ss
         return 0;
     }
     int32_t key = 0;
-    Py_ssize_t toned_at = -1;
+    Py_ssize_t toned_at = -1, first_toned = -1;
     for (Py_ssize_t i = start; i < start + MAX_RUN; i++) {
         int cls = i < end ? classes[i - start] : 0;
         key = key * RUN_BASE + cls;
         if (is_toned(cls)) {
+            first_toned = first_toned < 0 ? i : first_toned;
             toned_at = i;
         }
+    }
+    if (first_toned != toned_at) {
+        /* Two tone marks in one run (tủổi): from the first of them to the run's end. */
+        return append_span(spans, first_toned, end);
     }
     key = (key * 3 + onset_of(before)) * 2 + is_letter(after);
     if (toned_at < 0 || !has_key(self, key)) {

@@ -86,6 +86,16 @@ class EditLog:
         self._edits.append(Edit(kind, shifted, shifted + len(before), before, after))
         self._shift += len(after) - len(before)
 
+    def note(self, kind: str, start: int, end: int, text: str) -> None:
+        """Record that ``text`` at input offsets ``[start, end)`` needs a change none could make.
+
+        The edit replaces the text by itself (so it replays as a no-op); it
+        counts a damage left in place, such as a byte no letter can be told for.
+        """
+        if self._edits is not None:
+            shifted = start + self._shift
+            self._edits.append(Edit(kind, shifted, shifted + len(text), text, text))
+
     def next_pass(self) -> EditLog:
         """A log for another pass over this pass's output, appending to the same list."""
         return EditLog(self._edits)

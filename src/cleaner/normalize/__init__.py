@@ -20,10 +20,17 @@ from cleaner.normalize.chars import (
     normalize_line_breaks,
     remove_invisible,
 )
-from cleaner.normalize.encodings import LEGACY_MODES, Legacy, after_first_pass, fix_encoding
+from cleaner.normalize.encodings import (
+    LEGACY_MODES,
+    Legacy,
+    after_first_pass,
+    decode_c1_controls,
+    fix_encoding,
+    restore_lost_letters,
+)
 from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
-from cleaner.normalize.tones import fix_eth, place_tones
+from cleaner.normalize.tones import fix_eth, place_tones, repair_double_tones
 
 __all__ = [
     "NormalizeConfig",
@@ -47,12 +54,17 @@ class NormalizeConfig:
             text is overwhelmingly VIQR), one of ``"tcvn3"``, ``"vni"``,
             ``"cp1258"``, ``"viqr"`` to force it, or ``"none"``.
         ascii_punctuation: Spell curly quotes, dashes and ellipses in ASCII.
+        keep_layout: Keep indentation (two or more spaces or tabs) and the runs
+            of spaces of indented or column-aligned lines (code, tables);
+            ``False`` collapses every run and strips every line (the behaviour
+            before issue 16).
     """
 
     tone_style: ToneStyle = "first_vowel"
     fix_encoding: bool = True
     legacy: Legacy = "auto"
     ascii_punctuation: bool = False
+    keep_layout: bool = True
 
     def __post_init__(self) -> None:
         if self.tone_style not in TONE_STYLES:
@@ -92,11 +104,12 @@ def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
             ("compose_nfc", compose_nfc),
             ("fix_eth", fix_eth),
         ]
+    plan.append(("repair_double_tones", partial(repair_double_tones, style=config.tone_style)))
     if config.tone_style != "keep":
         plan.append(("place_tones", partial(place_tones, style=config.tone_style)))
     if config.ascii_punctuation:
         plan.append(("asciify_punctuation", asciify_punctuation))
-    plan.append(("collapse_spaces", collapse_spaces))
+    plan.append(("collapse_spaces", partial(collapse_spaces, keep_layout=config.keep_layout)))
     return tuple(plan)
 
 
@@ -110,11 +123,13 @@ _MAX_REPAIR_ROUNDS = 4
 
 
 def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
-    """Eth, encodings, invisible characters and NFC, repeated until nothing changes."""
+    """Eth, encodings, C1 controls, invisible characters and NFC, repeated until nothing changes."""
     for _ in range(_MAX_REPAIR_ROUNDS):
         before = text
         text = fix_eth(text, log)
         text = fix_encoding(text, next_pass(log), legacy=legacy)
+        text = restore_lost_letters(text, next_pass(log))
+        text = decode_c1_controls(text, next_pass(log))
         text = remove_invisible(text, next_pass(log))
         text = compose_nfc(text, next_pass(log))
         if text is before or text == before:

@@ -6,6 +6,7 @@ and a cheap pre-check, so clean text costs one scan.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -26,8 +27,13 @@ INVISIBLE = (
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 )
 
-#: A line break other than LF (CRLF counts as one).
-LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029\x85]")
+#: A line break other than LF (CRLF counts as one). NEL (U+0085) only breaks a
+#: line where no text comes right before it: after a letter it is the cp1252
+#: byte 0x85 read as latin-1, the "…" or the end of a UTF-8 letter (``lá»\x85``
+#: is "lễ"), which the encoding repair decodes.
+LINE_BREAK = regex.compile(r"\r\n?|[\u2028\u2029]|(?<![^\s])\x85")
+#: The characters that may start a :data:`LINE_BREAK` (for the scanner's table).
+LINE_BREAK_CHARS = re.compile("[\r\u2028\u2029\x85]")
 
 
 def _has_line_break(text: str) -> bool:
@@ -53,6 +59,7 @@ _HAS_OTHER_SPACE = OTHER_SPACE.search
 _SPACE_RUN = re.compile(" {2,}")
 _LINE_EDGE_SPACES = re.compile("(?m)^ +| +$")
 _NON_SPACE = regex.compile(r"\S+")
+_NEWLINE = re.compile("\n")
 
 
 def _has_line_edge_space(text: str) -> bool:
@@ -81,24 +88,94 @@ def remove_invisible(text: str, log: EditLog | None = None) -> str:
     )
 
 
-def collapse_spaces(text: str, log: EditLog | None = None) -> str:
+def collapse_spaces(text: str, log: EditLog | None = None, *, keep_layout: bool = True) -> str:
     """Turn Unicode spaces into U+0020, collapse runs, strip both ends of every line.
 
-    Newlines are kept exactly; only spaces inside a line change.
+    With ``keep_layout`` (the default) code and tables keep their shape: a
+    line's indentation of two or more spaces or tabs stays, and so do the runs
+    of spaces inside a line that is indented or whose columns line up with a
+    neighbouring line's. Everywhere else a run is one space (double spaces in
+    prose are typing noise). Newlines are kept exactly; only spaces inside a
+    line change.
 
-    >>> collapse_spaces("  Hà\\u00a0 Nội  \\nxin  chào")
+    >>> collapse_spaces(" Hà\\u00a0 Nội  \\nxin  chào")
     'Hà Nội\\nxin chào'
+    >>> collapse_spaces("    if x > 0:\\n        return  x")
+    '    if x > 0:\\n        return  x'
+    >>> collapse_spaces("    if x > 0:", keep_layout=False)
+    'if x > 0:'
     """
-    text = substitute(OTHER_SPACE, text, _space, "whitespace", log)
-    text = substitute(_SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run)
-    return substitute(
-        _LINE_EDGE_SPACES,
-        text,
-        _nothing,
-        "whitespace",
-        next_pass(log),
-        precheck=_has_line_edge_space,
-    )
+    if not keep_layout:
+        text = substitute(OTHER_SPACE, text, _space, "whitespace", log)
+        text = substitute(_SPACE_RUN, text, _space, "whitespace", next_pass(log), precheck=_has_run)
+        return substitute(
+            _LINE_EDGE_SPACES,
+            text,
+            _nothing,
+            "whitespace",
+            next_pass(log),
+            precheck=_has_line_edge_space,
+        )
+    indented = {match.start() for match in _INDENT.finditer(text)}
+    text = substitute(_OTHER_SPACE_OUTSIDE_INDENT, text, _space_unless_indent, "whitespace", log)
+    if not (_has_run(text) or _has_line_edge_space(text)):
+        return text
+    layout = _Layout(text, indented)
+    return substitute(_SPACES_TO_FIX, text, layout.replace, "whitespace", next_pass(log))
+
+
+# Indentation worth keeping: two or more spaces or tabs (one space is an
+# extraction artefact on news pages), before text.
+_INDENT_BODY = r"^(?:[ \t]{2,}|[ \t]*\t[ \t]*)(?=[^\s])"
+_INDENT = re.compile(_INDENT_BODY, re.MULTILINE)
+# Tabs of kept indentation stay; other Unicode spaces become U+0020.
+_OTHER_SPACE_OUTSIDE_INDENT = re.compile(
+    f"(?P<indent>{_INDENT_BODY})|[{OTHER_SPACES}]", re.MULTILINE
+)
+# Leading spaces, trailing spaces, inner runs (the trailing branch first).
+_SPACES_TO_FIX = re.compile("^ +| +$| {2,}", re.MULTILINE)
+_INNER_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
+_LEADING_SPACES = re.compile(" *")
+
+
+def _space_unless_indent(match: re.Match[str]) -> str:
+    return match.group() if match.group("indent") else " "
+
+
+class _Layout:
+    """Which spaces of a text stay: kept indentation, and the runs of aligned lines.
+
+    A line is aligned when it is indented, or when one of its inner runs of
+    spaces ends at the column where one of a neighbouring line's does
+    (columns as they will be once leading spaces are stripped, so that a
+    second pass sees the same alignment).
+    """
+
+    def __init__(self, text: str, indented: set[int]) -> None:
+        self._starts = [0, *(match.end() for match in _NEWLINE.finditer(text))]
+        self._indented = indented
+        columns: dict[int, set[int]] = {}
+        for match in _INNER_RUN.finditer(text):
+            line = bisect.bisect_right(self._starts, match.start()) - 1
+            start = self._starts[line]
+            if start not in indented:
+                start = _LEADING_SPACES.match(text, start).end()  # type: ignore[union-attr]
+            columns.setdefault(line, set()).add(match.end() - start)
+        self._aligned = {
+            line
+            for line, here in columns.items()
+            if here & columns.get(line - 1, set()) or here & columns.get(line + 1, set())
+        }
+
+    def replace(self, match: re.Match[str]) -> str:
+        text, start, end = match.string, match.start(), match.end()
+        if end == len(text) or text[end] == "\n":
+            return ""  # trailing spaces, or a line of spaces
+        line = bisect.bisect_right(self._starts, start) - 1
+        indented = self._starts[line] in self._indented
+        if start == self._starts[line]:
+            return match.group() if indented else ""
+        return match.group() if indented or line in self._aligned else " "
 
 
 def _space(_match: re.Match[str]) -> str:

@@ -44,9 +44,11 @@ __all__ = [
     "LEGACY_MODES",
     "Legacy",
     "after_first_pass",
+    "decode_c1_controls",
     "fix_encoding",
     "fix_legacy",
     "fix_mojibake",
+    "restore_lost_letters",
 ]
 
 
@@ -228,6 +230,162 @@ def _spells_vietnamese(decoded: str) -> bool:
     if _NOT_A_LOST_CHARACTER.search(decoded):
         return False
     return all(word.isascii() or _is_syllable(word) for word in _LETTERS.findall(decoded))
+
+
+# -- letters lost to U+FFFD -------------------------------------------------------------
+
+#: Vietnamese letters whose UTF-8 holds a byte that cp1252 leaves undefined: a
+#: decoder with ``errors="replace"`` turns each into one ``�`` (ọ is E1 BB 8D).
+LOST_LETTERS = "".join(
+    sorted(
+        letter
+        for letter in _VIETNAMESE_LETTERS
+        if any(byte in _LOST_BYTES for byte in letter.encode("utf-8"))
+    )
+)
+# A word with a U+FFFD in it, anchored at word starts (linear on long words).
+_WORD_WITH_LOSS = re.compile(r"(?<![^\W\d_\ufffd])(?:[^\W\d_]|\ufffd)*\ufffd(?:[^\W\d_]|\ufffd)*")
+_PLAIN_WORD = re.compile(r"[^\W\d_]+")
+
+
+def restore_lost_letters(text: str, log: EditLog | None = None) -> str:
+    """Put back a letter lost to ``�`` where exactly one Vietnamese syllable fits.
+
+    Only the letters a cp1252 decoder loses can be behind the ``�`` (ề ọ ỏ Ố
+    ờ Đ Á Í Ý: :data:`LOST_LETTERS`). When the syllable model leaves several
+    (``gi�``: giọ, giỏ, giờ), the text itself decides: the one candidate that
+    it uses with the same neighbour (``bây giờ``), or else the one it uses at
+    all. A ``�`` that stays is counted as ``unrecoverable_byte``; a ``�``
+    standing alone as a word is only restored by a neighbour, never guessed.
+
+    >>> restore_lost_letters("h\ufffdc sinh, Ban Chấp hành \ufffd\u1ea3ng")
+    'học sinh, Ban Chấp hành Đảng'
+    >>> restore_lost_letters("Bây giờ là mấy gi\ufffd?")
+    'Bây giờ là mấy giờ?'
+    """
+    if "\ufffd" not in text:
+        return text
+    context = _TextContext(text)
+    out = []
+    done = 0
+    for match in _WORD_WITH_LOSS.finditer(text):
+        restored = _restored_word(match, context)
+        if restored is None:
+            if log is not None:
+                log.note("unrecoverable_byte", match.start(), match.end(), match.group())
+            continue
+        out += [text[done : match.start()], restored]
+        done = match.end()
+        if log is not None:
+            log.record("lost_letter", match.start(), match.end(), match.group(), restored)
+    return "".join([*out, text[done:]]) if out else text
+
+
+class _TextContext:
+    """The words of a text and their neighbours, lower-cased, built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: set[str] | None = None
+        self._pairs: set[tuple[str, str]] = set()
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            words = [word.lower() for word in _PLAIN_WORD.findall(self._text)]
+            self._words = set(words)
+            self._pairs = set(itertools.pairwise(words))
+        return self._words
+
+    def pairs(self) -> set[tuple[str, str]]:
+        self.words()
+        return self._pairs
+
+
+def _restored_word(match: re.Match[str], context: _TextContext) -> str | None:
+    word = match.group()
+    if word.count("\ufffd") != 1:
+        return None
+    fits = _fitting_letters(word)
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        return None
+    text = match.string
+    before = _PLAIN_WORD.findall(text, max(0, match.start() - 12), match.start())[-1:]
+    after = (
+        _PLAIN_WORD.match(text, match.end() + 1)
+        if text[match.end() : match.end() + 1] == " "
+        else None
+    )
+    pairs = context.pairs()
+    by_neighbour = [
+        fit
+        for fit in fits
+        if (before and (before[0].lower(), fit.lower()) in pairs)
+        or (after and (fit.lower(), after.group().lower()) in pairs)
+    ]
+    if len(by_neighbour) == 1:
+        return by_neighbour[0]
+    if len(word) == 1:
+        return None
+    used = [fit for fit in fits if fit.lower() in context.words()]
+    return used[0] if len(used) == 1 else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _fitting_letters(word: str) -> list[str]:
+    """The spellings of ``word`` with its ``�`` replaced that are Vietnamese syllables."""
+    at = word.index("\ufffd")
+    rest = word[:at] + word[at + 1 :]
+    fits = []
+    for letter in LOST_LETTERS:
+        # Case follows the word: a capital only first or among capitals.
+        if letter.isupper() and at > 0 and not rest.isupper():
+            continue
+        if letter.islower() and rest.isupper() and len(rest) > 1:
+            continue
+        candidate = word[:at] + letter + word[at + 1 :]
+        if _is_syllable(candidate):
+            fits.append(candidate)
+    return fits
+
+
+# -- C1 controls ----------------------------------------------------------------------
+
+# U+0080-U+009F are control characters nobody types: in web text they are
+# cp1252 bytes decoded as latin-1. Those cp1252 defines ("–", "…", "€", the
+# curly quotes) are restored; the five it leaves undefined stay for
+# ``remove_invisible``.
+_C1_CONTROL = re.compile("[\x80-\x9f]")
+_C1_AS_CP1252 = {
+    chr(byte): meant
+    for byte in range(0x80, 0xA0)
+    if (meant := bytes([byte]).decode("cp1252", "ignore"))
+}
+
+
+def decode_c1_controls(text: str, log: EditLog | None = None) -> str:
+    """Read each C1 control character as the cp1252 byte it stands for.
+
+    Runs after :func:`fix_mojibake`, which decodes the C1 controls inside
+    UTF-8 mojibake (``lá»\x85`` is "lễ"); the ones left are alone.
+
+    >>> decode_c1_controls("Giá 10\x96 20\x80, \x93rẻ\x94")
+    'Giá 10– 20€, “rẻ”'
+    """
+    if not _C1_CONTROL.search(text):
+        return text
+    out = []
+    start = 0
+    for match in _C1_CONTROL.finditer(text):
+        meant = _C1_AS_CP1252.get(match.group())
+        if meant is None:
+            continue
+        out += [text[start : match.start()], meant]
+        if log is not None:
+            log.record("c1_control", match.start(), match.end(), match.group(), meant)
+        start = match.end()
+    return "".join([*out, text[start:]]) if out else text
 
 
 # -- 8-bit legacy encodings ------------------------------------------------------------
@@ -558,44 +716,108 @@ def _viqr_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(s) for s in spellings))
 
 
+# VIQR's vowel marks: after a letter they can only be a mark, never punctuation.
+_VIQR_MODIFIERS = "^(+"
+# Runs longer than this are no word (the longest VIQR syllable, "nghie^`ng", has
+# 9 characters; foreign words run longer): not decoded, so no run costs more than
+# a bounded number of tries, which keeps decoding linear in the line.
+_MAX_VIQR_RUN = 32
+# An acronym in capitals ("KTDDT", "DDH"): DD is Đ there, though it spells no syllable.
+_VIQR_ACRONYM = re.compile(r"[A-Z]*DD[A-Z]*")
+_VIQR_D_RUN = re.compile("D{2,}")
+_AFTER_INNER_TONE = re.compile(r"(?<=['`?~.])(?=[A-Za-z])")
+# Punctuation inside a run: a full stop between a consonant and a letter ends
+# an abbreviation (TP.Ha`, H.DDu+'c); a "(" not after an a is no breve (da^'t(TSDDD).
+_RUN_PUNCTUATION = re.compile(r"((?<=[B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z])\.(?=[A-Za-z])|(?<![aA])\()")
+# VIQR marks that start a run have no letter to attach to: punctuation ("(DDo^ng").
+_LEADING_MARKS = re.compile(r"[\^(+'`?~.]*")
+
+
 def _viqr_word(run: str) -> str | None:
-    """The Vietnamese syllable a VIQR run spells, or ``None`` if it spells none.
+    """The Vietnamese word a VIQR run spells, or ``None`` if it spells none.
 
     A mark is only a mark when it combines with the letter before it into a
     valid syllable; a trailing ``.`` or ``?`` that does not is punctuation.
+    Two spellings are words without being one syllable: an acronym in
+    capitals with DD (``KTDDT`` is "KTĐT"), and a foreign word whose vowel
+    marks (``^ ( +``) sit inside it (``Matxco+va`` is "Matxcơva"): a mark
+    between two letters can be nothing else.
     """
-    word = _viqr_pattern().sub(lambda match: _viqr_table()[match.group()], run)
-    if word != run and not any(c in _VIQR_MARKS for c in word) and is_vietnamese_syllable(word):
+    if _VIQR_ACRONYM.fullmatch(run):
+        return _VIQR_D_RUN.sub(_acronym_d, run)
+    word = _viqr_decoded(run)
+    if word == run or any(c in _VIQR_MARKS for c in word):
+        return None
+    if _is_viqr_syllable(word) or _has_inner_modifier(run) or _spells_syllables(run):
         return word
     return None
+
+
+def _is_viqr_syllable(word: str) -> bool:
+    # Place names of the Central Highlands end in k where Vietnamese has c (Đắk Lắk).
+    return is_vietnamese_syllable(word) or (
+        word[-1:] in "kK" and is_vietnamese_syllable(word[:-1] + "c")
+    )
+
+
+def _viqr_decoded(run: str) -> str:
+    return _viqr_pattern().sub(lambda match: _viqr_table()[match.group()], run)
+
+
+def _acronym_d(match: re.Match[str]) -> str:
+    # An odd run is a D before Đs: "TSDDD" is "TSDĐ" (tài sản, đất), "GDDDT" "GDĐT".
+    run = match.group()
+    return "D" * (len(run) % 2) + "Đ" * (len(run) // 2)
+
+
+def _has_inner_modifier(run: str) -> bool:
+    return any(run[i] in _VIQR_MODIFIERS and run[i + 1].isalpha() for i in range(len(run) - 1))
+
+
+def _spells_syllables(run: str) -> bool:
+    """Whether a run without spaces is syllables, cut after each inner tone mark (ca`phe^)."""
+    parts = _AFTER_INNER_TONE.split(run)
+    return len(parts) > 1 and all(is_vietnamese_syllable(_viqr_decoded(part)) for part in parts)
 
 
 def _viqr_spelled(run: str, sentence_end: bool) -> str | None:
     """Decode a run, whole or without trailing punctuation marks.
 
-    At the end of a line a final ``.`` is read as a full stop first
-    (``hoa.`` is "hoa." there, not "hoạ"), as writers rarely escaped it.
+    Marks before the first letter are punctuation (``(tru+o+?ng``). At the
+    end of a line a final ``.`` is read as a full stop first (``hoa.`` is
+    "hoa." there, not "hoạ"), as writers rarely escaped it.
     """
-    cores = [run[: len(run) - cut] for cut in range(len(run))]
-    if sentence_end and run[-1] == "." and len(run) > 1:
+    lead = _LEADING_MARKS.match(run).end()  # type: ignore[union-attr]  # matches empty
+    body = run[lead:]
+    if not body or len(body) > _MAX_VIQR_RUN:
+        return None
+    cores = [body[: len(body) - cut] for cut in range(len(body))]
+    if sentence_end and body[-1] == "." and len(body) > 1:
         cores.insert(0, cores.pop(1))
     for core in cores:
         word = _viqr_word(core)
         if word is not None:
-            return word + run[len(core) :]
+            return run[:lead] + word + body[len(core) :]
         if core[-1] not in ".?'`":
             return None
     return None
 
 
 def _viqr_line(line: str) -> tuple[str, str] | None:
+    # Where the line's last word ends, found once: looking at the rest of the
+    # line for each run was quadratic in the line (issue 21: 105 s for 3 MB).
+    last_word_end = len(line.rstrip())
+
     def replace(match: re.Match[str]) -> str:
         run = match.group()
         if run.startswith("\\"):
             return run[1:]
-        rest = line[match.end() :].lstrip()
-        spelled = _viqr_spelled(run, not rest)
-        return run if spelled is None else spelled
+        pieces = _RUN_PUNCTUATION.split(run)
+        sentence_end = match.end() >= last_word_end
+        for index in range(0, len(pieces), 2):
+            spelled = _viqr_spelled(pieces[index], sentence_end and index == len(pieces) - 1)
+            pieces[index] = pieces[index] if spelled is None else spelled
+        return "".join(pieces)
 
     decoded = _VIQR_RUN.sub(replace, line)
     return None if decoded == line else (decoded, "legacy_viqr")

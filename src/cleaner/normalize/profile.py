@@ -62,6 +62,7 @@ TRIGGERS: dict[str, int] = {
     "remove_invisible": INVISIBLE,
     "compose_nfc": NOT_NFC | ASTRAL,
     "fix_eth": ETH,
+    "repair_double_tones": TONE,
     "place_tones": TONE,
     "asciify_punctuation": TYPOGRAPHIC,
     "collapse_spaces": OTHER_SPACE | SPACE_LAYOUT,
@@ -108,9 +109,12 @@ def character_table() -> array[int]:
 def _flag_patterns() -> dict[int, Iterable[re.Pattern[str] | regex.Pattern[str]]]:
     """Each table flag and the fixers' own patterns for it."""
     return {
-        LINE_BREAK: [chars.LINE_BREAK],
+        LINE_BREAK: [chars.LINE_BREAK_CHARS],
         ETH: [tones.ETH],
-        DAMAGE: [encodings.damage_gate(mode) for mode in encodings.LEGACY_MODES],
+        DAMAGE: [
+            *(encodings.damage_gate(mode) for mode in encodings.LEGACY_MODES),
+            re.compile("\ufffd"),  # a letter lost to U+FFFD (restore_lost_letters)
+        ],
         INVISIBLE: [chars.ANY_INVISIBLE],
         OTHER_SPACE: [chars.OTHER_SPACE],
         TYPOGRAPHIC: [chars.TYPOGRAPHIC],

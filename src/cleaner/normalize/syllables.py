@@ -25,6 +25,9 @@ TONE_MARKS = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
 #: Vowel letters without a tone mark.
 BASE_VOWELS = "aăâeêioôơuưy"
 
+#: The longest written syllable (nghiêng, nghiếng).
+MAX_SYLLABLE_LENGTH = 7
+
 #: Which letter carries the tone in open oa/oe/uy syllables.
 PlacementStyle = Literal["first_vowel", "main_vowel"]
 
@@ -212,8 +215,10 @@ def parse_syllable(word: str) -> Syllable | None:
     >>> parse_syllable("Huawei") is None
     True
     """
+    if not word or len(word) > MAX_SYLLABLE_LENGTH:
+        return None
     split = split_tones(word)
-    if split is None or not word or len(word) > 7:
+    if split is None:
         return None
     bare, tone, tone_at = split
     bare = bare.lower()

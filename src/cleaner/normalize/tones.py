@@ -22,6 +22,7 @@ its onset and whether a final consonant closes it (:func:`run_key`).
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import re
 import unicodedata
@@ -31,6 +32,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import TypeAlias
 
+import regex
+
 from cleaner import speedups
 from cleaner.explain import EditLog
 from cleaner.normalize.base import ToneStyle
@@ -38,6 +41,7 @@ from cleaner.normalize.syllables import (
     ALL_VOWELS,
     BASE_VOWELS,
     CONSONANT_TONE,
+    MAX_SYLLABLE_LENGTH,
     TONE_MARKS,
     TONED_VOWEL,
     TONED_VOWELS,
@@ -64,11 +68,28 @@ _VIETNAMESE_ONLY = re.compile(
 # A tone typed after the final consonant (muôn + acute → muôń). Scanned on its
 # own: joined to the vowel trie it costs the engine its first-character skip.
 _TONED_FINAL = re.compile(f"[{''.join(CONSONANT_TONE)}](?<=[{ALL_VOWELS}].)")
+_LOWER_VOWELS = frozenset(vowel for vowel in ALL_VOWELS if vowel.islower())
+_LOWER_TONED = "".join(vowel for vowel in TONED_VOWELS if vowel.islower())
+_LOWER_PLAIN = "".join(sorted(_LOWER_VOWELS - set(_LOWER_TONED)))
+# Two toned vowels with at most two plain ones between: a run with two tone
+# marks (tủổi, Kháí), a common typing slip.
+_TWO_TONES = re.compile(f"[{_LOWER_TONED}][{_LOWER_PLAIN}]{{0,2}}[{_LOWER_TONED}]")
 #: The eth letters that :func:`fix_eth` may turn into đ.
 ETH = re.compile("[\u00d0\u00f0]")
 _ETH_TO_D = {"\u00d0": "\u0110", "\u00f0": "\u0111"}
+# The eths of a word in a Vietnamese line that are đ: those no small letter
+# precedes (Vietnamese đ starts a syllable; Icelandic ð follows a vowel).
+_ETH_IN_VIETNAMESE = regex.compile(r"(?<!\p{Ll})[\u00d0\u00f0]")
+# Vietnamese letters outside Latin-1 (â ê ô are French too): a line with one is
+# Vietnamese, and not a legacy encoding seen through cp1252 either (TCVN3's é
+# shows as Ð, its ê as ê).
+_VIETNAMESE_BEYOND_LATIN1 = re.compile(
+    "[ăơưđĂƠƯĐ" + "".join(char for char in TONED_VOWEL.values() if ord(char) > 0xFF) + "]"
+)
+_NEWLINE = re.compile("\n")
 _ETH_CONTEXT = 40
 _RUNS_FILE = "data/tones/misplaced_runs.tsv"
+_FOREIGN_FILE = "data/tones/foreign_words.tsv"
 # Toned vowels, most frequent first (counted on baomoi dev text).
 _TONE_FREQUENCY = "àáếạệảộóốớấờủềịểợậìầựíãứởụồữổúọắòừùặỉửũýễỏẽéằẫẩỹĩỗẻẹỷõỳẳỡèẵỵ"
 
@@ -144,6 +165,19 @@ def misplaced_runs(style: PlacementStyle) -> dict[tuple[str, bool], set[str]]:
             if row_style == style:
                 table.setdefault((onset, closed == "closed"), set()).add(run)
     return table
+
+
+@cache
+def foreign_words() -> frozenset[str]:
+    """Toned words of other Latin orthographies that look like misplaced Vietnamese tones.
+
+    Pinyin ``huì``, Italian ``più``, Spanish ``oí`` are well formed as written;
+    :func:`place_tones` leaves them alone (``data/tones/foreign_words.tsv``).
+    """
+    text = resources.files("cleaner").joinpath(_FOREIGN_FILE).read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t")[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
 
 
 def format_misplaced_runs() -> str:
@@ -222,7 +256,9 @@ def place_tones(text: str, log: EditLog | None = None, *, style: ToneStyle = "fi
     """Move each tone mark to the vowel that carries it in ``style``.
 
     Only words that are Vietnamese syllables change; foreign words, names,
-    URLs, e-mail addresses, hashtags and code are left alone.
+    URLs, e-mail addresses, hashtags and code are left alone, and so are the
+    words of other Latin orthographies that look like Vietnamese syllables
+    (pinyin ``huì``, Italian ``più``: :func:`foreign_words`).
 
     Args:
         text: NFC text.
@@ -248,18 +284,36 @@ def tone_candidates(text: str, style: PlacementStyle) -> Iterable[Span]:
     """Where a tone may be misplaced, as ``(start, end)`` spans in text order.
 
     Each misplaced vowel run gives the span from its toned letter to its end;
-    each toned final consonant after a vowel (muôń), the consonant. The
+    each toned final consonant after a vowel (muôń), the consonant; each run
+    with two tone marks (tủổi), the span from its first toned letter to its end. The
     compiled scanner and the regular expressions give the same spans.
     """
     if speedups.enabled():
         return _compiled_scanner(style).scan(text)[1]
     lowered = _lower_same_length(text)
-    matches = heapq.merge(
-        _scanner(style).finditer(lowered),
-        _TONED_FINAL.finditer(lowered),
-        key=lambda match: match.start(),
+    return heapq.merge(
+        (match.span() for match in _scanner(style).finditer(lowered)),
+        (match.span() for match in _TONED_FINAL.finditer(lowered)),
+        _two_tone_spans(lowered),
     )
-    return (match.span() for match in matches)
+
+
+def _two_tone_spans(lowered: str) -> Iterable[Span]:
+    """Vowel runs (of at most four) with two tone marks: from the first toned vowel to the end."""
+    run_end = 0
+    for match in _TWO_TONES.finditer(lowered):
+        if match.start() < run_end:
+            continue  # a later pair of the run already judged (each run is read once)
+        start, end = match.start(), match.end()
+        while start > 0 and lowered[start - 1] in _LOWER_VOWELS:
+            start -= 1
+        while end < len(lowered) and lowered[end] in _LOWER_VOWELS:
+            end += 1
+        first_toned, run_end = match.start(), end
+        if end - start <= _MAX_RUN and not any(
+            c in TONED_VOWELS for c in lowered[start:first_toned]
+        ):
+            yield first_toned, end
 
 
 @cache
@@ -340,7 +394,7 @@ def _retone(style: PlacementStyle) -> WordFix:
     @lru_cache(maxsize=1 << 16)
     def retoned(word: str) -> tuple[str, str] | None:
         syllable = parse_syllable(word)
-        if syllable is None or syllable.tone_at < 0:
+        if syllable is None or syllable.tone_at < 0 or word.lower() in foreign_words():
             return None
         target = syllable.tone_index(style)
         if target == syllable.tone_at:
@@ -366,22 +420,78 @@ def _edit_kind(syllable: Syllable, style: PlacementStyle) -> str:
     return "misplaced_tone"
 
 
+def repair_double_tones(
+    text: str, log: EditLog | None = None, *, style: ToneStyle = "first_vowel"
+) -> str:
+    """Keep one tone mark on a syllable typed with two: the one on the vowel that carries it.
+
+    The other mark is dropped; a word changes only when exactly that keeps a
+    Vietnamese syllable (``tủổi`` has its tone on ổ: "tuổi").
+
+    Args:
+        text: NFC text.
+        log: Where edits go (kind ``double_tone``).
+        style: Which vowel carries the tone in open oa/oe/uy (``"keep"``
+            reads as ``"first_vowel"``).
+
+    >>> repair_double_tones("tủổi, nhìều, Kháí, Ngựạ, huỵệt")
+    'tuổi, nhiều, Khái, Ngựa, huyệt'
+    """
+    placement: PlacementStyle = "main_vowel" if style == "main_vowel" else "first_vowel"
+    candidates = tone_candidates(text, placement)
+    return _rewrite_tokens(candidates, text, log, _one_tone_kept(placement), prose_only=False)
+
+
+@cache
+def _one_tone_kept(style: PlacementStyle) -> WordFix:
+    @lru_cache(maxsize=1 << 12)
+    def kept(word: str) -> tuple[str, str] | None:
+        if len(word) > MAX_SYLLABLE_LENGTH:
+            return None  # no syllable: and trying each mark of a long word would be quadratic
+        tones = [(i, VOWEL_TONE[c][1]) for i, c in enumerate(word) if c in VOWEL_TONE]
+        tones = [(i, tone) for i, tone in tones if tone]
+        if len(tones) < 2 or any(c in CONSONANT_TONE for c in word):
+            return None
+        bare = "".join(VOWEL_TONE.get(c, (c, 0))[0] for c in word)
+        fits = set()
+        for index, tone in tones:
+            candidate = apply_tone(bare, tone, index)
+            syllable = parse_syllable(candidate)
+            if syllable is not None and syllable.tone_index(style) == index:
+                fits.add(candidate)
+        return (fits.pop(), "double_tone") if len(fits) == 1 else None
+
+    def fix(word: str, _start: int) -> tuple[str, str] | None:
+        return kept(word)
+
+    return fix
+
+
 def fix_eth(text: str, log: EditLog | None = None) -> str:
-    """Turn Ð/ð (eth) starting a Vietnamese word into Đ/đ.
+    """Turn Ð/ð (eth) into Đ/đ in Vietnamese lines.
 
-    Only words that become a Vietnamese syllable change, and only in
-    Vietnamese context, so Icelandic and Faroese words keep their eth.
+    A line is Vietnamese when it has a Vietnamese letter outside Latin-1
+    (ă ơ ư ạ ...). There every Ð or ð that no small letter precedes is Đ/đ,
+    in syllables and acronyms alike ("GD&ÐT", "QÐ-NHNN", "Ðắk Lắk"):
+    Vietnamese đ starts a syllable, Icelandic and Faroese ð follows a vowel
+    (Guðmundsson). In a line with no such
+    letter, an eth is only turned into đ where it starts a Vietnamese
+    syllable (``Ðoàn``) and a Vietnamese-only letter is near, as before.
 
-    >>> fix_eth("\\u00d0ẠI HỘI, \\u00f0ường")
-    'ĐẠI HỘI, đường'
-    >>> fix_eth("Guðmundsson")
-    'Guðmundsson'
+    >>> fix_eth("\u00d0ẠI HỘI, \u00f0ường, Sở GD&\u00d0T, \u00d0ắk Lắk")
+    'ĐẠI HỘI, đường, Sở GD&ĐT, Đắk Lắk'
+    >>> fix_eth("Guðmundsson"), fix_eth("Ðakar, Iceland")
+    ('Guðmundsson', 'Ðakar, Iceland')
     """
     if "\u00d0" not in text and "\u00f0" not in text:
         return text
+    vietnamese_line = _vietnamese_lines(text)
 
     def fix(word: str, start: int) -> tuple[str, str] | None:
-        if word[0] not in _ETH_TO_D:
+        if vietnamese_line(start):
+            fixed = _ETH_IN_VIETNAMESE.sub(lambda match: _ETH_TO_D[match.group()], word)
+            return (fixed, "eth_to_d_stroke") if fixed != word else None
+        if word[0] not in _ETH_TO_D or _in_non_prose(text, start, start + len(word)):
             return None
         fixed = _ETH_TO_D[word[0]] + word[1:]
         context = text[max(0, start - _ETH_CONTEXT) : start + len(word) + _ETH_CONTEXT]
@@ -389,16 +499,53 @@ def fix_eth(text: str, log: EditLog | None = None) -> str:
             return None
         return fixed, "eth_to_d_stroke"
 
-    return _rewrite_tokens((match.span() for match in ETH.finditer(text)), text, log, fix)
+    # Numbers and slashes around an eth are Vietnamese too (89/2016/QÐ-UBND, ðồng/kg).
+    spans = (match.span() for match in ETH.finditer(text))
+    return _rewrite_tokens(spans, text, log, fix, prose_only=False)
 
 
-def _rewrite_tokens(spans: Iterable[Span], text: str, log: EditLog | None, fix: WordFix) -> str:
-    """Apply ``fix`` to the prose word around each span; words seen once are fixed once."""
+def _vietnamese_lines(text: str) -> Callable[[int], bool]:
+    """Whether the line holding an offset of ``text`` has a Vietnamese letter beyond Latin-1.
+
+    Lines are found by bisecting the line-break offsets and judged once each,
+    so a line full of eths costs one scan, not one per eth.
+    """
+    breaks = [match.start() for match in _NEWLINE.finditer(text)]
+    judged: dict[int, bool] = {}
+
+    def is_vietnamese(offset: int) -> bool:
+        line = bisect.bisect_left(breaks, offset)
+        if line not in judged:
+            start = breaks[line - 1] + 1 if line else 0
+            end = breaks[line] if line < len(breaks) else len(text)
+            judged[line] = _VIETNAMESE_BEYOND_LATIN1.search(text, start, end) is not None
+        return judged[line]
+
+    return is_vietnamese
+
+
+def _rewrite_tokens(
+    spans: Iterable[Span],
+    text: str,
+    log: EditLog | None,
+    fix: WordFix,
+    *,
+    prose_only: bool = True,
+) -> str:
+    """Apply ``fix`` to the word around each span; words seen once are fixed once.
+
+    With ``prose_only``, words in URLs, addresses, tags and code are skipped
+    (see :func:`_in_non_prose`); fixers whose damage cannot be anything else
+    there (two tone marks on one vowel run) look at every word.
+    """
     pieces: list[str] = []
-    done = 0
+    done = judged = 0
     for span_start, span_end in spans:
+        if span_start < judged:
+            continue  # in a word already judged: each word is read once, however long
         start, end = _word_bounds(text, span_start, span_end)
-        if start < done or _in_non_prose(text, start, end):
+        judged = end
+        if start < done or (prose_only and _in_non_prose(text, start, end)):
             continue
         word = text[start:end]
         result = fix(word, start)
