@@ -393,9 +393,11 @@ class SiteTemplates:
     def _surroundings_vary(self, units: list[_Unit], run: list[int], source: int) -> bool:
         """A run is chrome when its neighbours change across documents, not a copied article.
 
-        The neighbours are the segments around the run, and inside it: a run
-        whose pieces are each frequent but rarely seen together (a banner,
-        then a footer, on a page that is only chrome) is no copied text.
+        The neighbours are the segments around the run; for a run that is the
+        whole page, also those inside it: a page whose pieces are each frequent
+        but never seen next to each other (a banner, then a footer, and nothing
+        else) is only chrome. Shared sentences in a new order, with some pairs
+        as usual, are an updated story: dedup's business, not chrome.
         """
         # (segment, segment with its neighbour) pairs: before the run, after it, inside it.
         first_alone, first_before, _ = _segment_keys(
@@ -405,12 +407,15 @@ class SiteTemplates:
             source, units[run[-1]], _START, _context(units, run[-1] + 1)
         )
         keys = [first_alone, first_before, last_alone, last_after]
-        for index in run[1:]:
+        whole_page = run[0] == 0 and run[-1] == len(units) - 1
+        for index in run[1:] if whole_page else ():
             alone, before, _ = _segment_keys(source, units[index], _context(units, index - 1), _END)
             keys += [alone, before]
         counts = self._estimates(keys)
         pairs = counts.reshape(-1, 2)  # (segment, segment with that neighbour)
-        return bool((pairs[:, 1] < SAME_CONTEXT_SHARE * pairs[:, 0]).any())
+        varies = pairs[:, 1] < SAME_CONTEXT_SHARE * pairs[:, 0]
+        # A whole page of chrome: every piece sits next to a rare neighbour.
+        return bool(varies[:2].any() or (len(varies) > 2 and varies[2:].all()))
 
     def _affix_templates(
         self,
