@@ -14,12 +14,15 @@ import regex
 
 __all__ = ["CREDIT_HINTS", "find_credits"]
 
-#: Cheap substring pre-checks; a line with none of them has no credit.
-CREDIT_HINTS = (
+#: Cheap substring pre-checks, one set per pattern: a line with none of a set's
+#: hints cannot match that pattern, and most lines hold none at all.
+_COLON_HINTS = (
     "nh:", "nh :", "ideo", "lip", "guồn", "họa", "hoạ", "NH:", "IDEO", "LIP", "fographic",
-    "(Ảnh", "(ảnh", "(Hình", "(hình", "Ảnh chụp", "ồ thị", "iểu đồ", "Ảnh ", "Nguồn ",
-    "hình minh",
+    "(Ảnh", "(ảnh", "(Hình", "(hình", "ồ thị", "iểu đồ", "hiết kế", "GUỒN", "NH :", "HỌA",
 )  # fmt: skip
+_COLONLESS_HINTS = ("Ảnh ", "Nguồn ", "Hình ")
+_BARE_HINTS = ("minh h", "chụp màn", "(Ảnh", "(ảnh", "(Hình", "(hình")
+CREDIT_HINTS = _COLON_HINTS + _COLONLESS_HINTS + _BARE_HINTS
 
 _KEYWORD = (
     r"(?:Ảnh|ảnh|ẢNH|Hình|Hình ảnh|Ảnh, video|Ảnh và video|Ảnh/video|Ảnh - video"
@@ -368,10 +371,9 @@ def find_credits(text: str) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in find_credits(text)]
     ['(Ảnh: Reuters)', 'Ảnh: Lâm Thỏa']
     """
-    if not any(hint in text for hint in CREDIT_HINTS):
-        return []
     found: list[tuple[int, int]] = []
-    for match in _OPENING.finditer(text):
+    openings = _OPENING.finditer(text) if _hinted(text, _COLON_HINTS) else ()
+    for match in openings:
         if found and match.start() < found[-1][1]:
             continue
         bracketed = match.group("open") is not None
@@ -380,13 +382,17 @@ def find_credits(text: str) -> list[tuple[int, int]]:
         end = _name_end(text, match.end(), bracketed)
         if end > match.end() and (bracketed or not _is_title(text, match, end)):
             found.append((match.start(), end))
-    for match in _COLONLESS.finditer(text):
+    for match in _COLONLESS.finditer(text) if _hinted(text, _COLONLESS_HINTS) else ():
         colonless_end = _colonless_end(text, match.end())
         if colonless_end is not None:
             _add_unless_overlapping(found, match.start(), colonless_end)
-    for match in _BARE.finditer(text):
+    for match in _BARE.finditer(text) if _hinted(text, _BARE_HINTS) else ():
         _add_unless_overlapping(found, match.start(), match.end())
     return sorted(found)
+
+
+def _hinted(text: str, hints: tuple[str, ...]) -> bool:
+    return any(hint in text for hint in hints)
 
 
 def _add_unless_overlapping(found: list[tuple[int, int]], start: int, end: int) -> None:
