@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import normalize
-from test_redos import LINEAR_BUDGET, NOISE_FLOOR_S, best_time
+from test_redos import assert_linear_growth
 
 VIQR_SENTENCE = "Co' mo^.t ddie^`u cha('c cha('n la` chu'ng to^i va^~n se~ ca^`n (DDo^ng Phong). "
 
@@ -47,10 +47,7 @@ def test_forced_viqr_decoding_is_linear_in_one_long_line(name: str) -> None:
     def decode(text: str) -> str:
         return normalize(text, legacy="viqr")
 
-    t_small, t_large = best_time(decode, small), best_time(decode, large)
-    if t_large > NOISE_FLOOR_S:
-        ratio = t_large / max(t_small, 1e-6)
-        assert ratio < LINEAR_BUDGET, f"{name}: 10x input took {ratio:.0f}x time"
+    assert_linear_growth(name, decode, small, large)
 
 
 def test_a_long_viqr_line_is_decoded_whole() -> None:
@@ -93,7 +90,4 @@ FIXER_GENERATORS = {
 def test_the_issue_16_fixers_are_linear(name: str) -> None:
     generate = FIXER_GENERATORS[name]
     small, large = generate(20_000), generate(200_000)
-    t_small, t_large = best_time(normalize, small), best_time(normalize, large)
-    if t_large > NOISE_FLOOR_S:
-        ratio = t_large / max(t_small, 1e-6)
-        assert ratio < LINEAR_BUDGET, f"{name}: 10x input took {ratio:.0f}x time"
+    assert_linear_growth(name, normalize, small, large)
