@@ -6,7 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO
+
+# Timing, packaging and end-to-end checks: the slow tier, run by .ci/run.
+pytestmark = pytest.mark.slow
 
 
 def test_quick_benchmarks_write_results(tmp_path: Path) -> None:

@@ -14,6 +14,9 @@ import pytest
 from cleaner import normalize
 from test_redos import assert_linear_growth
 
+# Timing, packaging and end-to-end checks: the slow tier, run by .ci/run.
+pytestmark = pytest.mark.slow
+
 VIQR_SENTENCE = "Co' mo^.t ddie^`u cha('c cha('n la` chu'ng to^i va^~n se~ ca^`n (DDo^ng Phong). "
 
 

@@ -9,7 +9,12 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO, SEEDS
+
+# Timing, packaging and end-to-end checks: the slow tier, run by .ci/run.
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str | Path, cwd: Path) -> str:

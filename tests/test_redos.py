@@ -30,6 +30,9 @@ from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.rule_safety import check_repeats
 from cleaner.boilerplate.rules import compile_rules
 
+# Timing checks: the slow tier, run by .ci/run.
+pytestmark = pytest.mark.slow
+
 LINEAR_BUDGET = 40.0  # 10x input -> at most 40x time (4x the linear expectation)
 ABSOLUTE_BUDGET_S = 2.0
 NOISE_FLOOR_S = 0.02  # below this, timings are noise
