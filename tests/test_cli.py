@@ -307,3 +307,18 @@ def test_unreadable_parquet_is_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.decode().startswith(f"cleaner: error: {src}")
     assert result.stderr.decode().count("\n") == 1
+
+
+def test_layout_is_kept_unless_collapse_layout_is_given(tmp_path: Path) -> None:
+    table = "Bảng giá gói cước tháng này:\n  - Gói A:   100.000đ\n  - Gói B:   250.000đ\n"
+    src = tmp_path / "bang_gia.txt"
+    src.write_text(table, encoding="utf-8")
+    kept = cleaner("run", src, "--out", tmp_path / "kept.jsonl", "--quiet", "--skip", "dedup")
+    collapsed = cleaner(
+        "run", src, "--out", tmp_path / "collapsed.jsonl", "--quiet", "--skip", "dedup",
+        "--collapse-layout",
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    assert collapsed.returncode == 0, collapsed.stderr
+    assert "  - Gói A:   100.000đ" in read_jsonl(tmp_path / "kept.jsonl")[0]["text"]
+    assert "- Gói A: 100.000đ" in read_jsonl(tmp_path / "collapsed.jsonl")[0]["text"]

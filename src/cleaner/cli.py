@@ -95,6 +95,11 @@ def main() -> None:
     help="Spell curly quotes, dashes and ellipses in ASCII.",
 )
 @click.option(
+    "--collapse-layout",
+    is_flag=True,
+    help="Collapse indentation and the space runs of aligned lines (code, tables) too.",
+)
+@click.option(
     "--captions",
     type=click.Choice(["remove", "keep"]),
     default="remove",
@@ -251,6 +256,7 @@ def run(
     legacy: str,
     tone_style: str,
     ascii_punctuation: bool,
+    collapse_layout: bool,
     captions: str,
     rule_files: tuple[str, ...],
     source_field: str,
@@ -307,6 +313,7 @@ def run(
                 "legacy": legacy,
                 "tone_style": tone_style,
                 "ascii_punctuation": ascii_punctuation,
+                "keep_layout": not collapse_layout,
                 "captions": captions,
                 "extra_rules": rule_files,
                 "min_content_syllables": min_content_syllables,
@@ -344,7 +351,10 @@ def run(
             progress=not quiet and (sys.stderr.isatty() if progress is None else progress),
         )
         normalize_config = NormalizeConfig.from_options(
-            tone_style=tone_style, ascii_punctuation=ascii_punctuation, legacy=legacy
+            tone_style=tone_style,
+            ascii_punctuation=ascii_punctuation,
+            legacy=legacy,
+            keep_layout=not collapse_layout,
         )
         record_stages = [NormalizeStage(normalize_config)]
         finish_stages: list[Stage] = []
