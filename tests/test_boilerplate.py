@@ -19,6 +19,7 @@ from cleaner.boilerplate import (
 from cleaner.errors import ConfigError
 from cleaner.normalize import normalize
 from cleaner.records import Record
+from cleaner.text import clean
 from conftest import SEEDS, load_vectors, seed_paths
 
 
@@ -528,3 +529,9 @@ def test_templates_pickle_to_the_same_counts_sparse_or_dense(width: int) -> None
     )
     if width > 16:  # a mostly empty sketch travels as its non-zero counters
         assert len(pickle.dumps(templates)) < 100_000
+
+
+@pytest.mark.parametrize("text", ["(GMT+7)Tin liên quan", "Xem thêm: Xem thêm:"])
+def test_a_line_left_as_furniture_by_its_cuts_goes_in_the_first_run(text: str) -> None:
+    once = clean(text)
+    assert clean(once) == once == ""

@@ -261,6 +261,21 @@ def _state(labels: list[LineLabel]) -> tuple[int, int]:
     return sum(label.removed for label in labels), sum(len(label.cuts) for label in labels)
 
 
+def _remove_lines_left_as_furniture(labels: list[LineLabel], matchers: Matchers) -> None:
+    """A line whose cuts leave only furniture goes whole, as a second run would remove it.
+
+    "(GMT+7)Tin liên quan" loses its timestamp to the lead rule, and what is
+    left is a whole-line header. Captions keep their own rule (a paragraph
+    that ends in a credit is content).
+    """
+    for label in labels:
+        if label.removed or not label.cuts:
+            continue
+        found = matchers.whole_line_reason(label.kept_text().strip())
+        if found is not None and found[0] != "caption":
+            label.remove(found[1], found[0])
+
+
 def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
     """Apply the context rules to ``labels`` in place."""
     _extend_related_blocks(labels, matchers)
@@ -276,5 +291,6 @@ def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
         _strip_sign_off_block(labels, matchers)
         _strip_end_marks(labels, matchers)
         _remove_repeated_lines(labels)
+        _remove_lines_left_as_furniture(labels, matchers)
         if _state(labels) == before:
             break
