@@ -149,6 +149,7 @@ def _language_filter(langid: Callable[[str], tuple[str, float]]) -> Verdict:
 
 
 def verdicts(judge: Verdict, docs: Iterable[Doc]) -> list[str | None]:
+    """``judge``'s reason for each document (None: kept)."""
     return [judge(doc["text"]) for doc in docs]
 
 
@@ -315,6 +316,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
 
 
 def main() -> None:
+    """Print the tables; ``--misses`` adds one line per wrong call."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--misses", action="store_true", help="list every wrong call")
     args = parser.parse_args()
