@@ -120,6 +120,8 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
         return False
     if stripped in ("/.", "./.") or _is_byline(stripped, matchers):
         return True
+    if matchers.page_label.fullmatch(stripped) is not None:
+        return True
     found = matchers.whole_line_reason(stripped)
     # A caption rule matches "Video: Douyin Hiện, cha …" whole; as a piece of
     # the sign-off only the credit itself counts, not the sentence glued to it.
@@ -182,6 +184,14 @@ def _strip_lead_block(labels: list[LineLabel], matchers: Matchers) -> None:
         label.remove("lead_furniture")
 
 
+def _is_lead_furniture(segment: str, matchers: Matchers) -> bool:
+    """A piece of the furniture that opens a page; a related header opens a block instead."""
+    found = matchers.segment_reason(segment)
+    if found is not None:
+        return found[0] != "related_header"
+    return matchers.page_label.fullmatch(segment.strip()) is not None
+
+
 def _lead_end(text: str, matchers: Matchers) -> int | None:
     """Where the furniture that opens ``text`` ends (segments, then a dateline prefix)."""
     end: int | None = None
@@ -190,8 +200,7 @@ def _lead_end(text: str, matchers: Matchers) -> int | None:
         spans = spans[:-1]  # the window may cut the last segment in two
     for seg_start, seg_end in spans:
         segment = text[seg_start:seg_end]
-        found = matchers.segment_reason(segment) if len(segment) <= MAX_SIGN_OFF_CHARS else None
-        if found is None or found[0] == "related_header":
+        if len(segment) > MAX_SIGN_OFF_CHARS or not _is_lead_furniture(segment, matchers):
             break
         end = seg_end
     offset = end if end is not None else 0
