@@ -39,3 +39,89 @@ def test_section_name_opening_the_page_is_furniture() -> None:
     out, removals = strip_boilerplate_and_explain("\n".join(["Thời sự", *ARTICLE]))
     assert out == "\n".join(ARTICLE)
     assert [r.reason for r in removals] == ["lead_furniture"]
+
+
+# -- teasers of other articles closing the page (boilerplate/teasers.py) ------
+
+#: vietnamnet (set b, vietnamnet-0012): a related box, headline glued to its summary.
+GLUED_TEASER = (
+    "Thay đổi thuế bảo vệ môi trường, giá xăng dầu tăng mạnhGiá bán lẻ xăng dầu ngày "
+    "1/1/2023 được cập nhật mới, với mức tăng khá cao sau khi Quốc hội thông qua thuế mới."
+)
+
+
+def test_glued_headline_and_summary_closing_a_flattened_page_go() -> None:
+    text = " ".join([*ARTICLE, GLUED_TEASER])
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == " ".join(ARTICLE)
+    assert [r.reason for r in removals] == ["related_news_inline"]
+
+
+def test_glued_teaser_line_after_the_byline_goes_with_the_byline() -> None:
+    # vietnamnet (set b, vietnamnet-0007): "Tử Huy", a blank line, then the box.
+    text = "\n".join([*ARTICLE, "Tử Huy", "", GLUED_TEASER])
+    assert strip_boilerplate(text) == "\n".join(ARTICLE)
+
+
+def test_a_space_lost_inside_the_last_sentence_is_no_teaser() -> None:
+    # baomoi_dev.jsonl record 1434 of ../shared/data: the scraper glued a name.
+    last = "Tính đến nay đã có 38 người dânVenezuela thiệt mạng kể từ khi cuộc bạo động bắt đầu."
+    for text in (" ".join([*ARTICLE, last]), "\n".join([*ARTICLE, last])):
+        assert strip_boilerplate(text) == text
+
+
+def test_a_glued_table_is_no_teaser() -> None:
+    # baomoi_dev.jsonl record 574: one glue per row.
+    table = (
+        "Danh sách nhà vô địch có điểm số cao nhất Arsenal mùa giải 2003/04, 90 điểmMan United "
+        "mùa giải 2008/09, 90 điểmChelsea mùa giải 2004/05, 95 điểm."
+    )
+    text = " ".join([*ARTICLE, table])
+    assert strip_boilerplate(text) == text
+
+
+#: 24h (set a): the next article's summary, cut by an ellipsis, before the footer.
+TRUNCATED_TEASER = (
+    "Do thời tiết xấu kéo dài, tàu vận tải không thể hoạt động tiếp nhiên liệu từ đất liền "
+    "ra đảo, khiến đặc khu Phú Quý rơi vào tình trạng thiếu hụt xăng..."
+)
+
+
+def test_truncated_summary_before_removed_furniture_goes() -> None:
+    text = "\n".join([*ARTICLE, TRUNCATED_TEASER, "Bấm xem >>"])
+    assert strip_boilerplate(text) == "\n".join(ARTICLE)
+
+
+def test_an_ellipsis_ending_the_article_stays() -> None:
+    # A list ends with "..." too (baomoi_dev.jsonl record 858), and before a byline
+    # an ellipsis is the article's own.
+    listing = "Đồ lễ khác gồm: Hương, hoa, quả tươi, vàng mã, đèn nến, trầu cau, rượu, thuốc lá..."
+    assert strip_boilerplate("\n".join([*ARTICLE, listing, "Bấm xem >>"])) == "\n".join(
+        [*ARTICLE, listing]
+    )
+    assert strip_boilerplate("\n".join([*ARTICLE, TRUNCATED_TEASER, "Minh Anh"])) == "\n".join(
+        [*ARTICLE, TRUNCATED_TEASER]
+    )
+
+
+PAIR = (
+    "Phó Thủ tướng Canada bị phạt chạy xe quá tốc độ dù từng tuyên bố không có ô tô",
+    "Phó Thủ tướng kiêm Bộ trưởng Tài chính Canada Chrystia Freeland bị phạt 200 USD vì lỗi "
+    "chạy xe quá tốc độ ở tỉnh Alberta.",
+)
+
+
+def test_headline_and_summary_lines_after_the_byline_go() -> None:
+    # vietnamnet (set b, vietnamnet-0016): the box as two lines.
+    text = "\n".join([*ARTICLE, "Tử Huy", *PAIR])
+    assert strip_boilerplate(text) == "\n".join(ARTICLE)
+
+
+def test_subheading_and_paragraph_ending_an_interview_stay() -> None:
+    # vims_dev.jsonl record 30: a heading that the next paragraph echoes, no byline.
+    pair = (
+        "Ông Phạm Phú Quốc, Tổng giám đốc HFIC: Cần nhiều giải pháp huy động vốn phát triển",
+        "Một trong những nhiệm vụ trọng tâm là huy động vốn đầu tư phát triển kết cấu hạ tầng.",
+    )
+    text = "\n".join([*ARTICLE, *pair])
+    assert strip_boilerplate(text) == text

@@ -337,8 +337,7 @@ VECTORS = (
     ),
     Furniture(
         "vietnamnet",
-        "Bạn có góc nhìn (hoặc có trải nghiệm) nào về vấn đề trên? "
-        "Hãy để lại bình luận bên dưới.",
+        "Bạn có góc nhìn (hoặc có trải nghiệm) nào về vấn đề trên? Hãy để lại bình luận bên dưới.",
         "end",
         "Bạn có nghĩ đến chuyện đổi nghề không? Anh lắc đầu rồi cười.",
     ),

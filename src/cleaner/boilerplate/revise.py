@@ -13,6 +13,7 @@ from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
+from cleaner.boilerplate.teasers import strip_trailing_teasers
 
 __all__ = ["revise_labels"]
 
@@ -297,6 +298,9 @@ def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
         _remove_repeated_lines(labels)
         _strip_lead_block(labels, matchers)
         _strip_source_tag(labels, matchers)
+        strip_trailing_teasers(
+            labels, _kept_nonblank(labels), lambda line: _is_byline(line, matchers)
+        )
         _strip_sign_off_block(labels, matchers)
         _strip_end_marks(labels, matchers)
         _remove_repeated_lines(labels)
