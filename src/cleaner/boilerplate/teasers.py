@@ -45,16 +45,18 @@ ECHO_WINDOW = 150
 #: At most this many teasers are taken off one document's end.
 MAX_TEASERS = 6
 
-#: A headline opening a segment and running into its summary with no space: the
-#: glue is a wholly lower-case word of two or more letters followed by a
-#: capitalised word ("mạnhGiá", "viênVay").
-_GLUED_HEADLINE = regex.compile(
-    rf"[\p{{Lu}}\d\"“‘'][^.!?\n]{{10,{MAX_HEADLINE_CHARS}}}?(?<=\s\p{{Ll}}{{2,12}})(?=\p{{Lu}}\p{{Ll}})"
-)
+#: What opens a headline: a capital, a digit or an opening quote.
+_OPENER = regex.compile(r"[\p{Lu}\d\"“‘']")
+#: Marks that end a sentence, which a headline does not hold.
+_SENTENCE_MARK = regex.compile(r"[.!?\n]")
+#: A headline is at least this long before its glue.
+MIN_HEADLINE_CHARS = 11
 #: A summary cut short: a letter, then "..." or "…", then at most closing quotes.
 _TRUNCATED = regex.compile(r"\p{L}(?:\.{3}|…)[\"”’']?\Z")
-#: Any later glue of a lower-case word to a capitalised one.
-_GLUE = regex.compile(r"(?<=\s\p{Ll}{2,12})(?=\p{Lu}\p{Ll})")
+#: Two page elements joined without a space: a wholly lower-case word of two or
+#: more letters runs into a capitalised one ("mạnhGiá", "viênVay"). Brand names
+#: ("iPhone", "VietNamNet") are one letter or open in capitals, so do not count.
+_GLUE = regex.compile(r"(?=\p{Lu}\p{Ll})(?<=\s\p{Ll}{2,12})")
 #: A list ends with "..." too ("Hương, hoa, quả tươi, vàng mã, …"); a summary has few commas.
 MAX_TRUNCATED_COMMAS = 3
 _SYLLABLE = regex.compile(r"[\p{L}\d]+")
@@ -67,10 +69,12 @@ def _is_glued_teaser(segment: str) -> bool:
     glues a name, not a summary that repeats the headline's words; a glued
     table ("90 điểmMan United … 91 điểmChelsea …") has a glue per row.
     """
-    glued = _GLUED_HEADLINE.match(segment)
-    if glued is None or len(segment) > MAX_TEASER_CHARS:
+    if len(segment) > MAX_TEASER_CHARS or _OPENER.match(segment) is None:
         return False
-    headline, summary = glued.group(), segment[glued.end() :]
+    glue = _GLUE.search(segment, MIN_HEADLINE_CHARS, MAX_HEADLINE_CHARS + 1)
+    if glue is None or _SENTENCE_MARK.search(segment, 0, glue.start()) is not None:
+        return False
+    headline, summary = segment[: glue.start()], segment[glue.start() :]
     return (
         len(headline.split()) >= MIN_HEADLINE_WORDS
         and _GLUE.search(summary) is None
