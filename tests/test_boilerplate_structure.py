@@ -125,3 +125,46 @@ def test_subheading_and_paragraph_ending_an_interview_stay() -> None:
     )
     text = "\n".join([*ARTICLE, *pair])
     assert strip_boilerplate(text) == text
+
+
+# -- captions without a credit (boilerplate/captions.py) ---------------------
+
+#: Caption lines of qdnd and baophapluat pages (sets b and d of benchmarks/boilerplate_eval).
+SCENE_CAPTIONS = (
+    "Quang cảnh hội nghị.",
+    "Các đại biểu tham dự tọa đàm.",
+    "Đại tướng Phan Văn Giang dâng hương các Anh hùng liệt sĩ.",
+    "Đại tá Lê Đức Nghĩa (thứ ba từ phải sang) kiểm tra hoạt động khám bệnh.",
+    "Thủ tướng Phạm Minh Chính chủ trì phiên họp.",
+)
+
+#: One-sentence paragraphs that narrate (sets b and e; vims_dev.jsonl of ../shared/data).
+SHORT_PARAGRAPHS = (
+    "Sự việc đang được Công an xã Xuân Hương điều tra làm rõ.",
+    "Triển lãm diễn ra từ 14/10-30/11.",
+    "Thủ tướng cũng giao nhiệm vụ cho các cơ quan triển khai hợp tác với IAEA.",
+    "Bộ Công thương vừa thông báo gia hạn áp dụng biện pháp chống lẩn tránh.",
+    "Ông Trung cho biết Sở Tư pháp đang làm báo cáo gửi Bộ.",
+)
+
+
+def test_caption_lines_between_paragraphs_go() -> None:
+    for caption in SCENE_CAPTIONS:
+        text = "\n".join([ARTICLE[0], caption, ARTICLE[1], ARTICLE[2]])
+        out, removals = strip_boilerplate_and_explain(text)
+        assert out == "\n".join(ARTICLE), caption
+        assert [r.reason for r in removals] == ["photo_caption"]
+
+
+def test_short_narrating_paragraphs_stay() -> None:
+    for paragraph in SHORT_PARAGRAPHS:
+        text = "\n".join([ARTICLE[0], paragraph, ARTICLE[1], ARTICLE[2]])
+        assert strip_boilerplate(text) == text, paragraph
+
+
+def test_a_caption_inside_a_flattened_line_or_alone_stays() -> None:
+    # Inside a flattened page a caption cannot be told from the article around it,
+    # and a document that is one caption is that caption.
+    flat = " ".join([ARTICLE[0], SCENE_CAPTIONS[2], ARTICLE[1]])
+    assert strip_boilerplate(flat) == flat
+    assert strip_boilerplate(SCENE_CAPTIONS[2]) == SCENE_CAPTIONS[2]

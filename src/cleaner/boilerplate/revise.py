@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import regex
 
+from cleaner.boilerplate.captions import remove_scene_captions
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import Matchers, ends_sentence
@@ -289,6 +290,7 @@ def _remove_lines_left_as_furniture(labels: list[LineLabel], matchers: Matchers)
 def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
     """Apply the context rules to ``labels`` in place."""
     _extend_related_blocks(labels, matchers)
+    remove_scene_captions(labels, _kept_nonblank(labels))
     _remove_stranded_lines(labels)
     # These rules feed each other (a removed repeat moves a tagged line into the
     # lead; sign-offs stack, "... ./. Hoài Linh"): rerun them until nothing
