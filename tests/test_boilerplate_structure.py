@@ -168,3 +168,21 @@ def test_a_caption_inside_a_flattened_line_or_alone_stays() -> None:
     flat = " ".join([ARTICLE[0], SCENE_CAPTIONS[2], ARTICLE[1]])
     assert strip_boilerplate(flat) == flat
     assert strip_boilerplate(SCENE_CAPTIONS[2]) == SCENE_CAPTIONS[2]
+
+
+def test_glue_after_a_capitalised_word_counts_when_a_vietnamese_word_follows() -> None:
+    # vietnamnet (set b, vietnamnet-0008): "… ủng hộ Việt NamThủ tướng Phạm Minh Chính …".
+    teaser = (
+        "Thủ tướng: Viết tiếp câu chuyện để thế giới hiểu, đồng hành, ủng hộ Việt NamThủ tướng "
+        "Phạm Minh Chính nhấn mạnh cần có các sản phẩm thông tin đối ngoại sinh động."
+    )
+    assert strip_boilerplate(" ".join([*ARTICLE, teaser])) == " ".join(ARTICLE)
+
+
+def test_brand_names_in_camel_case_are_no_glue() -> None:
+    last = (
+        "Mẫu xe điện VinFast VF 3 và điện thoại MobiFone được giới thiệu tại triển lãm, "
+        "thu hút đông đảo khách tham quan VinFast VF 3."
+    )
+    text = " ".join([*ARTICLE, last])
+    assert strip_boilerplate(text) == text

@@ -40,8 +40,8 @@ MAX_TEASER_CHARS = 700
 MIN_HEADLINE_WORDS = 5
 #: A summary cut by an ellipsis is long; a short "Còn nữa..." is the article's own.
 MIN_TRUNCATED_CHARS = 60
-#: The summary repeats the headline's words near its start.
-ECHO_WINDOW = 150
+#: The summary repeats the headline's words within its first characters.
+ECHO_WINDOW = 400
 #: At most this many teasers are taken off one document's end.
 MAX_TEASERS = 6
 
@@ -53,10 +53,15 @@ _SENTENCE_MARK = regex.compile(r"[.!?\n]")
 MIN_HEADLINE_CHARS = 11
 #: A summary cut short: a letter, then "..." or "…", then at most closing quotes.
 _TRUNCATED = regex.compile(r"\p{L}(?:\.{3}|…)[\"”’']?\Z")
-#: Two page elements joined without a space: a wholly lower-case word of two or
-#: more letters runs into a capitalised one ("mạnhGiá", "viênVay"). Brand names
-#: ("iPhone", "VietNamNet") are one letter or open in capitals, so do not count.
-_GLUE = regex.compile(r"(?=\p{Lu}\p{Ll})(?<=\s\p{Ll}{2,12})")
+#: Two page elements joined without a space: a word runs into a capitalised one.
+#: Either the first word is wholly lower case, two letters or more ("mạnhGiá",
+#: "viênVay"), or it is capitalised and the second is a Vietnamese word with
+#: a diacritic ("Việt NamThủ tướng", "GazaLực lượng"). Brand names are one
+#: lower-case letter ("iPhone") or join plain-letter words ("VinFast",
+#: "VietNamNet", "MobiFone"), so do not count.
+_GLUE = regex.compile(
+    r"(?=\p{Lu}\p{Ll})(?:(?<=\s\p{Ll}{2,12})|(?<=\s\p{Lu}\p{Ll}{1,11})(?=\p{Lu}[a-z]*[^\x00-\x7F]))"
+)
 #: A list ends with "..." too ("Hương, hoa, quả tươi, vàng mã, …"); a summary has few commas.
 MAX_TRUNCATED_COMMAS = 3
 _SYLLABLE = regex.compile(r"[\p{L}\d]+")
