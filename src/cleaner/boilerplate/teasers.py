@@ -36,6 +36,11 @@ IsByline = Callable[[str], bool]
 #: A headline is short; a summary is a sentence or two.
 MAX_HEADLINE_CHARS = 160
 MAX_TEASER_CHARS = 700
+#: A glued box is tighter still: a headline and a one-sentence summary. A
+#: scraper also glues the article's own elements (a caption to the paragraph
+#: after it, an agenda item to the next one), and those run longer.
+MAX_GLUED_HEADLINE_CHARS = 120
+MAX_GLUED_SUMMARY_CHARS = 320
 #: A headline has a few words at least; "Ảnh minh họa" is no headline.
 MIN_HEADLINE_WORDS = 5
 #: A summary cut by an ellipsis is long; a short "Còn nữa..." is the article's own.
@@ -74,14 +79,15 @@ def _is_glued_teaser(segment: str) -> bool:
     glues a name, not a summary that repeats the headline's words; a glued
     table ("90 điểmMan United … 91 điểmChelsea …") has a glue per row.
     """
-    if len(segment) > MAX_TEASER_CHARS or _OPENER.match(segment) is None:
+    if _OPENER.match(segment) is None:
         return False
-    glue = _GLUE.search(segment, MIN_HEADLINE_CHARS, MAX_HEADLINE_CHARS + 1)
+    glue = _GLUE.search(segment, MIN_HEADLINE_CHARS, MAX_GLUED_HEADLINE_CHARS + 1)
     if glue is None or _SENTENCE_MARK.search(segment, 0, glue.start()) is not None:
         return False
     headline, summary = segment[: glue.start()], segment[glue.start() :]
     return (
         len(headline.split()) >= MIN_HEADLINE_WORDS
+        and len(summary) <= MAX_GLUED_SUMMARY_CHARS
         and _GLUE.search(summary) is None
         and _echoes(headline, summary)
     )
