@@ -186,3 +186,15 @@ def test_brand_names_in_camel_case_are_no_glue() -> None:
     )
     text = " ".join([*ARTICLE, last])
     assert strip_boilerplate(text) == text
+
+
+def test_byline_glued_to_the_last_sentence_is_split_off() -> None:
+    # baomoi (set d): "… công tác Mặt trận.Nguyễn Khang", "….Hà PhươngTheo Infonet".
+    for byline in ("Nguyễn Khang", "Hà PhươngTheo Infonet"):
+        text = "\n".join([*ARTICLE[:2], ARTICLE[2] + byline])
+        assert strip_boilerplate(text) == "\n".join(ARTICLE), byline
+
+
+def test_a_city_abbreviation_ending_the_article_is_not_split() -> None:
+    text = "\n".join([*ARTICLE[:2], "Hội nghị diễn ra tại TP.HCM"])
+    assert strip_boilerplate(text) == text

@@ -133,6 +133,27 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
     return len(credits) == 1 and credits[0] == (0, len(stripped))
 
 
+#: A sentence end glued to the next capitalised word ("Mặt trận.Nguyễn Khang"):
+#: the scraper dropped the line break before the byline. A lower-case letter
+#: before the stop, so that "TP.HCM" is not split.
+_GLUED_SENTENCE_END = regex.compile(r"(?<=\p{Ll}[.!?…])(?=\p{Lu})")
+
+
+def _split_glued_tail(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split a byline glued to the last sentence off the last segment."""
+    if not spans:
+        return spans
+    start, end = spans[-1]
+    # The last glue: a byline is what follows the last sentence.
+    glues = [
+        m.start()
+        for m in _GLUED_SENTENCE_END.finditer(text, max(start, end - MAX_BYLINE_CHARS), end)
+    ]
+    if not glues or glues[-1] == start:
+        return spans
+    return [*spans[:-1], (start, glues[-1]), (glues[-1], end)]
+
+
 def _sign_off_start(text: str, matchers: Matchers) -> int | None:
     """Where the sign-off segments that close ``text`` begin; ``None`` when there are none.
 
@@ -140,7 +161,7 @@ def _sign_off_start(text: str, matchers: Matchers) -> int | None:
     first segment of the window may be cut in two, so it never counts.
     """
     window = max(0, len(text) - BLOCK_WINDOW)
-    spans = segment_spans(text[window:])
+    spans = _split_glued_tail(text[window:], segment_spans(text[window:]))
     if window:
         spans = spans[1:]
     start: int | None = None
