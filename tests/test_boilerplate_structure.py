@@ -198,3 +198,10 @@ def test_byline_glued_to_the_last_sentence_is_split_off() -> None:
 def test_a_city_abbreviation_ending_the_article_is_not_split() -> None:
     text = "\n".join([*ARTICLE[:2], "Hội nghị diễn ra tại TP.HCM"])
     assert strip_boilerplate(text) == text
+
+
+def test_source_tags_with_an_ampersand_or_a_lost_bracket_are_cut() -> None:
+    # baomoi (set d): "(PL&XH) - Một số ngư dân …", "(VOV- Tối 29/5, …".
+    for tag in ("(PL&XH) - ", "(VOV- "):
+        text = "\n".join([tag + ARTICLE[0], *ARTICLE[1:]])
+        assert strip_boilerplate(text) == "\n".join(ARTICLE), tag
