@@ -205,3 +205,8 @@ def test_source_tags_with_an_ampersand_or_a_lost_bracket_are_cut() -> None:
     for tag in ("(PL&XH) - ", "(VOV- "):
         text = "\n".join([tag + ARTICLE[0], *ARTICLE[1:]])
         assert strip_boilerplate(text) == "\n".join(ARTICLE), tag
+
+
+def test_captions_keep_leaves_scene_captions() -> None:
+    text = "\n".join([ARTICLE[0], SCENE_CAPTIONS[0], ARTICLE[1], ARTICLE[2]])
+    assert strip_boilerplate(text, captions="keep") == text

@@ -308,10 +308,19 @@ def _remove_lines_left_as_furniture(labels: list[LineLabel], matchers: Matchers)
             label.remove(found[1], found[0])
 
 
-def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
-    """Apply the context rules to ``labels`` in place."""
+def revise_labels(
+    labels: list[LineLabel], matchers: Matchers, *, keep_captions: bool = False
+) -> None:
+    """Apply the context rules to ``labels`` in place.
+
+    Args:
+        labels: Every line's label, from the classify pass.
+        matchers: The compiled rules.
+        keep_captions: Leave photo captions in place (``--captions keep``).
+    """
     _extend_related_blocks(labels, matchers)
-    remove_scene_captions(labels, _kept_nonblank(labels))
+    if not keep_captions:
+        remove_scene_captions(labels, _kept_nonblank(labels))
     _remove_stranded_lines(labels)
     # These rules feed each other (a removed repeat moves a tagged line into the
     # lead; sign-offs stack, "... ./. Hoài Linh"): rerun them until nothing
