@@ -210,3 +210,13 @@ def test_source_tags_with_an_ampersand_or_a_lost_bracket_are_cut() -> None:
 def test_captions_keep_leaves_scene_captions() -> None:
     text = "\n".join([ARTICLE[0], SCENE_CAPTIONS[0], ARTICLE[1], ARTICLE[2]])
     assert strip_boilerplate(text, captions="keep") == text
+
+
+def test_a_header_and_its_headline_on_one_line_go() -> None:
+    # tinvn (set e): "Xem thêm: Không phải iPhone hay hàng hiệu, …" between paragraphs.
+    line = "Xem thêm: Không phải iPhone hay hàng hiệu, đây mới là những món quà độc nhất vô nhị"
+    text = "\n".join([ARTICLE[0], line, ARTICLE[1], ARTICLE[2]])
+    assert strip_boilerplate(text) == "\n".join(ARTICLE)
+    prose = "Xem thêm các hướng dẫn trên cổng dịch vụ công để biết chi tiết."
+    text = "\n".join([ARTICLE[0], prose, ARTICLE[1]])
+    assert strip_boilerplate(text) == text
