@@ -220,3 +220,11 @@ def test_a_header_and_its_headline_on_one_line_go() -> None:
     prose = "Xem thêm các hướng dẫn trên cổng dịch vụ công để biết chi tiết."
     text = "\n".join([ARTICLE[0], prose, ARTICLE[1]])
     assert strip_boilerplate(text) == text
+
+
+def test_a_sourced_byline_opening_the_page_goes_and_a_dateline_stays() -> None:
+    # kenh14 (set e): "Ngọc Mon Theo Trí Thức Trẻ" is the first line of the page.
+    text = "\n".join(["Ngọc Mon Theo Trí Thức Trẻ", *ARTICLE])
+    assert strip_boilerplate(text) == "\n".join(ARTICLE)
+    dateline = "\n".join(["Hà Nội", *ARTICLE])
+    assert strip_boilerplate(dateline) == dateline

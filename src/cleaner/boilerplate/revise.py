@@ -207,12 +207,21 @@ def _strip_lead_block(labels: list[LineLabel], matchers: Matchers) -> None:
         label.remove("lead_furniture")
 
 
+#: A byline that names where the story comes from ("Ngọc Mon Theo Trí Thức Trẻ",
+#: "Hoàng Anh/TTXVN"): at the top of a page too it is a byline. A bare name is
+#: not taken there, since "Hà Nội" opens many articles as a dateline.
+_SOURCE_MARK = regex.compile(r"\bTheo\b|\bTHEO\b|/|tổng hợp|\(st\)")
+
+
 def _is_lead_furniture(segment: str, matchers: Matchers) -> bool:
     """A piece of the furniture that opens a page; a related header opens a block instead."""
     found = matchers.segment_reason(segment)
     if found is not None:
         return found[0] != "related_header"
-    return matchers.page_label.fullmatch(segment.strip()) is not None
+    stripped = segment.strip()
+    if matchers.page_label.fullmatch(stripped) is not None:
+        return True
+    return _SOURCE_MARK.search(stripped) is not None and _is_byline(stripped, matchers)
 
 
 def _lead_end(text: str, matchers: Matchers) -> int | None:
