@@ -1,6 +1,11 @@
-"""Run the benchmark suite and regenerate benchmarks/RESULTS.md.
+"""Run the benchmark suite; write its tables to RESULTS.md in an output directory.
 
 Usage: ``python -m benchmarks [--quick] [--only normalize,...] [--out DIR]``.
+
+The committed benchmarks/RESULTS.md is curated by hand (each section keeps the
+command and the commit of the run it quotes), so a run never writes over it
+by default: without ``--out`` the results go to a new temporary directory,
+whose path is printed.
 """
 
 from __future__ import annotations
@@ -8,10 +13,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import REPO, Table, corpus_label, machine_info
+from benchmarks.common import Table, corpus_label, machine_info
 
 SECTIONS = (
     "normalize",
@@ -36,9 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small inputs (under 2 minutes)")
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument(
-        "--out", type=Path, default=REPO / "benchmarks", help="where RESULTS.md and the plots go"
+        "--out",
+        type=Path,
+        default=None,
+        help="where RESULTS.md and the plots go (default: a new temporary directory)",
     )
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = Path(tempfile.mkdtemp(prefix="vn-cleaner-bench-"))
     sections = [s for s in args.only.split(",") if s]
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
@@ -74,7 +85,9 @@ def _write_results(args: argparse.Namespace, parts: list[str], seconds: float) -
         "ratios matter more than absolute MB/s on this shared machine.",
         "",
     ]
-    (args.out / "RESULTS.md").write_text("\n".join(header) + "\n".join(parts), encoding="utf-8")
+    results = args.out / "RESULTS.md"
+    results.write_text("\n".join(header) + "\n".join(parts), encoding="utf-8")
+    print(f"results written to {results}", file=sys.stderr)
 
 
 if __name__ == "__main__":

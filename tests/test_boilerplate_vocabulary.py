@@ -329,6 +329,52 @@ VECTORS = (
         "end",
         "Độc giả quan tâm có thể gửi câu hỏi cho bác sĩ trong buổi tư vấn trực tuyến.",
     ),
+    Furniture(
+        "baomoi",
+        "Mời nghe đọc bản tin:",
+        "lead",
+        "Mời nghe đọc thơ là tiết mục được khán giả nhỏ tuổi yêu thích.",
+    ),
+    Furniture(
+        "vietnamnet",
+        "Bạn có góc nhìn (hoặc có trải nghiệm) nào về vấn đề trên? Hãy để lại bình luận bên dưới.",
+        "end",
+        "Bạn có nghĩ đến chuyện đổi nghề không? Anh lắc đầu rồi cười.",
+    ),
+    # keyword lists, section names and widgets under the article (sets b, d, e
+    # of benchmarks/boilerplate_eval)
+    Furniture(
+        "baomoi",
+        "Bạch tuộc,Cảnh sát môi trường,Hải Dương,Lưu giữ,Cần Giờ,Vi phạm hành chính",
+        "end",
+        "Bạch tuộc, mực và tôm là những mặt hàng xuất khẩu chủ lực của tỉnh.",
+    ),
+    Furniture("baomoi", "Pháp luật", "end", "Pháp luật nghiêm cấm hành vi này."),
+    Furniture(
+        "plo",
+        "#anh hùng liệt sĩ #Thành ủy TP.HCM #tưởng niệm",
+        "end",
+        "Hashtag #tôiyêuHàNội được chia sẻ hàng nghìn lần chỉ sau một đêm.",
+    ),
+    Furniture(
+        "plo",
+        "Góp ý bài viết",
+        "end",
+        "Góp ý bài viết của học sinh, cô giáo ghi lời phê bằng mực đỏ.",
+    ),
+    Furniture("plo", "0:00 / 0:00", "lead", "Trận đấu kết thúc với tỉ số 0:0 sau 90 phút."),
+    Furniture(
+        "kenh14",
+        "Chia sẻ Copy linkĐã copy!",
+        "end",
+        "Chia sẻ bí quyết nấu ăn, chị cho biết chỉ cần nguyên liệu tươi.",
+    ),
+    Furniture(
+        "vietnamnet",
+        "XEM CLIP:",
+        "end",
+        "Xem clip, nhiều người không khỏi xúc động trước hành động của em.",
+    ),
 )
 
 #: Known site tags that open the lead; the article's first sentence follows.

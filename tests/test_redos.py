@@ -76,6 +76,7 @@ RULE_CALLS = {
     "whole_line": "fullmatch",
     "segment": "fullmatch",
     "byline": "fullmatch",
+    "page_label": "fullmatch",
     "source_tag": "match",
     "agency_tag": "match",
     "lead_prefix": "match",

@@ -247,7 +247,7 @@ def strip_boilerplate_result(
         templates=cfg.templates,
         source=cfg.source,
     )
-    revise_labels(labels, matchers)
+    revise_labels(labels, matchers, keep_captions=keep_captions)
     suspicious = _guard_against_gutting(labels, len(text), keep_captions)
     _drop_emptied_lines(labels)
     _drop_blank_lines(labels)

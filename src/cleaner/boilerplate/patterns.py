@@ -31,6 +31,7 @@ SECTIONS: tuple[str, ...] = (
     "agency_tag",
     "caption",
     "byline",
+    "page_label",
     "end_mark",
     "promo",
 )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import regex
 
+from cleaner.boilerplate.captions import remove_scene_captions
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
+from cleaner.boilerplate.teasers import strip_trailing_teasers
 
 __all__ = ["revise_labels"]
 
@@ -120,6 +122,8 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
         return False
     if stripped in ("/.", "./.") or _is_byline(stripped, matchers):
         return True
+    if matchers.page_label.fullmatch(stripped) is not None:
+        return True
     found = matchers.whole_line_reason(stripped)
     # A caption rule matches "Video: Douyin Hiện, cha …" whole; as a piece of
     # the sign-off only the credit itself counts, not the sentence glued to it.
@@ -129,6 +133,27 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
     return len(credits) == 1 and credits[0] == (0, len(stripped))
 
 
+#: A sentence end glued to the next capitalised word ("Mặt trận.Nguyễn Khang"):
+#: the scraper dropped the line break before the byline. A lower-case letter
+#: before the stop, so that "TP.HCM" is not split.
+_GLUED_SENTENCE_END = regex.compile(r"(?<=\p{Ll}[.!?…])(?=\p{Lu})")
+
+
+def _split_glued_tail(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split a byline glued to the last sentence off the last segment."""
+    if not spans:
+        return spans
+    start, end = spans[-1]
+    # The last glue: a byline is what follows the last sentence.
+    glues = [
+        m.start()
+        for m in _GLUED_SENTENCE_END.finditer(text, max(start, end - MAX_BYLINE_CHARS), end)
+    ]
+    if not glues or glues[-1] == start:
+        return spans
+    return [*spans[:-1], (start, glues[-1]), (glues[-1], end)]
+
+
 def _sign_off_start(text: str, matchers: Matchers) -> int | None:
     """Where the sign-off segments that close ``text`` begin; ``None`` when there are none.
 
@@ -136,7 +161,7 @@ def _sign_off_start(text: str, matchers: Matchers) -> int | None:
     first segment of the window may be cut in two, so it never counts.
     """
     window = max(0, len(text) - BLOCK_WINDOW)
-    spans = segment_spans(text[window:])
+    spans = _split_glued_tail(text[window:], segment_spans(text[window:]))
     if window:
         spans = spans[1:]
     start: int | None = None
@@ -182,6 +207,23 @@ def _strip_lead_block(labels: list[LineLabel], matchers: Matchers) -> None:
         label.remove("lead_furniture")
 
 
+#: A byline that names where the story comes from ("Ngọc Mon Theo Trí Thức Trẻ",
+#: "Hoàng Anh/TTXVN"): at the top of a page too it is a byline. A bare name is
+#: not taken there, since "Hà Nội" opens many articles as a dateline.
+_SOURCE_MARK = regex.compile(r"\bTheo\b|\bTHEO\b|/|tổng hợp|\(st\)")
+
+
+def _is_lead_furniture(segment: str, matchers: Matchers) -> bool:
+    """A piece of the furniture that opens a page; a related header opens a block instead."""
+    found = matchers.segment_reason(segment)
+    if found is not None:
+        return found[0] != "related_header"
+    stripped = segment.strip()
+    if matchers.page_label.fullmatch(stripped) is not None:
+        return True
+    return _SOURCE_MARK.search(stripped) is not None and _is_byline(stripped, matchers)
+
+
 def _lead_end(text: str, matchers: Matchers) -> int | None:
     """Where the furniture that opens ``text`` ends (segments, then a dateline prefix)."""
     end: int | None = None
@@ -190,8 +232,7 @@ def _lead_end(text: str, matchers: Matchers) -> int | None:
         spans = spans[:-1]  # the window may cut the last segment in two
     for seg_start, seg_end in spans:
         segment = text[seg_start:seg_end]
-        found = matchers.segment_reason(segment) if len(segment) <= MAX_SIGN_OFF_CHARS else None
-        if found is None or found[0] == "related_header":
+        if len(segment) > MAX_SIGN_OFF_CHARS or not _is_lead_furniture(segment, matchers):
             break
         end = seg_end
     offset = end if end is not None else 0
@@ -276,9 +317,19 @@ def _remove_lines_left_as_furniture(labels: list[LineLabel], matchers: Matchers)
             label.remove(found[1], found[0])
 
 
-def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
-    """Apply the context rules to ``labels`` in place."""
+def revise_labels(
+    labels: list[LineLabel], matchers: Matchers, *, keep_captions: bool = False
+) -> None:
+    """Apply the context rules to ``labels`` in place.
+
+    Args:
+        labels: Every line's label, from the classify pass.
+        matchers: The compiled rules.
+        keep_captions: Leave photo captions in place (``--captions keep``).
+    """
     _extend_related_blocks(labels, matchers)
+    if not keep_captions:
+        remove_scene_captions(labels, _kept_nonblank(labels))
     _remove_stranded_lines(labels)
     # These rules feed each other (a removed repeat moves a tagged line into the
     # lead; sign-offs stack, "... ./. Hoài Linh"): rerun them until nothing
@@ -288,6 +339,9 @@ def revise_labels(labels: list[LineLabel], matchers: Matchers) -> None:
         _remove_repeated_lines(labels)
         _strip_lead_block(labels, matchers)
         _strip_source_tag(labels, matchers)
+        strip_trailing_teasers(
+            labels, _kept_nonblank(labels), lambda line: _is_byline(line, matchers)
+        )
         _strip_sign_off_block(labels, matchers)
         _strip_end_marks(labels, matchers)
         _remove_repeated_lines(labels)

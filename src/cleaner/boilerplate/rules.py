@@ -66,6 +66,9 @@ class Matchers:
         lead_prefix: A dateline or timestamp glued to the first sentence (``match``).
         related_inline: Start of a related-news run inside a long line (``finditer``).
         byline: A sign-off line at the end of the article (``fullmatch``).
+        page_label: A section name ("Pháp luật") or keyword list that the page
+            prints next to its byline or date (``fullmatch``); only counted
+            inside the sign-off and lead blocks, since alone it may be a heading.
         end_mark: The ``/.`` of a trailing ``./.`` (``search`` at line end).
     """
 
@@ -76,6 +79,7 @@ class Matchers:
     lead_prefix: regex.Pattern[str]
     related_inline: regex.Pattern[str]
     byline: regex.Pattern[str]
+    page_label: regex.Pattern[str]
     end_mark: regex.Pattern[str]
 
     def whole_line_reason(self, line: str) -> tuple[str, str] | None:
@@ -128,5 +132,6 @@ def compile_rules(rules: RuleSet) -> Matchers:
         ),
         related_inline=rules.compile(related_inline),
         byline=rules.compile(_alternation(rules.section("byline"))),
+        page_label=rules.compile(_alternation(rules.section("page_label"))),
         end_mark=rules.compile(r"(?:" + _alternation(rules.section("end_mark")) + r")\s*\Z"),
     )

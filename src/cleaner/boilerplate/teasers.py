@@ -1,0 +1,210 @@
+"""Teasers of other articles that close a page, told by their shape, not their words.
+
+News sites end an article with boxes that advertise other articles: a
+headline and its summary ("sapo"). Scrapers keep them with no header before
+them, so the header rules never fire. Three shapes are recognised, only in
+the run of kept text that ends the document (inside an article, the same
+shapes are a subheading and its paragraph):
+
+- a headline glued to its summary, since the scraper joined two page elements
+  without a space: "… tăng mạnhGiá bán lẻ xăng dầu …" (a word wholly in lower
+  case runs into a capitalised one; brand names such as "iPhone" or
+  "VietNamNet" open in capitals or are one letter long, so they do not count);
+- a headline line, then its summary line that repeats two of its syllables
+  ("Phó Thủ tướng Canada bị phạt …" / "Phó Thủ tướng kiêm Bộ trưởng …");
+- a summary cut short by an ellipsis ("… thiếu hụt xăng...") right before
+  furniture that was removed (24h's "next article" box before its footer).
+
+All three are uncertain removals: the gutting guard may give them back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import regex
+
+from cleaner.boilerplate.labels import LineLabel
+from cleaner.boilerplate.rules import ends_sentence
+from cleaner.boilerplate.segments import segment_spans
+
+__all__ = ["strip_trailing_teasers"]
+
+IsByline = Callable[[str], bool]
+
+#: A headline is short; a summary is a sentence or two.
+MAX_HEADLINE_CHARS = 160
+MAX_TEASER_CHARS = 700
+#: A glued box is tighter still: a headline and a one-sentence summary. A
+#: scraper also glues the article's own elements (a caption to the paragraph
+#: after it, an agenda item to the next one), and those run longer.
+MAX_GLUED_HEADLINE_CHARS = 120
+MAX_GLUED_SUMMARY_CHARS = 320
+#: A headline has a few words at least; "Ảnh minh họa" is no headline.
+MIN_HEADLINE_WORDS = 5
+#: A summary cut by an ellipsis is long; a short "Còn nữa..." is the article's own.
+MIN_TRUNCATED_CHARS = 60
+#: The summary repeats the headline's words within its first characters.
+ECHO_WINDOW = 400
+#: At most this many teasers are taken off one document's end.
+MAX_TEASERS = 6
+
+#: What opens a headline: a capital, a digit or an opening quote.
+_OPENER = regex.compile(r"[\p{Lu}\d\"“‘']")
+#: Marks that end a sentence, which a headline does not hold.
+_SENTENCE_MARK = regex.compile(r"[.!?\n]")
+#: A headline is at least this long before its glue.
+MIN_HEADLINE_CHARS = 11
+#: A summary cut short: a letter, then "..." or "…", then at most closing quotes.
+_TRUNCATED = regex.compile(r"\p{L}(?:\.{3}|…)[\"”’']?\Z")
+#: Two page elements joined without a space: a word runs into a capitalised one.
+#: Either the first word is wholly lower case, two letters or more ("mạnhGiá",
+#: "viênVay"), or it is capitalised and the second is a Vietnamese word with
+#: a diacritic ("Việt NamThủ tướng", "GazaLực lượng"). Brand names are one
+#: lower-case letter ("iPhone") or join plain-letter words ("VinFast",
+#: "VietNamNet", "MobiFone"), so do not count.
+_GLUE = regex.compile(
+    r"(?=\p{Lu}\p{Ll})(?:(?<=\s\p{Ll}{2,12})|(?<=\s\p{Lu}\p{Ll}{1,11})(?=\p{Lu}[a-z]*[^\x00-\x7F]))"
+)
+#: A list ends with "..." too ("Hương, hoa, quả tươi, vàng mã, …"); a summary has few commas.
+MAX_TRUNCATED_COMMAS = 3
+_SYLLABLE = regex.compile(r"[\p{L}\d]+")
+
+
+def _is_glued_teaser(segment: str) -> bool:
+    """A headline glued to a summary that echoes it, the segment's only glue.
+
+    A scraper that drops one space inside a sentence ("người dânVenezuela")
+    glues a name, not a summary that repeats the headline's words; a glued
+    table ("90 điểmMan United … 91 điểmChelsea …") has a glue per row.
+    """
+    if _OPENER.match(segment) is None:
+        return False
+    glue = _GLUE.search(segment, MIN_HEADLINE_CHARS, MAX_GLUED_HEADLINE_CHARS + 1)
+    if glue is None or _SENTENCE_MARK.search(segment, 0, glue.start()) is not None:
+        return False
+    headline, summary = segment[: glue.start()], segment[glue.start() :]
+    return (
+        len(headline.split()) >= MIN_HEADLINE_WORDS
+        and len(summary) <= MAX_GLUED_SUMMARY_CHARS
+        and _GLUE.search(summary) is None
+        and _echoes(headline, summary)
+    )
+
+
+def _is_headline(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        len(stripped) <= MAX_HEADLINE_CHARS
+        and len(stripped.split()) >= MIN_HEADLINE_WORDS
+        and stripped[:1].isupper()
+        and not stripped.endswith((".", ":", ";", "!", "…"))
+    )
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = _SYLLABLE.findall(text.casefold())
+    return set(itertools.pairwise(words))
+
+
+def _echoes(headline: str, summary: str) -> bool:
+    """Whether the summary repeats two syllables in a row of the headline, near its start."""
+    return bool(_bigrams(headline) & _bigrams(summary[:ECHO_WINDOW]))
+
+
+def _is_teaser_pair(headline: str, summary: str) -> bool:
+    """A headline line, then a one-paragraph summary that echoes it."""
+    summary = summary.strip()
+    return (
+        _is_headline(headline)
+        and len(summary) <= MAX_TEASER_CHARS
+        and ends_sentence(summary)
+        and _echoes(headline, summary)
+    )
+
+
+def _pair_after_sign_off(labels: list[LineLabel], kept: list[int], is_byline: IsByline) -> bool:
+    """A headline line and its summary line after the article's byline.
+
+    Inside an article the same two lines are a subheading and its paragraph
+    (an interview's "Ông A: Phải có …" and the answer), so the pair counts
+    only where a sign-off says the article has ended.
+    """
+    headline, summary = (labels[index].kept_text() for index in kept[-2:])
+    return is_byline(labels[kept[-3]].kept_text()) and _is_teaser_pair(headline, summary)
+
+
+def _last_segment_start(text: str) -> int:
+    """Offset where the last sentence-like segment of ``text`` starts."""
+    window = max(0, len(text) - MAX_TEASER_CHARS - 1)
+    spans = segment_spans(text[window:])
+    return window + spans[-1][0] if spans else len(text)
+
+
+#: Removals that a sign-off makes: an article's own last sentence may stand before them.
+_SIGN_OFF_REASONS = frozenset({"byline", "byline_inline", "end_mark"})
+
+
+def _furniture_follows(labels: list[LineLabel], index: int) -> bool:
+    """Whether page furniture (not a sign-off) was removed after line ``index``'s kept text."""
+    label = labels[index]
+    end = len(label.text.rstrip())
+    if any(cut.end >= end and cut.reason not in _SIGN_OFF_REASONS for cut in label.cuts):
+        return True
+    later = (line for line in labels[index + 1 :] if line.removed)
+    return any(line.reason not in _SIGN_OFF_REASONS for line in later)
+
+
+def _teaser_start(labels: list[LineLabel], index: int) -> int | None:
+    """Kept-text offset where a teaser ends line ``index``, ``None`` when it has none."""
+    kept_text = labels[index].kept_text().rstrip()
+    start = _last_segment_start(kept_text)
+    segment = kept_text[start:]
+    if _is_glued_teaser(segment):
+        return start
+    truncated = (
+        len(segment) >= MIN_TRUNCATED_CHARS
+        and segment.count(",") <= MAX_TRUNCATED_COMMAS
+        and _TRUNCATED.search(segment) is not None
+    )
+    if truncated and segment[:1].isupper() and _furniture_follows(labels, index):
+        return start
+    return None
+
+
+def _strip_one(labels: list[LineLabel], kept: list[int], is_byline: IsByline) -> bool:
+    """Take one teaser off the end of the kept text; whether there was one."""
+    last = labels[kept[-1]]
+    start = _teaser_start(labels, kept[-1])
+    if start is not None:
+        kept_text = last.kept_text()
+        if kept_text[:start].strip():
+            cut_from = len(kept_text[:start].rstrip())
+            last.cut_kept(cut_from, len(kept_text), "related_news_inline", certain=False)
+            return True
+        # The first line always stays: a lone headline-and-summary is a document.
+        if len(kept) == 1:
+            return False
+        last.remove("related_news_block", certain=False)
+        kept.pop()
+        return True
+    if len(kept) > 2 and _pair_after_sign_off(labels, kept, is_byline):
+        for index in kept[-2:]:
+            labels[index].remove("related_news_block", certain=False)
+        del kept[-2:]
+        return True
+    return False
+
+
+def strip_trailing_teasers(labels: list[LineLabel], kept: list[int], is_byline: IsByline) -> None:
+    """Remove the teasers of other articles that end the document.
+
+    Args:
+        labels: Every line's label, changed in place.
+        kept: Indexes of the kept non-blank lines, in order; consumed.
+        is_byline: Whether a line is a sign-off (the article's end).
+    """
+    for _ in range(MAX_TEASERS):
+        if not kept or not _strip_one(labels, kept, is_byline):
+            return
