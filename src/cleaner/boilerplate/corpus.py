@@ -462,9 +462,9 @@ def _column_medians(values: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np
     """
     ordered = np.sort(values, axis=0)
     middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    medians: np.ndarray[Any, np.dtype[np.float64]] = (ordered[middle - 1] + ordered[middle]) / 2
+    medians: np.ndarray[Any, np.dtype[np.float64]] = (
+        ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    )
     return medians
 
 
