@@ -161,24 +161,31 @@ def _drop_emptied_lines(labels: list[LineLabel]) -> None:
 def _drop_blank_lines(labels: list[LineLabel]) -> None:
     removed_since_kept = False
     previous_kept_blank: bool | None = None  # None: nothing kept yet
-    for label in labels:
+    for index, label in enumerate(labels):
         if label.removed:
             removed_since_kept = True
             continue
         if label.blank and removed_since_kept and previous_kept_blank in (None, True):
-            label.remove("blank_line")
+            _remove_blank_line(labels, index)
             continue
         previous_kept_blank = label.blank
         removed_since_kept = False
-    trailing: list[LineLabel] = []
-    for label in reversed(labels):
-        if not label.removed and not label.blank:
-            break
-        trailing.append(label)
-    if any(label.removed for label in trailing):
-        for label in trailing:
-            if not label.removed:
-                label.remove("blank_line")
+    # The trailing run of removed and blank lines, found by index: a list of
+    # it would hold a pointer per line of a document that is all blank lines.
+    tail = len(labels)
+    while tail and (labels[tail - 1].removed or labels[tail - 1].blank):
+        tail -= 1
+    if any(labels[index].removed for index in range(tail, len(labels))):
+        for index in range(tail, len(labels)):
+            if not labels[index].removed:
+                _remove_blank_line(labels, index)
+
+
+def _remove_blank_line(labels: list[LineLabel], index: int) -> None:
+    """Remove a blank line, under a label of its own (blank lines share theirs)."""
+    label = LineLabel(labels[index].text)
+    label.remove("blank_line")
+    labels[index] = label
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import regex
 
 from cleaner.boilerplate.corpus import SiteTemplates
 from cleaner.boilerplate.credits import find_credits
-from cleaner.boilerplate.labels import LineLabel
+from cleaner.boilerplate.labels import LineLabel, label_lines
 from cleaner.boilerplate.rules import Matchers
 from cleaner.boilerplate.segments import segment_spans
 
@@ -211,7 +211,7 @@ def classify_lines(
     Returns:
         One label per line, in order.
     """
-    labels = [LineLabel(line) for line in lines]
+    labels = label_lines(lines)
     for label in labels:
         if label.blank:
             continue

@@ -315,13 +315,19 @@ class SiteTemplates:
         if not keys:
             return np.zeros(0)
         rows = self._rows(np.array(keys, dtype=np.uint64))
-        counts = self.table[np.arange(self.depth)[:, None], rows.astype(np.intp)].astype(np.float64)
+        # One flat take: fancy indexing in two dimensions cost more than the lookups.
+        cells = (rows + self._row_offsets()).ravel().astype(np.intp)
+        counts = self.table.ravel().take(cells).astype(np.float64).reshape(rows.shape)
         noise = (self.increments - counts) / (self.width - 1)
         # Rounded: with little noise the correction must give back the exact count.
         estimate: np.ndarray[Any, np.dtype[np.float64]] = np.minimum(
-            np.rint(np.median(counts - noise, axis=0)), counts.min(axis=0)
+            np.rint(_column_medians(counts - noise)), counts.min(axis=0)
         )
         return estimate
+
+    def _row_offsets(self) -> np.ndarray[Any, np.dtype[np.uint64]]:
+        """Where each sketch row starts in the flattened table (a column vector)."""
+        return np.arange(self.depth, dtype=np.uint64)[:, None] * np.uint64(self.width)
 
     def _threshold(self, source: str, fraction: float) -> float:
         return max(float(self.min_docs), fraction * self.docs.get(source, 0))
@@ -441,6 +447,25 @@ class SiteTemplates:
         if suffix:
             templates.extend(_word_span(lines, suffix, from_end=True))
         return templates
+
+
+def _column_medians(values: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """``np.median(values, axis=0)``, equal to the bit, without its per-call overhead.
+
+    ``np.median`` is ten times slower than the sort on a few rows, and the
+    sketch is read once or twice per document. An even count averages the
+    two middle values as ``np.median`` does (their sum, halved).
+
+    >>> values = np.array([[4.0, 1.0], [1.5, 2.0], [3.0, 7.0], [9.0, 0.5]])
+    >>> bool((_column_medians(values) == np.median(values, axis=0)).all())
+    True
+    """
+    ordered = np.sort(values, axis=0)
+    middle = len(ordered) // 2
+    medians: np.ndarray[Any, np.dtype[np.float64]] = (
+        ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    )
+    return medians
 
 
 def _trim_to_sentence(words: list[str], length: int, *, from_end: bool = False) -> int:

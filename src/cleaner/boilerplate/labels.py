@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from cleaner.boilerplate.segments import segment_spans
 
-__all__ = ["Cut", "LineLabel"]
+__all__ = ["BlankLine", "Cut", "LineLabel", "label_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +135,49 @@ class LineLabel:
             position = cut.end
         pieces.append(self.text[position:])
         return "".join(pieces)
+
+
+class BlankLine(LineLabel):
+    """The label of a blank line, one object shared by the document's blank lines of one text.
+
+    A document of ten million blank lines must not hold ten million labels
+    (about 90 bytes each). No pass changes a blank line's label except the
+    blank-line rule, which gives the line a :class:`LineLabel` of its own
+    first; any other change raises, so that a new rule cannot silently
+    change every blank line at once.
+    """
+
+    __slots__ = ()
+
+    @property
+    def blank(self) -> bool:
+        """Always true."""
+        return True
+
+    def remove(self, reason: str, concept: str | None = None, *, certain: bool = True) -> None:
+        """Refused: give the line its own :class:`LineLabel` first."""
+        raise TypeError("a shared blank-line label cannot change; give the line its own label")
+
+    def add_cut(self, start: int, end: int, reason: str, *, certain: bool = True) -> None:
+        """Refused: a blank line has nothing to cut."""
+        raise TypeError("a shared blank-line label cannot change; give the line its own label")
+
+
+def label_lines(lines: list[str]) -> list[LineLabel]:
+    """A fresh label per non-blank line; blank lines of one text share a :class:`BlankLine`.
+
+    >>> labels = label_lines(["Hà Nội", "", " ", ""])
+    >>> labels[1] is labels[3], labels[1] is labels[2], labels[0].blank
+    (True, False, False)
+    """
+    shared: dict[str, BlankLine] = {}
+    labels: list[LineLabel] = []
+    for line in lines:
+        if line and not line.isspace():
+            labels.append(LineLabel(line))
+            continue
+        blank = shared.get(line)
+        if blank is None:
+            blank = shared[line] = BlankLine(line)
+        labels.append(blank)
+    return labels

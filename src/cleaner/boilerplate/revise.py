@@ -7,6 +7,8 @@ sign-off at the end, and short lines stranded between boilerplate.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from cleaner.boilerplate.captions import remove_scene_captions
@@ -161,14 +163,26 @@ def _sign_off_start(text: str, matchers: Matchers) -> int | None:
     first segment of the window may be cut in two, so it never counts.
     """
     window = max(0, len(text) - BLOCK_WINDOW)
-    spans = _split_glued_tail(text[window:], segment_spans(text[window:]))
-    if window:
+    start = _sign_off_in_window(text[window:], window > 0, matchers)
+    return None if start is None else window + start
+
+
+#: The window finders are pure functions of at most BLOCK_WINDOW characters,
+#: and each revise round asks again about lines that did not change.
+_WINDOW_CACHE = 64
+
+
+@lru_cache(maxsize=_WINDOW_CACHE)
+def _sign_off_in_window(window: str, cut: bool, matchers: Matchers) -> int | None:
+    """:func:`_sign_off_start` in the window (``cut``: its first segment may be cut in two)."""
+    spans = _split_glued_tail(window, segment_spans(window))
+    if cut:
         spans = spans[1:]
     start: int | None = None
     for seg_start, seg_end in reversed(spans):
-        if not _is_sign_off(text[window + seg_start : window + seg_end], matchers):
+        if not _is_sign_off(window[seg_start:seg_end], matchers):
             break
-        start = window + seg_start
+        start = seg_start
     return start
 
 
@@ -226,20 +240,27 @@ def _is_lead_furniture(segment: str, matchers: Matchers) -> bool:
 
 def _lead_end(text: str, matchers: Matchers) -> int | None:
     """Where the furniture that opens ``text`` ends (segments, then a dateline prefix)."""
-    end: int | None = None
-    spans = segment_spans(text[:BLOCK_WINDOW])
-    if len(text) > BLOCK_WINDOW:
-        spans = spans[:-1]  # the window may cut the last segment in two
-    for seg_start, seg_end in spans:
-        segment = text[seg_start:seg_end]
-        if len(segment) > MAX_SIGN_OFF_CHARS or not _is_lead_furniture(segment, matchers):
-            break
-        end = seg_end
+    end = _lead_segments_end(text[:BLOCK_WINDOW], len(text) > BLOCK_WINDOW, matchers)
     offset = end if end is not None else 0
     offset += len(text[offset:]) - len(text[offset:].lstrip())
     prefix = matchers.lead_prefix.match(text, offset)
     if prefix is not None:
         end = prefix.end()
+    return end
+
+
+@lru_cache(maxsize=_WINDOW_CACHE)
+def _lead_segments_end(window: str, cut: bool, matchers: Matchers) -> int | None:
+    """Where the furniture segments that open the window end (``cut``: its last may be cut)."""
+    end: int | None = None
+    spans = segment_spans(window)
+    if cut:
+        spans = spans[:-1]  # the window may cut the last segment in two
+    for seg_start, seg_end in spans:
+        segment = window[seg_start:seg_end]
+        if len(segment) > MAX_SIGN_OFF_CHARS or not _is_lead_furniture(segment, matchers):
+            break
+        end = seg_end
     return end
 
 
