@@ -291,7 +291,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
     work = Path(tempfile.mkdtemp(prefix="vn-cleaner-e2e-"))
     try:
         input_path = work / "input.jsonl"
-        ids = _write_input(input_path, 1500 if quick else None)
+        ids = _write_input(input_path, 800 if quick else None)
         megabytes = input_path.stat().st_size / 1e6
         groups = duplicate_groups(pairs, ids)
         table = Table(
