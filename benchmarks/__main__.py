@@ -34,6 +34,7 @@ SECTIONS = (
     "scaling",
     "spark",
     "big_input",
+    "end_to_end",
 )
 
 
