@@ -36,11 +36,12 @@ from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.normalize.encodings import LEGACY_MODES
-from cleaner.pipeline import Stage
+from cleaner.pii import PiiConfig
+from cleaner.pipeline import RecordStage, Stage
 from cleaner.quality import QualityStage, load_quality_config
 from cleaner.quality.stage import QUALITY_MODES, QualityMode
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
-from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
+from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage, PiiStage
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -191,6 +192,20 @@ def main() -> None:
     default=None,
     help="TOML file overriding the quality thresholds (runs the stage; default mode drop).",
 )
+@click.option(
+    "--pii",
+    "pii_mode",
+    type=click.Choice(["redact"]),
+    default=None,
+    help="Replace e-mails, IP addresses, phone numbers and keyword-anchored ID, tax and "
+    "bank-account numbers by tokens, after normalize and before dedup.",
+)
+@click.option(
+    "--pii-token",
+    default=PiiConfig.token,
+    show_default=True,
+    help="Replacement of --pii redact; {label} becomes PHONE, EMAIL, IP, ID_NUMBER, ...",
+)
 @click.option("--stats", "stats_path", default=None, help="Write the run's counters as JSON.")
 @click.option(
     "--removed",
@@ -273,6 +288,8 @@ def run(
     skipped: tuple[str, ...],
     quality_mode: str | None,
     quality_config: str | None,
+    pii_mode: str | None,
+    pii_token: str,
     stats_path: str | None,
     removed_path: str | None,
     rejects_path: str | None,
@@ -300,6 +317,7 @@ def run(
             "--skip boilerplate": "boilerplate" in skipped,
             "--quality": quality_mode is not None,
             "--quality-config": quality_config is not None,
+            "--pii": pii_mode is not None,
         }
         _run_on_spark(
             [name for name, given in unsupported.items() if given],
@@ -356,7 +374,13 @@ def run(
             legacy=legacy,
             keep_layout=not collapse_layout,
         )
-        record_stages = [NormalizeStage(normalize_config)]
+        record_stages: list[RecordStage] = [NormalizeStage(normalize_config)]
+        # After normalize (NFC, no invisible characters inside an address or a
+        # number) and before every stage that keeps or reports text: removed
+        # spans, dedup keys and the index never hold personal data, and pages
+        # differing only in a phone number are exact duplicates.
+        if pii_mode == "redact":
+            record_stages.append(PiiStage(PiiConfig(token=pii_token)))
         finish_stages: list[Stage] = []
         if "boilerplate" not in skipped:
             config = BoilerplateConfig.from_options(

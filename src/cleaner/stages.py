@@ -30,8 +30,10 @@ from cleaner.dedup import (
 )
 from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
 from cleaner.errors import ConfigError
+from cleaner.explain import Edit
 from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
+from cleaner.pii import PiiConfig, redact_pii_and_explain
 from cleaner.pipeline import Event, StageOutput
 from cleaner.records import Record, decode_record, encode_records
 
@@ -51,13 +53,36 @@ class NormalizeStage:
     def process(self, record: Record) -> StageOutput:
         """Normalize one record."""
         text, edits = normalize_and_explain(record.text, config=self.config)
-        counts = Counter(edit.kind for edit in edits)
-        events = [
-            Event(record.id, self.name, kind, "edit", count)
-            for kind, count in sorted(counts.items())
-        ]
         record.text = text
-        return record, events
+        return record, _edit_counts(record.id, self.name, edits)
+
+
+@dataclass
+class PiiStage:
+    """Replaces personal data by tokens; reports the number of redactions per kind.
+
+    Events carry counts only, never the redacted values, so ``removed.jsonl``
+    and ``stats.json`` hold no personal data either.
+
+    Attributes:
+        config: What to redact and the replacement token.
+        name: Stage name in stats and events.
+    """
+
+    config: PiiConfig = field(default_factory=PiiConfig)
+    name: str = "pii"
+
+    def process(self, record: Record) -> StageOutput:
+        """Redact one record."""
+        text, edits = redact_pii_and_explain(record.text, config=self.config)
+        record.text = text
+        return record, _edit_counts(record.id, self.name, edits)
+
+
+def _edit_counts(record_id: str, stage: str, edits: list[Edit]) -> list[Event]:
+    """One ``"edit"`` event per kind of edit, with its count (and no edited text)."""
+    counts = Counter(edit.kind for edit in edits)
+    return [Event(record_id, stage, kind, "edit", count) for kind, count in sorted(counts.items())]
 
 
 @dataclass
