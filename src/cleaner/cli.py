@@ -41,7 +41,13 @@ from cleaner.pipeline import RecordStage, Stage
 from cleaner.quality import QualityStage, load_quality_config
 from cleaner.quality.stage import QUALITY_MODES, QualityMode
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
-from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage, PiiStage
+from cleaner.stages import (
+    BoilerplateStage,
+    DedupStage,
+    ExactDedupStage,
+    NormalizeStage,
+    PiiStage,
+)
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -176,8 +182,14 @@ def main() -> None:
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate", "dedup", "quality"]),
-    help="Skip a stage; repeatable.",
+    type=click.Choice(["boilerplate", "exact_dedup", "dedup", "quality"]),
+    help="Skip a stage; repeatable (skipping dedup skips exact_dedup too).",
+)
+@click.option(
+    "--url-field",
+    default="url",
+    show_default=True,
+    help="Input field holding a record's URL: exact_dedup drops copies of one normalized URL.",
 )
 @click.option(
     "--quality",
@@ -286,6 +298,7 @@ def run(
     index_path: str | None,
     update_index: bool,
     skipped: tuple[str, ...],
+    url_field: str,
     quality_mode: str | None,
     quality_config: str | None,
     pii_mode: str | None,
@@ -399,6 +412,11 @@ def run(
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
             )
+            # Exact and same-URL copies first, cheaply; the persistent index
+            # keeps the first record seen instead of the keep rule's choice,
+            # and passage level keeps every document: neither drops copies.
+            if level == "document" and index_path is None and "exact_dedup" not in skipped:
+                finish_stages.append(ExactDedupStage(dedup_config.keep, url_field=url_field))
             finish_stages.append(
                 DedupStage(
                     dedup_config,
