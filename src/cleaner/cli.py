@@ -328,9 +328,6 @@ def run(
             "--removed": removed_path is not None,
             "--rejects": rejects_path is not None,
             "--skip boilerplate": "boilerplate" in skipped,
-            "--quality": quality_mode is not None,
-            "--quality-config": quality_config is not None,
-            "--pii": pii_mode is not None,
         }
         _run_on_spark(
             [name for name, given in unsupported.items() if given],
@@ -360,6 +357,10 @@ def run(
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
             ),
+            pii_token=pii_token if pii_mode == "redact" else None,
+            quality=(quality_mode, quality_config)
+            if _wants_quality(quality_mode, quality_config, skipped)
+            else None,
             stats_path=stats_path,
             quiet=quiet,
             debug=debug,
@@ -426,10 +427,7 @@ def run(
                     normalization=_text_settings(normalize_config, skipped),
                 )
             )
-        # Opt-in for now: on by default it would drop the short records that
-        # existing pipelines (and tests) keep.
-        wants_quality = quality_mode is not None or quality_config is not None
-        if wants_quality and "quality" not in skipped:
+        if _wants_quality(quality_mode, quality_config, skipped):
             mode = cast(QualityMode, quality_mode or "drop")
             finish_stages.append(QualityStage(load_quality_config(quality_config), mode=mode))
         report = run_files(inputs, paths, record_stages, finish_stages, options=options)
@@ -450,15 +448,24 @@ def _run_on_spark(
     source_field: str,
     corpus_min_docs: int,
     dedup: DedupConfig | None,
+    pii_token: str | None,
+    quality: tuple[str | None, str | None] | None,
     stats_path: str | None,
     quiet: bool,
     debug: bool,
 ) -> None:
-    """``cleaner run --engine spark``: the record-level stages and document dedup on Spark."""
+    """``cleaner run --engine spark``: the record-level stages, document dedup and quality on Spark.
+
+    ``pii_token`` is given when ``--pii redact`` is; ``quality`` is
+    ``(--quality, --quality-config)`` when the stage runs.
+    """
     with _errors_exit(debug):
         if unsupported:
             raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
         from cleaner.spark import run_spark
+
+        pii = None if pii_token is None else PiiConfig(token=pii_token)
+        quality_config = None if quality is None else load_quality_config(quality[1])
 
         counts = run_spark(
             list(inputs),
@@ -471,16 +478,35 @@ def _run_on_spark(
             min_docs=corpus_min_docs,
             clean_options=clean_options,
             dedup=dedup,
+            pii=pii,
+            quality=quality_config,
+            quality_mode=cast(QualityMode, (quality and quality[0]) or "drop"),
         )
         if stats_path:
             Path(stats_path).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        click.echo(
-            f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
-            f"no content {counts['no_content']:,}  duplicates {counts['duplicates']:,}  "
-            f"(spark, {master})",
-            err=True,
-        )
+        click.echo(f"{_spark_summary(counts)}  (spark, {master})", err=True)
+
+
+def _spark_summary(counts: dict[str, Any]) -> str:
+    """One line of the Spark run's counts (the quality drops when the stage ran)."""
+    line = (
+        f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
+        f"no content {counts['no_content']:,}  duplicates {counts['duplicates']:,}"
+    )
+    quality = counts.get("quality")
+    if quality is not None:
+        line += f"  quality {quality['records_in'] - quality['records_out']:,}"
+    return line
+
+
+def _wants_quality(mode: str | None, config: str | None, skipped: tuple[str, ...]) -> bool:
+    """Whether the quality stage runs: asked for by an option, and not skipped.
+
+    Opt-in for now: on by default it would drop the short records that
+    existing pipelines (and tests) keep.
+    """
+    return (mode is not None or config is not None) and "quality" not in skipped
 
 
 def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[str, Any]:
