@@ -22,6 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from cleaner import speedups
+
 __all__ = [
     "SYLLABLE",
     "document_scores",
@@ -125,12 +127,27 @@ def repetition_scores(
         "duplicate_line_share": line_count / len(lines),
         "duplicate_line_char_frac": line_chars / size,
     }
-    grams = _Grams(words)
-    for n in top_ns:
-        scores[f"top_{n}_gram_char_frac"] = _top_ngram_chars(grams, n) / size
-    for n, chars in _duplicate_ngram_chars(grams, duplicate_ns).items():
+    top_ns, duplicate_ns = list(top_ns), sorted(set(duplicate_ns))
+    top, repeated = _ngram_repetition(list(words), top_ns, duplicate_ns)
+    for n, chars in zip(top_ns, top, strict=True):
+        scores[f"top_{n}_gram_char_frac"] = chars / size
+    for n, chars in zip(duplicate_ns, repeated, strict=True):
         scores[f"duplicate_{n}_gram_char_frac"] = chars / size
     return scores
+
+
+def _ngram_repetition(
+    words: list[str], top_ns: list[int], duplicate_ns: list[int]
+) -> tuple[list[int], list[int]]:
+    """Characters of the top n-gram per size in ``top_ns``, of repeated ones per ``duplicate_ns``.
+
+    In one pass of C when the compiled speedups are there (the same numbers).
+    """
+    if speedups.enabled():
+        return speedups.ngram_repetition(words, top_ns, duplicate_ns)
+    grams = _Grams(words)
+    repeated = _duplicate_ngram_chars(grams, duplicate_ns)
+    return [_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns]
 
 
 def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
