@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,3 +102,13 @@ def test_compiled_ngram_repetition_equals_pure_python(words: list[str]) -> None:
     repeated = _duplicate_ngram_chars(grams, duplicate_ns)
     pure = ([_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns])
     assert compiled == pure
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Mn", "Mc", "Me", "Cs"))))
+def test_fast_syllable_split_equals_the_unicode_pattern(text: str) -> None:
+    from cleaner.quality.heuristics import SYLLABLE
+
+    # Letters newer than Python's Unicode database (e.g. U+13460, Unicode 16)
+    # are letters for the regex module only; the fast path does not see them.
+    known = "".join(char for char in text if unicodedata.category(char) != "Cn")
+    assert syllables(known) == SYLLABLE.findall(known)

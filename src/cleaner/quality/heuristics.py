@@ -16,6 +16,7 @@ that judge them live in ``data/quality/default.toml``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -34,6 +35,8 @@ __all__ = [
 
 #: A syllable (or foreign word, or number): a run of letters, marks and digits.
 SYLLABLE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_MARK = regex.compile(r"\p{M}")
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 # A whitespace-separated token without a letter ("2024", "---", "|").
 _NON_ALPHA_TOKEN = regex.compile(r"(?<!\S)[^\s\p{L}]+(?!\S)")
 # FineWeb's line_punct_ratio: a line ending in terminal punctuation (datatrove's
@@ -53,7 +56,11 @@ def syllables(text: str) -> list[str]:
     >>> syllables("Covid-19: TP.HCM ghi nhận 2.000 ca")
     ['Covid', '19', 'TP', 'HCM', 'ghi', 'nhận', '2', '000', 'ca']
     """
-    words: list[str] = SYLLABLE.findall(text)
+    # The standard library's engine finds the same runs about twice as fast
+    # when the text holds no combining mark (its \w is letters, digits and _;
+    # letters newer than Python's Unicode database are not among them).
+    pattern = SYLLABLE if _MARK.search(text) else _LETTERS_AND_DIGITS
+    words: list[str] = pattern.findall(text)
     return words
 
 
