@@ -18,6 +18,7 @@ SECTIONS = (
     "boilerplate",
     "boilerplate_eval",
     "quality",
+    "quality_speed",
     "signatures",
     "dedup",
     "lsh",
