@@ -37,7 +37,7 @@ BASELINE = "datatrove Gopher + repetition + FineWeb + C4 (each to the end)"
 
 def run(quick: bool, out_dir: Path) -> list[Table]:
     del out_dir
-    docs = _dev_docs(150 if quick else 3000)
+    docs = _dev_docs(30 if quick else 3000)
     if not docs:
         return []
     texts = [text for _, text in docs]
