@@ -204,8 +204,9 @@ _IPV6 = regex.compile(
     r"(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\p{L}\p{N}:])"
 )
 # Digit groups split by single spaces, dots or hyphens, ending on two digits
-# (so "0982 513 758 2." leaves the list number " 2" out).
-_GROUPS = r"\d+(?:[ .-]\d+)*(?<=\d\d)"
+# (so "0982 513 758 2." leaves the list number " 2" out); bounded, so that a
+# candidate is short and a text of digits is scanned in linear time.
+_GROUPS = r"\d{1,19}(?:[ .-]\d{1,19}){0,6}(?<=\d\d)"
 # A phone candidate: the trunk prefix 0 (or the country code 84, in brackets
 # too), then digit groups; the digits are counted in code.
 _PHONE = regex.compile(
@@ -214,6 +215,9 @@ _PHONE = regex.compile(
     rf"[ .-]?{_GROUPS}"
     r"(?![\p{L}\p{N}]|[.,-]\d)"
 )
+# Digits a written phone number has, country code or trunk prefix included
+# ("+84 90 123 4567": 11; "(001) 916-793-0018", abroad: 13).
+_PHONE_DIGITS = (9, 13)
 # Digits of a number written with its trunk prefix 0: 10 (mobile, old
 # two-digit area codes) or 11 (fixed lines, mobiles before 2018).
 _NATIONAL_DIGITS = (10, 11)
@@ -298,9 +302,36 @@ def _is_ipv6(candidate: str) -> bool:
 
 def _phones(text: str) -> Iterator[_Span]:
     is_subscriber = _phone_checker()
-    for match in _PHONE.finditer(text):
-        if is_subscriber(match.group()):
-            yield _Span(match.start(), match.end(), "pii_phone")
+    position = 0
+    while match := _PHONE.search(text, position):
+        # A rejected candidate may hide a number inside it: look again after its start.
+        position = match.start() + 1
+        length = _phone_length(match.group(), is_subscriber)
+        if length:
+            position = match.start() + length
+            yield _Span(match.start(), position, "pii_phone")
+
+
+def _phone_length(written: str, is_subscriber: Callable[[str], bool]) -> int:
+    """Length of the longest subscriber number a candidate starts with (0: none)."""
+    for end in _number_ends(written):
+        number = written[:end]
+        digits = sum(char.isdigit() for char in number)
+        if _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1] and is_subscriber(number):
+            return end
+    return 0
+
+
+def _number_ends(written: str) -> Iterator[int]:
+    """Where a run of digit groups may end, longest first: its end, or before one of its spaces.
+
+    Numbers one space apart ("0912 345 678 024.3942.4120") read as one run;
+    a number ends on two digits.
+    """
+    for end in range(len(written), 1, -1):
+        at_end = end == len(written) or written[end] == " "
+        if at_end and written[end - 2 : end].isdigit():
+            yield end
 
 
 @cache
@@ -346,9 +377,12 @@ def _anchored(kind: str) -> Callable[[str], Iterator[_Span]]:
         if not any(hint in lower for hint in anchor.hints):
             return
         for match in pattern.finditer(text):
-            number = match.group("number")
-            if sum(char.isdigit() for char in number) in anchor.digits:
-                yield _Span(match.start("number"), match.end("number"), kind)
+            written = match.group("number")
+            for end in _number_ends(written):
+                if sum(char.isdigit() for char in written[:end]) in anchor.digits:
+                    start = match.start("number")
+                    yield _Span(start, start + end, kind)
+                    break
 
     return find
 
