@@ -25,6 +25,7 @@ SECTIONS = (
     "boilerplate_eval",
     "quality",
     "quality_eval",
+    "quality_speed",
     "signatures",
     "dedup",
     "lsh",

@@ -36,12 +36,16 @@ def test_near_duplicates_are_dropped_and_explained(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     kept = [r["id"] for r in read_jsonl(tmp_path / "out" / "cleaned.jsonl")]
     assert len(kept) == 5
-    drops = [r for r in read_jsonl(tmp_path / "out" / "removed.jsonl") if r["stage"] == "dedup"]
-    assert len(drops) == 6
+    removed = read_jsonl(tmp_path / "out" / "removed.jsonl")
+    drops = [r for r in removed if r["stage"] == "dedup"]
     assert all(d["kind"] == "drop" and d["reason"] == "near_duplicate" for d in drops)
     assert all(float(str(d["jaccard"])) >= 0.8 and d["duplicate_of"] in kept for d in drops)
+    # Exact repeats (and a copy the edit left unchanged) go before MinHash.
+    exact = [r for r in removed if r["stage"] == "exact_dedup"]
+    assert "repeat" in [e["id"] for e in exact] and len(drops) + len(exact) == 6
+    assert all(e["reason"] == "exact_text" and e["duplicate_of"] in kept for e in exact)
     stats = json.loads((tmp_path / "out" / "stats.json").read_text(encoding="utf-8"))
-    assert stats["stages"][-1]["reasons"] == {"near_duplicate": 6}
+    assert stats["stages"][-1]["reasons"] == {"near_duplicate": len(drops)}
 
 
 def test_passage_level_removes_repeated_paragraphs(tmp_path: Path) -> None:

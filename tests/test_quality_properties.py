@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import speedups
 from cleaner.quality import score_quality
-from cleaner.quality.heuristics import repetition_scores, syllables
+from cleaner.quality.heuristics import (
+    _duplicate_ngram_chars,
+    _Grams,
+    _top_ngram_chars,
+    repetition_scores,
+    syllables,
+)
 from cleaner.quality.script import classify_word
 
 #: Pieces that trigger the rules, mixed with arbitrary Unicode below.
@@ -81,3 +91,24 @@ def test_repeated_ngrams_never_cover_more_than_the_text(text: str) -> None:
 @given(st.text(max_size=12))
 def test_every_word_gets_one_class(word: str) -> None:
     assert classify_word(word) in {"marked", "plain", "debris", "foreign", "number", "abbreviation"}
+
+
+@pytest.mark.skipif(not speedups.enabled(), reason="the compiled speedups are not built")
+@given(st.lists(st.sampled_from(["trận", "đấu", "hôm", "nay", "x", "2024", "ạ"]), max_size=80))
+def test_compiled_ngram_repetition_equals_pure_python(words: list[str]) -> None:
+    top_ns, duplicate_ns = [2, 3, 4], [1, 5, 6, 7, 8, 9, 10]
+    compiled = speedups.ngram_repetition(words, top_ns, duplicate_ns)
+    grams = _Grams(words)
+    repeated = _duplicate_ngram_chars(grams, duplicate_ns)
+    pure = ([_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns])
+    assert compiled == pure
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Mn", "Mc", "Me", "Cs"))))
+def test_fast_syllable_split_equals_the_unicode_pattern(text: str) -> None:
+    from cleaner.quality.heuristics import SYLLABLE
+
+    # Letters newer than Python's Unicode database (e.g. U+13460, Unicode 16)
+    # are letters for the regex module only; the fast path does not see them.
+    known = "".join(char for char in text if unicodedata.category(char) != "Cn")
+    assert syllables(known) == SYLLABLE.findall(known)

@@ -33,6 +33,7 @@ from cleaner.errors import CleanerError, ConfigError, EncodingError, IndexFormat
 from cleaner.explain import Edit, Removal, apply_edits
 from cleaner.io import ReadOptions, RecordWriter, Rejects, read_records
 from cleaner.normalize import NormalizeConfig, normalize, normalize_and_explain
+from cleaner.pii import PiiConfig, redact_pii, redact_pii_and_explain
 from cleaner.pipeline import Event, Pipeline, StageStats
 from cleaner.quality import (
     QualityConfig,
@@ -43,7 +44,7 @@ from cleaner.quality import (
     score_quality,
 )
 from cleaner.records import Record
-from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
+from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage, PiiStage
 from cleaner.text import clean
 
 __all__ = [
@@ -68,6 +69,8 @@ __all__ = [
     "NormalizeConfig",
     "NormalizeStage",
     "PassageDuplicate",
+    "PiiConfig",
+    "PiiStage",
     "Pipeline",
     "QualityConfig",
     "QualityResult",
@@ -92,6 +95,8 @@ __all__ = [
     "normalize",
     "normalize_and_explain",
     "read_records",
+    "redact_pii",
+    "redact_pii_and_explain",
     "score_quality",
     "strip_boilerplate",
     "strip_boilerplate_and_explain",

@@ -4,7 +4,9 @@
  *   - Scanner: one pass over a text that says what normalization would have
  *     to look at (cleaner/normalize/profile.py);
  *   - shingle_hashes: a text's syllable n-gram hashes in one pass, the same
- *     values as the numpy code of cleaner/dedup/shingles.py.
+ *     values as the numpy code of cleaner/dedup/shingles.py;
+ *   - ngram_repetition: the Gopher n-gram scores of the quality filters
+ *     (cleaner/quality/heuristics.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -783,10 +785,237 @@ done:
     return result;
 }
 
+/* ---- ngram_repetition: cleaner.quality.heuristics' Gopher n-gram scores ---------------
+ *
+ * The same results as the numpy code of heuristics.py (_top_ngram_chars and
+ * _duplicate_ngram_chars): an n-gram's key is a polynomial of its syllables'
+ * 64-bit keys modulo 2**64 (here the syllables' own str hashes, there their
+ * ids in the document; either way equal keys are equal n-grams, bar a 2**-64
+ * chance). Per n one pass through a hash table numbers the n-grams (groups),
+ * each with its count and first position. */
+
+#define GRAM_MULTIPLIER 0x9E3779B97F4A7C15ULL
+
+/* Numbers the positions' n-grams in order of first occurrence with an
+ * open-addressing table (``slots`` of ``capacity``, a power of two above
+ * twice the positions): group[position], count[group], first[group] and
+ * group_keys[group]; returns the number of groups. */
+static Py_ssize_t
+group_grams(const uint64_t *keys, Py_ssize_t positions, Py_ssize_t *slots, Py_ssize_t capacity,
+            uint64_t *group_keys, Py_ssize_t *group, Py_ssize_t *count, Py_ssize_t *first)
+{
+    memset(slots, 0xff, (size_t)capacity * sizeof(Py_ssize_t));
+    Py_ssize_t groups = 0;
+    for (Py_ssize_t p = 0; p < positions; p++) {
+        uint64_t key = keys[p];
+        size_t slot = (size_t)(fmix64(key) & (uint64_t)(capacity - 1));
+        while (slots[slot] >= 0 && group_keys[slots[slot]] != key) {
+            slot = (slot + 1) & (size_t)(capacity - 1);
+        }
+        if (slots[slot] < 0) {
+            slots[slot] = groups;
+            group_keys[groups] = key;
+            first[groups] = p;
+            count[groups] = 0;
+            groups++;
+        }
+        count[slots[slot]]++;
+        group[p] = slots[slot];
+    }
+    return groups;
+}
+
+static Py_ssize_t
+top_gram_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t groups, const Py_ssize_t *count,
+               const Py_ssize_t *first)
+{
+    Py_ssize_t best = -1;
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        if (best < 0 || count[g] > count[best] ||
+            (count[g] == count[best] && first[g] < first[best])) {
+            best = g;
+        }
+    }
+    if (best < 0) {
+        return 0;
+    }
+    Py_ssize_t at = first[best];
+    return (ends[at + n] - ends[at] + n - 1) * count[best];
+}
+
+/* Gopher's walk: a repeat of an n-gram seen before counts, and the walk
+ * jumps past it; n-grams inside a counted one are not seen. */
+static Py_ssize_t
+duplicate_gram_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
+                     const Py_ssize_t *group, const Py_ssize_t *count, char *seen)
+{
+    Py_ssize_t repeated = 0, resume = 0;
+    for (Py_ssize_t p = 0; p < positions; p++) {
+        Py_ssize_t g = group[p];
+        if (p < resume || count[g] < 2) {
+            continue;
+        }
+        if (seen[g]) {
+            repeated += ends[p + n] - ends[p];
+            resume = p + n;
+        }
+        else {
+            seen[g] = 1;
+        }
+    }
+    return repeated;
+}
+
+static int
+parse_sizes(PyObject *sequence, Py_ssize_t *sizes, Py_ssize_t *length, Py_ssize_t *largest)
+{
+    PyObject *items = PySequence_Fast(sequence, "sizes must be a sequence of int");
+    if (items == NULL) {
+        return -1;
+    }
+    *length = PySequence_Fast_GET_SIZE(items);
+    if (*length > 64) {
+        Py_DECREF(items);
+        PyErr_SetString(PyExc_ValueError, "at most 64 n-gram sizes");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < *length; i++) {
+        sizes[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(items, i));
+        if (sizes[i] == -1 && PyErr_Occurred()) {
+            Py_DECREF(items);
+            return -1;
+        }
+        if (sizes[i] < 1) {
+            Py_DECREF(items);
+            PyErr_SetString(PyExc_ValueError, "n-gram sizes must be >= 1");
+            return -1;
+        }
+        if (sizes[i] > *largest) {
+            *largest = sizes[i];
+        }
+    }
+    Py_DECREF(items);
+    return 0;
+}
+
+static PyObject *
+ngram_repetition(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "ngram_repetition(words: list, top_ns, duplicate_ns)");
+        return NULL;
+    }
+    PyObject *words = args[0];
+    Py_ssize_t top_ns[64], duplicate_ns[64], tops = 0, duplicates = 0, largest = 1;
+    if (parse_sizes(args[1], top_ns, &tops, &largest) < 0 ||
+        parse_sizes(args[2], duplicate_ns, &duplicates, &largest) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(words);
+    PyObject *result = NULL, *top_list = NULL, *duplicate_list = NULL;
+    uint64_t *syllables = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    uint64_t *keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    Py_ssize_t *ends = PyMem_Malloc((size_t)(size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * size) {
+        capacity *= 2;
+    }
+    Py_ssize_t *scratch = PyMem_Malloc((size_t)(3 * size + capacity + 1) * sizeof(Py_ssize_t));
+    uint64_t *group_keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    char *seen = PyMem_Malloc((size_t)size + 1);
+    if (!syllables || !keys || !ends || !scratch || !group_keys || !seen) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    ends[0] = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "ngram_repetition: words must be str");
+            goto done;
+        }
+        Py_hash_t hash = PyObject_Hash(word);
+        if (hash == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        syllables[i] = (uint64_t)hash;
+        keys[i] = syllables[i];
+        ends[i + 1] = ends[i] + PyUnicode_GET_LENGTH(word);
+    }
+    Py_ssize_t *group = scratch, *count = scratch + size, *first = scratch + 2 * size;
+    Py_ssize_t *slots = scratch + 3 * size;
+    Py_ssize_t top_chars[64] = {0}, duplicate_chars[64] = {0};
+    /* keys[p] holds the n-gram at p for n = 1, 2, ... in turn. */
+    for (Py_ssize_t n = 1; n <= largest && n <= size; n++) {
+        Py_ssize_t positions = size - n + 1;
+        if (n > 1) {
+            for (Py_ssize_t p = 0; p < positions; p++) {
+                keys[p] = keys[p] * GRAM_MULTIPLIER + syllables[p + n - 1];
+            }
+        }
+        int wanted = 0;
+        for (Py_ssize_t i = 0; i < tops; i++) {
+            wanted |= top_ns[i] == n;
+        }
+        for (Py_ssize_t i = 0; i < duplicates; i++) {
+            wanted |= duplicate_ns[i] == n;
+        }
+        if (!wanted) {
+            continue;
+        }
+        Py_ssize_t groups =
+            group_grams(keys, positions, slots, capacity, group_keys, group, count, first);
+        for (Py_ssize_t i = 0; i < tops; i++) {
+            if (top_ns[i] == n) {
+                top_chars[i] = top_gram_chars(ends, n, groups, count, first);
+            }
+        }
+        for (Py_ssize_t i = 0; i < duplicates; i++) {
+            if (duplicate_ns[i] == n) {
+                memset(seen, 0, (size_t)groups);
+                duplicate_chars[i] = duplicate_gram_chars(ends, n, positions, group, count, seen);
+            }
+        }
+    }
+    top_list = PyList_New(tops);
+    duplicate_list = PyList_New(duplicates);
+    if (top_list == NULL || duplicate_list == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < tops; i++) {
+        PyObject *value = PyLong_FromSsize_t(top_chars[i]);
+        if (value == NULL) {
+            goto done;
+        }
+        PyList_SET_ITEM(top_list, i, value);
+    }
+    for (Py_ssize_t i = 0; i < duplicates; i++) {
+        PyObject *value = PyLong_FromSsize_t(duplicate_chars[i]);
+        if (value == NULL) {
+            goto done;
+        }
+        PyList_SET_ITEM(duplicate_list, i, value);
+    }
+    result = PyTuple_Pack(2, top_list, duplicate_list);
+done:
+    Py_XDECREF(top_list);
+    Py_XDECREF(duplicate_list);
+    PyMem_Free(syllables);
+    PyMem_Free(keys);
+    PyMem_Free(ends);
+    PyMem_Free(scratch);
+    PyMem_Free(group_keys);
+    PyMem_Free(seen);
+    return result;
+}
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
      "shingles into out (texts x permutations, uint32)."},
+    {"ngram_repetition", (PyCFunction)(void (*)(void))ngram_repetition, METH_FASTCALL,
+     "ngram_repetition(words, top_ns, duplicate_ns) -> (top n-gram characters per n, "
+     "repeated n-gram characters per n), as cleaner.quality.heuristics counts them."},
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},

@@ -1,5 +1,7 @@
 """Type stub of the optional compiled fast paths (``_speedups.c``)."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 from _typeshed import ReadableBuffer
@@ -22,3 +24,8 @@ def minhash_signatures(
     out: npt.NDArray[np.uint32],
 ) -> None:
     """Affine32 MinHash of ``values[offsets[t]:offsets[t + 1]]`` into row ``t`` of ``out``."""
+
+def ngram_repetition(
+    words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """Per size, the top n-gram's and the repeated n-grams' characters (Gopher)."""

@@ -36,11 +36,18 @@ from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.normalize.encodings import LEGACY_MODES
-from cleaner.pipeline import Stage
+from cleaner.pii import PiiConfig
+from cleaner.pipeline import RecordStage, Stage
 from cleaner.quality import QualityStage, load_quality_config
 from cleaner.quality.stage import QUALITY_MODES, QualityMode
 from cleaner.runner import DEFAULT_SHARD_SIZE, OutputPaths, RunOptions, run_files
-from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage
+from cleaner.stages import (
+    BoilerplateStage,
+    DedupStage,
+    ExactDedupStage,
+    NormalizeStage,
+    PiiStage,
+)
 
 EXIT_INPUT_ERROR = 1
 EXIT_USAGE_ERROR = 2
@@ -175,8 +182,14 @@ def main() -> None:
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate", "dedup", "quality"]),
-    help="Skip a stage; repeatable.",
+    type=click.Choice(["boilerplate", "exact_dedup", "dedup", "quality"]),
+    help="Skip a stage; repeatable (skipping dedup skips exact_dedup too).",
+)
+@click.option(
+    "--url-field",
+    default="url",
+    show_default=True,
+    help="Input field holding a record's URL: exact_dedup drops copies of one normalized URL.",
 )
 @click.option(
     "--quality",
@@ -190,6 +203,20 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     default=None,
     help="TOML file overriding the quality thresholds (runs the stage; default mode drop).",
+)
+@click.option(
+    "--pii",
+    "pii_mode",
+    type=click.Choice(["redact"]),
+    default=None,
+    help="Replace e-mails, IP addresses, phone numbers and keyword-anchored ID, tax and "
+    "bank-account numbers by tokens, after normalize and before dedup.",
+)
+@click.option(
+    "--pii-token",
+    default=PiiConfig.token,
+    show_default=True,
+    help="Replacement of --pii redact; {label} becomes PHONE, EMAIL, IP, ID_NUMBER, ...",
 )
 @click.option("--stats", "stats_path", default=None, help="Write the run's counters as JSON.")
 @click.option(
@@ -271,8 +298,11 @@ def run(
     index_path: str | None,
     update_index: bool,
     skipped: tuple[str, ...],
+    url_field: str,
     quality_mode: str | None,
     quality_config: str | None,
+    pii_mode: str | None,
+    pii_token: str,
     stats_path: str | None,
     removed_path: str | None,
     rejects_path: str | None,
@@ -298,8 +328,6 @@ def run(
             "--removed": removed_path is not None,
             "--rejects": rejects_path is not None,
             "--skip boilerplate": "boilerplate" in skipped,
-            "--quality": quality_mode is not None,
-            "--quality-config": quality_config is not None,
         }
         _run_on_spark(
             [name for name, given in unsupported.items() if given],
@@ -329,6 +357,10 @@ def run(
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
             ),
+            pii_token=pii_token if pii_mode == "redact" else None,
+            quality=(quality_mode, quality_config)
+            if _wants_quality(quality_mode, quality_config, skipped)
+            else None,
             stats_path=stats_path,
             quiet=quiet,
             debug=debug,
@@ -356,7 +388,13 @@ def run(
             legacy=legacy,
             keep_layout=not collapse_layout,
         )
-        record_stages = [NormalizeStage(normalize_config)]
+        record_stages: list[RecordStage] = [NormalizeStage(normalize_config)]
+        # After normalize (NFC, no invisible characters inside an address or a
+        # number) and before every stage that keeps or reports text: removed
+        # spans, dedup keys and the index never hold personal data, and pages
+        # differing only in a phone number are exact duplicates.
+        if pii_mode == "redact":
+            record_stages.append(PiiStage(PiiConfig(token=pii_token)))
         finish_stages: list[Stage] = []
         if "boilerplate" not in skipped:
             config = BoilerplateConfig.from_options(
@@ -375,6 +413,11 @@ def run(
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
             )
+            # Exact and same-URL copies first, cheaply; the persistent index
+            # keeps the first record seen instead of the keep rule's choice,
+            # and passage level keeps every document: neither drops copies.
+            if level == "document" and index_path is None and "exact_dedup" not in skipped:
+                finish_stages.append(ExactDedupStage(dedup_config.keep, url_field=url_field))
             finish_stages.append(
                 DedupStage(
                     dedup_config,
@@ -384,10 +427,7 @@ def run(
                     normalization=_text_settings(normalize_config, skipped),
                 )
             )
-        # Opt-in for now: on by default it would drop the short records that
-        # existing pipelines (and tests) keep.
-        wants_quality = quality_mode is not None or quality_config is not None
-        if wants_quality and "quality" not in skipped:
+        if _wants_quality(quality_mode, quality_config, skipped):
             mode = cast(QualityMode, quality_mode or "drop")
             finish_stages.append(QualityStage(load_quality_config(quality_config), mode=mode))
         report = run_files(inputs, paths, record_stages, finish_stages, options=options)
@@ -408,15 +448,24 @@ def _run_on_spark(
     source_field: str,
     corpus_min_docs: int,
     dedup: DedupConfig | None,
+    pii_token: str | None,
+    quality: tuple[str | None, str | None] | None,
     stats_path: str | None,
     quiet: bool,
     debug: bool,
 ) -> None:
-    """``cleaner run --engine spark``: the record-level stages and document dedup on Spark."""
+    """``cleaner run --engine spark``: the record-level stages, document dedup and quality on Spark.
+
+    ``pii_token`` is given when ``--pii redact`` is; ``quality`` is
+    ``(--quality, --quality-config)`` when the stage runs.
+    """
     with _errors_exit(debug):
         if unsupported:
             raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
         from cleaner.spark import run_spark
+
+        pii = None if pii_token is None else PiiConfig(token=pii_token)
+        quality_config = None if quality is None else load_quality_config(quality[1])
 
         counts = run_spark(
             list(inputs),
@@ -429,16 +478,35 @@ def _run_on_spark(
             min_docs=corpus_min_docs,
             clean_options=clean_options,
             dedup=dedup,
+            pii=pii,
+            quality=quality_config,
+            quality_mode=cast(QualityMode, (quality and quality[0]) or "drop"),
         )
         if stats_path:
             Path(stats_path).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")
     if not quiet:
-        click.echo(
-            f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
-            f"no content {counts['no_content']:,}  duplicates {counts['duplicates']:,}  "
-            f"(spark, {master})",
-            err=True,
-        )
+        click.echo(f"{_spark_summary(counts)}  (spark, {master})", err=True)
+
+
+def _spark_summary(counts: dict[str, Any]) -> str:
+    """One line of the Spark run's counts (the quality drops when the stage ran)."""
+    line = (
+        f"records in {counts['records_in']:,}  out {counts['records_out']:,}  "
+        f"no content {counts['no_content']:,}  duplicates {counts['duplicates']:,}"
+    )
+    quality = counts.get("quality")
+    if quality is not None:
+        line += f"  quality {quality['records_in'] - quality['records_out']:,}"
+    return line
+
+
+def _wants_quality(mode: str | None, config: str | None, skipped: tuple[str, ...]) -> bool:
+    """Whether the quality stage runs: asked for by an option, and not skipped.
+
+    Opt-in for now: on by default it would drop the short records that
+    existing pipelines (and tests) keep.
+    """
+    return (mode is not None or config is not None) and "quality" not in skipped
 
 
 def _text_settings(config: NormalizeConfig, skipped: tuple[str, ...]) -> dict[str, Any]:

@@ -45,6 +45,9 @@ from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError, InputError
 from cleaner.normalize import NormalizeConfig, normalize
+from cleaner.pii import PiiConfig, redact_pii
+from cleaner.quality import QualityConfig, score_quality
+from cleaner.quality.stage import QualityMode, QualityStage, quality_summary
 from cleaner.text import split_clean_options
 
 if TYPE_CHECKING:
@@ -56,6 +59,7 @@ __all__ = [
     "clean_dataframe",
     "dedup_dataframe",
     "duplicates_dataframe",
+    "quality_dataframe",
     "run_spark",
     "spark_session",
 ]
@@ -105,6 +109,7 @@ def clean_dataframe(
     source_col: str = "source",
     learn: bool = True,
     min_docs: int = 10,
+    pii: PiiConfig | None = None,
     **options: Any,
 ) -> DataFrame:
     """Normalize ``text_col``, learn per-site templates, strip boilerplate; as ``cleaner run``.
@@ -122,6 +127,8 @@ def clean_dataframe(
         source_col: Column naming a row's site; absent means one site for all.
         learn: Learn per-site templates first (a second pass over the data).
         min_docs: A template occurs in at least this many documents of its site.
+        pii: Redact personal data right after normalizing (``cleaner run --pii
+            redact``), or ``None`` not to.
         **options: Fields of :class:`~cleaner.NormalizeConfig` and
             :class:`~cleaner.BoilerplateConfig`, as for :func:`cleaner.clean`.
 
@@ -135,11 +142,13 @@ def clean_dataframe(
     NormalizeConfig.from_options(**normalize_options)  # unknown or bad values fail here, early
     source = source_col if source_col in df.columns else None
 
+    def prepare(text: str) -> str:
+        text = normalize(text, **normalize_options)
+        return text if pii is None else redact_pii(text, config=pii)
+
     def normalize_batches(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
         for batch in batches:
-            batch[text_col] = [
-                None if t is None else normalize(t, **normalize_options) for t in batch[text_col]
-            ]
+            batch[text_col] = [None if t is None else prepare(t) for t in batch[text_col]]
             yield batch
 
     normalized = df.mapInPandas(normalize_batches, schema=df.schema)
@@ -167,6 +176,85 @@ def clean_dataframe(
             yield batch[keep]
 
     return normalized.mapInPandas(strip_batches, schema=df.schema)
+
+
+# -- quality -------------------------------------------------------------------------------
+
+
+def quality_dataframe(
+    df: DataFrame,
+    text_col: str = "text",
+    *,
+    config: QualityConfig | None = None,
+    mode: QualityMode = "drop",
+    column: str = "quality",
+) -> DataFrame:
+    """Score every row as the quality stage of ``cleaner run`` does.
+
+    Each row gets ``column``: a struct of ``reasons`` (failed rules, most
+    telling first; empty when the row passes) and ``scores``, the record
+    meta the local stage writes (:func:`~cleaner.quality.stage.quality_summary`).
+    In ``"drop"`` mode the failing rows are left out; in ``"tag"`` mode they stay.
+
+    Raises:
+        ConfigError: On a missing column or an unknown mode.
+    """
+    _pyspark()
+    _require_columns(df, text_col)
+    config = QualityStage(config or QualityConfig.default(), mode=mode).config  # checks mode
+    from pyspark.sql.types import (
+        ArrayType,
+        DoubleType,
+        MapType,
+        StringType,
+        StructField,
+        StructType,
+    )
+
+    summary = StructType(
+        [
+            StructField("reasons", ArrayType(StringType())),
+            StructField("scores", MapType(StringType(), DoubleType())),
+        ]
+    )
+    schema = StructType([*df.schema.fields, StructField(column, summary)])
+
+    def score(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        for batch in batches:
+            batch[column] = [
+                quality_summary(score_quality(text or "", config)) for text in batch[text_col]
+            ]
+            yield batch
+
+    scored = df.mapInPandas(score, schema=schema)
+    return _passing(scored, column) if mode == "drop" else scored
+
+
+def _passing(scored: DataFrame, column: str) -> DataFrame:
+    """The rows of :func:`quality_dataframe` output that fail no rule."""
+    return scored.where(_pyspark().size(f"{column}.reasons") == 0)
+
+
+def _quality_counts(scored: DataFrame, column: str, mode: QualityMode) -> dict[str, Any]:
+    """The ``quality`` section of the stats: records in and out, count per reason.
+
+    As the local stage counts: a dropped row under its first reason, a
+    tagged row under each of its reasons.
+    """
+    functions = _pyspark()
+    reasons = functions.col(f"{column}.reasons")
+    filed = functions.element_at(reasons, 1) if mode == "drop" else functions.explode(reasons)
+    rows = (
+        scored.where(functions.size(reasons) > 0)
+        .select(filed.alias("reason"))
+        .groupBy("reason")
+        .count()
+        .collect()
+    )
+    counts = {row["reason"]: int(row["count"]) for row in sorted(rows, key=lambda r: r["reason"])}
+    records_in = scored.count()
+    dropped = sum(counts.values()) if mode == "drop" else 0
+    return {"records_in": records_in, "records_out": records_in - dropped, "reasons": counts}
 
 
 def _site(value: Any) -> str:
@@ -610,7 +698,10 @@ def run_spark(
     min_docs: int = 10,
     clean_options: dict[str, Any] | None = None,
     dedup: DedupConfig | None = None,
-) -> dict[str, int]:
+    pii: PiiConfig | None = None,
+    quality: QualityConfig | None = None,
+    quality_mode: QualityMode = "drop",
+) -> dict[str, Any]:
     """``cleaner run --engine spark``: read JSONL/Parquet, clean, dedup, write a directory.
 
     Args:
@@ -624,10 +715,15 @@ def run_spark(
         min_docs: A template occurs in at least this many documents of its site.
         clean_options: Options of :func:`clean_dataframe`.
         dedup: Dedup options, or ``None`` to skip deduplication.
+        pii: Redact personal data after normalizing, or ``None`` not to.
+        quality: Thresholds of the quality stage (after dedup), or ``None`` to skip it.
+        quality_mode: ``"drop"`` the failing records, or only ``"tag"`` them.
 
     Returns:
         Counts: ``records_in``, ``records_out``, ``no_content`` (dropped by the
-        boilerplate stage), ``empty`` (blank, dropped by dedup), ``duplicates``.
+        boilerplate stage), ``empty`` (blank, dropped by dedup), ``duplicates``,
+        and with ``quality`` a ``quality`` section (``records_in``,
+        ``records_out``, count per reason, as the local stage counts them).
     """
     spark = spark_session(master)
     # Failed tasks are reported once, as an InputError, not as executor stack traces.
@@ -636,7 +732,13 @@ def run_spark(
         df = _read_files(spark, inputs)
         total = df.count()
         cleaned = clean_dataframe(
-            df, text_col, id_col, source_col=source_col, min_docs=min_docs, **(clean_options or {})
+            df,
+            text_col,
+            id_col,
+            source_col=source_col,
+            min_docs=min_docs,
+            pii=pii,
+            **(clean_options or {}),
         ).localCheckpoint()
         no_content = total - cleaned.count()
         duplicates = 0
@@ -646,6 +748,12 @@ def run_spark(
             ).localCheckpoint()
             duplicates = dropped.count()
             cleaned = _without(_non_blank(cleaned, text_col), id_col, dropped).localCheckpoint()
+        quality_counts = None
+        if quality is not None:
+            scored = quality_dataframe(cleaned, text_col, config=quality, mode="tag")
+            scored = scored.localCheckpoint()
+            quality_counts = _quality_counts(scored, "quality", quality_mode)
+            cleaned = _passing(scored, "quality") if quality_mode == "drop" else scored
         writer = cleaned.write.mode("overwrite")
         if fmt == "parquet":
             writer.parquet(out)
@@ -655,10 +763,17 @@ def run_spark(
             raise ConfigError(f"format must be parquet or jsonl, got {fmt!r}")
     # Blank records are dropped by dedup too (reason ``empty``): count what is written.
     records_out = cleaned.count() if dedup is not None else total - no_content
-    return {
+    quality_dropped = 0
+    if quality_counts is not None:
+        quality_dropped = quality_counts["records_in"] - quality_counts["records_out"]
+        records_out = quality_counts["records_out"]
+    counts: dict[str, Any] = {
         "records_in": total,
         "records_out": records_out,
         "no_content": no_content,
-        "empty": total - no_content - duplicates - records_out,
+        "empty": total - no_content - duplicates - quality_dropped - records_out,
         "duplicates": duplicates,
     }
+    if quality_counts is not None:
+        counts["quality"] = quality_counts
+    return counts

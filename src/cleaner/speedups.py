@@ -3,8 +3,9 @@
 Installing the package compiles ``_speedups.c`` when a C compiler is there:
 a scanner that walks a text once and reports what normalization would have
 to look at (:mod:`cleaner.normalize.profile`), a shingler that hashes a
-text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`) and the
-MinHash permutation kernel (:mod:`cleaner.dedup.minhash`).
+text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
+MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
+repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -16,10 +17,11 @@ import os
 from array import array
 
 try:
-    from cleaner._speedups import Scanner, minhash_signatures, shingle_hashes
+    from cleaner._speedups import Scanner, minhash_signatures, ngram_repetition, shingle_hashes
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
     minhash_signatures = None  # type: ignore[assignment]
+    ngram_repetition = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "enabled",
     "minhash_signatures",
     "new_scanner",
+    "ngram_repetition",
     "shingle_hashes",
 ]
 

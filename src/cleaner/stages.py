@@ -28,10 +28,13 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
+from cleaner.dedup.corpus import BATCH, BatchSigner, KeepRule, SignedBatch, longest_text
+from cleaner.dedup.exact import ExactDocument, exact_drops
 from cleaner.errors import ConfigError
+from cleaner.explain import Edit
 from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
+from cleaner.pii import PiiConfig, redact_pii_and_explain
 from cleaner.pipeline import Event, StageOutput
 from cleaner.records import Record, decode_record, encode_records
 
@@ -51,13 +54,36 @@ class NormalizeStage:
     def process(self, record: Record) -> StageOutput:
         """Normalize one record."""
         text, edits = normalize_and_explain(record.text, config=self.config)
-        counts = Counter(edit.kind for edit in edits)
-        events = [
-            Event(record.id, self.name, kind, "edit", count)
-            for kind, count in sorted(counts.items())
-        ]
         record.text = text
-        return record, events
+        return record, _edit_counts(record.id, self.name, edits)
+
+
+@dataclass
+class PiiStage:
+    """Replaces personal data by tokens; reports the number of redactions per kind.
+
+    Events carry counts only, never the redacted values, so ``removed.jsonl``
+    and ``stats.json`` hold no personal data either.
+
+    Attributes:
+        config: What to redact and the replacement token.
+        name: Stage name in stats and events.
+    """
+
+    config: PiiConfig = field(default_factory=PiiConfig)
+    name: str = "pii"
+
+    def process(self, record: Record) -> StageOutput:
+        """Redact one record."""
+        text, edits = redact_pii_and_explain(record.text, config=self.config)
+        record.text = text
+        return record, _edit_counts(record.id, self.name, edits)
+
+
+def _edit_counts(record_id: str, stage: str, edits: list[Edit]) -> list[Event]:
+    """One ``"edit"`` event per kind of edit, with its count (and no edited text)."""
+    counts = Counter(edit.kind for edit in edits)
+    return [Event(record_id, stage, kind, "edit", count) for kind, count in sorted(counts.items())]
 
 
 @dataclass
@@ -315,6 +341,52 @@ class DedupStage:
 
 
 @dataclass
+class ExactDedupStage:
+    """Drops exact copies and same-URL copies before near-duplicate detection.
+
+    Two records with the same text (after stripping), or else the same
+    normalized URL (:func:`~cleaner.dedup.exact.normalize_url`), are copies;
+    the one the keep rule prefers stays (the rule of the near-duplicate
+    stage, so running this stage first changes which copies are found
+    cheaply, not which record is kept). Each dropped record is an event
+    ``exact_text`` or ``same_url`` naming the kept one.
+
+    Attributes:
+        keep: The keep rule (``DedupConfig.keep``).
+        url_field: Meta field holding a record's URL; records without it
+            take part in text dedup only.
+        spill_dir: Where the record buffer goes (default: the system temp directory).
+        name: Stage name in stats and events.
+    """
+
+    keep: KeepRule = field(default=longest_text, compare=False, repr=False)
+    url_field: str = "url"
+    spill_dir: Path | None = field(default=None, repr=False, compare=False)
+    name: str = "exact_dedup"
+
+    def process_stream(
+        self, records: Iterable[Record], emit: Callable[[Event], None]
+    ) -> Iterator[Record]:
+        """Yield the kept records (in input order), emitting an event per copy."""
+        with tempfile.TemporaryDirectory(prefix="cleaner-exact.", dir=self.spill_dir) as tmp:
+            buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
+            documents = (
+                ExactDocument(record.id, record.text, self._url(record))
+                for record in buffer.spool_records(records)
+            )
+            drops = exact_drops(documents, self.keep)
+            yield from buffer.replay(drops, {}, emit, self.name)
+
+    def spill_to(self, directory: Path) -> None:
+        """Put the record buffer under ``directory``."""
+        self.spill_dir = directory
+
+    def _url(self, record: Record) -> str | None:
+        url = record.meta.get(self.url_field)
+        return url if isinstance(url, str) and url.strip() else None
+
+
+@dataclass
 class _OwnDocuments:
     """The index documents an earlier attempt of this same run added (none for a new run).
 
@@ -484,11 +556,16 @@ class _RecordBuffer:
         self.ids: list[str] = []
 
     def spool(self, records: Iterable[Record]) -> Iterator[tuple[str, str]]:
+        for record in self.spool_records(records):
+            yield record.id, record.text
+
+    def spool_records(self, records: Iterable[Record]) -> Iterator[Record]:
+        """Write each record; yield it on."""
         with open(self.path, "wb") as handle:
             for record in records:
                 handle.write(encode_records([record]))
                 self.ids.append(record.id)
-                yield record.id, record.text
+                yield record
 
     def spool_encoded(self, batches: Iterable[tuple[bytes, SignedBatch]]) -> Iterator[SignedBatch]:
         """Write already encoded batches; yield their signatures."""

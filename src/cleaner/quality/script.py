@@ -54,7 +54,10 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
         ``marked_share``, ``plain_share``, ``debris_share``, ``foreign_share``
         (0 when there is no letter word).
     """
-    counts = Counter(map(_CLASSES.__getitem__, words))
+    counts: Counter[WordClass] = Counter()
+    # Classes of the distinct words only: running text repeats most of its words.
+    for word, count in Counter(words).items():
+        counts[_CLASSES[word]] += count
     letter_words = counts.total() - sum(counts[kind] for kind in _UNCOUNTED)
     per_word = max(letter_words, 1)
     return {
@@ -68,9 +71,9 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
 
 
 class _ClassCache(dict[str, WordClass]):
-    """Word → class, filled on first sight: counting then runs in C (``Counter(map(...))``).
+    """Word → class, filled on first sight.
 
-    Running text repeats most of its words, so few lookups miss. The cache is
+    A corpus repeats most of its words, so few lookups miss. The cache is
     emptied when full, which keeps memory bounded over any corpus.
     """
 

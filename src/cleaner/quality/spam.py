@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import compress
 
 from cleaner.errors import ConfigError
 from cleaner.quality.heuristics import SYLLABLE
@@ -65,7 +66,8 @@ def _matched_weight(
 ) -> float:
     total = 0.0
     resume = 0
-    for start in [i for i, word in enumerate(words) if word in firsts]:
+    # The positions of possible first syllables, found without a Python loop.
+    for start in compress(range(len(words)), map(firsts.__contains__, words)):
         if start < resume:
             continue
         for phrase in firsts[words[start]]:

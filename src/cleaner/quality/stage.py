@@ -11,7 +11,7 @@ from cleaner.quality.config import QualityConfig
 from cleaner.quality.score import QualityResult, score_quality
 from cleaner.records import Record
 
-__all__ = ["QUALITY_MODES", "QualityMode", "QualityStage"]
+__all__ = ["QUALITY_MODES", "QualityMode", "QualityStage", "quality_summary"]
 
 QualityMode = Literal["drop", "tag"]
 #: What the stage does with a failing record.
@@ -52,7 +52,7 @@ class QualityStage:
     def process(self, record: Record) -> StageOutput:
         """Score one record; drop it (``"drop"`` mode) if it fails a rule."""
         result = score_quality(record.text, self.config)
-        summary = _summary(result)
+        summary = quality_summary(result)
         record.meta[self.meta_field] = summary
         if not result.reasons:
             return record, []
@@ -62,6 +62,10 @@ class QualityStage:
         return record, [Event(record.id, self.name, reason, "edit") for reason in result.reasons]
 
 
-def _summary(result: QualityResult) -> dict[str, Any]:
+def quality_summary(result: QualityResult) -> dict[str, Any]:
+    """What the stage writes in a record's meta: ``{"reasons": [...], "scores": {...}}``.
+
+    Both engines write this, so local and Spark outputs compare equal.
+    """
     scores = {name: round(value, _DIGITS) for name, value in result.scores.items()}
     return {"reasons": list(result.reasons), "scores": scores}
