@@ -44,7 +44,7 @@ from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.revise import revise_labels
 from cleaner.boilerplate.rules import Matchers, compile_rules
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_text
 from cleaner.explain import Removal
 
 __all__ = [
@@ -301,6 +301,7 @@ def strip_boilerplate_result(
     Raises:
         ConfigError: On an unknown option or a malformed extra rule file.
     """
+    check_text("text", text)
     cfg = _config(config, options)
     labels, suspicious = _label_lines(text.split("\n"), cfg)
     suspicious = _settle(labels, cfg, suspicious)

@@ -36,7 +36,7 @@ import regex
 
 from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
-from cleaner.records import Record, as_record
+from cleaner.records import Record, as_records
 
 __all__ = [
     "MAX_TEMPLATE_SEGMENT",
@@ -517,14 +517,6 @@ def _meta_source(record: Record) -> str:
     return str(record.meta.get("source") or "")
 
 
-def _as_record(item: Record | str | tuple[str, str] | dict[str, Any], position: int) -> Record:
-    """What ``find_near_duplicates`` accepts, and dicts with ``text`` (other keys are meta)."""
-    if isinstance(item, dict):
-        meta = {k: v for k, v in item.items() if k not in ("id", "text")}
-        return Record(str(item.get("id", position)), str(item["text"]), meta)
-    return as_record(item, position)
-
-
 def learn_boilerplate(
     records: Iterable[Record | str | tuple[str, str] | dict[str, Any]],
     *,
@@ -557,8 +549,7 @@ def learn_boilerplate(
     templates = SiteTemplates(
         min_docs=min_docs, min_fraction=min_fraction, affix_fraction=affix_fraction, width=width
     )
-    for position, item in enumerate(records):
-        record = _as_record(item, position)
+    for record in as_records(records):
         templates.add_document(record.text, source(record))
     templates._flush()
     return templates

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_text
 from cleaner.explain import Edit, EditLog, next_pass
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
@@ -187,8 +187,7 @@ _MAX_PLAN_ROUNDS = 3
 
 
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
-    if not isinstance(text, str):
-        raise ConfigError(f"normalize expects str, got {type(text).__name__}")
+    check_text("text", text)
     for _ in range(_MAX_PLAN_ROUNDS):
         before = text
         text = _run_plan(text, config, edits)
