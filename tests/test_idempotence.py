@@ -56,6 +56,7 @@ pieces = st.one_of(
 texts = st.one_of(
     st.lists(pieces, max_size=14).map("".join),
     st.lists(pieces, max_size=14).map(" ".join),
+    st.lists(st.lists(pieces, max_size=5).map(" ".join), max_size=8).map("\n".join),
 )
 
 VERBS: dict[str, Callable[[str], str]] = {
