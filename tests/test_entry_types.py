@@ -162,3 +162,39 @@ def test_option_values_stay_config_errors() -> None:
         cleaner.MinHasher(num_perm="128")  # type: ignore[arg-type]
     with pytest.raises(cleaner.ConfigError, match="tone_style"):
         cleaner.normalize("hoà", tone_style="new")
+
+
+# Options the issue 21 audit left raising TypeError/AttributeError (SECURITY.md's old limits).
+BAD_OPTIONS: dict[str, Callable[[], object]] = {
+    "strip templates": lambda: cleaner.strip_boilerplate("Huế", templates=5),
+    "strip extra_rules int": lambda: cleaner.strip_boilerplate("Huế", extra_rules=5),
+    "strip extra_rules item": lambda: cleaner.strip_boilerplate("Huế", extra_rules=[5]),
+    # A lone path used to be split into one-character file names.
+    "strip extra_rules lone path": lambda: cleaner.strip_boilerplate("Huế", extra_rules="vi.txt"),
+    "strip source": lambda: cleaner.strip_boilerplate("Huế", source=5),
+    "strip min_content_syllables bool": lambda: cleaner.strip_boilerplate(
+        "Huế", min_content_syllables=True
+    ),
+    "strip config": lambda: cleaner.strip_boilerplate_result("Huế", config=5),
+    "normalize fix_encoding list": lambda: cleaner.normalize("hoà", fix_encoding=[1]),
+    "normalize fix_encoding 'no'": lambda: cleaner.normalize("hoà", fix_encoding="no"),
+    "normalize ascii_punctuation dict": lambda: cleaner.normalize("hoà", ascii_punctuation={}),
+    "normalize keep_layout None": lambda: cleaner.normalize("hoà", keep_layout=None),
+    "learn min_docs": lambda: cleaner.learn_boilerplate(["Huế"], min_docs="a"),
+    "learn min_fraction": lambda: cleaner.learn_boilerplate(["Huế"], min_fraction=None),
+    "learn source": lambda: cleaner.learn_boilerplate(["Huế"], source=5),
+    "learn width str": lambda: cleaner.learn_boilerplate(["Huế"], width="a"),
+    "learn width not a power of two": lambda: cleaner.learn_boilerplate(["Huế"], width=3),
+    "BoilerplateStage config": lambda: list(
+        cleaner.Pipeline([cleaner.BoilerplateStage(config=5)]).run([cleaner.Record("a", "Huế")])  # type: ignore[arg-type]
+    ),
+    "score_quality config": lambda: cleaner.score_quality("Huế", config=5),
+}
+
+
+@pytest.mark.parametrize("case", BAD_OPTIONS)
+def test_bad_option_values_are_config_errors_naming_the_option(case: str) -> None:
+    with pytest.raises(cleaner.ConfigError) as error:
+        BAD_OPTIONS[case]()
+    name = case.split()[1]
+    assert name in str(error.value)

@@ -100,6 +100,19 @@ def check_fraction(name: str, value: object) -> float:
     return float(value)
 
 
+def check_bool(name: str, value: object) -> bool:
+    """``value`` if it is ``True`` or ``False``, else :class:`ConfigError` (``"no"`` is truthy)."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {_shown(value)}")
+    return value
+
+
+def check_optional(name: str, value: object, kind: type, what: str) -> None:
+    """Refuse ``value`` unless it is ``None`` or a ``kind``; ``what`` says what to pass."""
+    if value is not None and not isinstance(value, kind):
+        raise ConfigError(f"{name} must be {what} or None, got {_shown(value)}")
+
+
 def check_text(name: str, value: object) -> str:
     """``value`` if it is a ``str``, else :class:`ArgumentTypeError` saying what to pass.
 

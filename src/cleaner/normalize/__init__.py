@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
-from cleaner.errors import ConfigError, check_text
+from cleaner.errors import ConfigError, check_bool, check_text
 from cleaner.explain import Edit, EditLog, next_pass
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
@@ -67,6 +67,9 @@ class NormalizeConfig:
     keep_layout: bool = True
 
     def __post_init__(self) -> None:
+        check_bool("fix_encoding", self.fix_encoding)
+        check_bool("ascii_punctuation", self.ascii_punctuation)
+        check_bool("keep_layout", self.keep_layout)
         if self.tone_style not in TONE_STYLES:
             raise ConfigError(
                 f"tone_style must be one of {', '.join(TONE_STYLES)}, got {self.tone_style!r}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
 
-from cleaner.errors import check_text
+from cleaner.errors import check_optional, check_text
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
 from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores, syllables
 from cleaner.quality.langid import vietnamese_probability
@@ -78,6 +78,7 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     ()
     """
     check_text("text", text)
+    check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
     written = syllables(text)
     # One lower() of the joined syllables instead of one call per syllable.
