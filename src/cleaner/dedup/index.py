@@ -232,6 +232,7 @@ class NearDuplicateIndex:
 
     def query_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """:meth:`query` for many texts at once."""
+        check_collection("texts", texts)
         out: list[list[Match]] = []
         for prepared in self._prepare((str(i), text) for i, text in enumerate(texts)):
             out.extend(prepared.query(self, row) for row in range(len(prepared)))
