@@ -29,7 +29,14 @@ from cleaner.dedup import (
     lsh_params,
 )
 from cleaner.dedup.shared import SharedIndex
-from cleaner.errors import CleanerError, ConfigError, EncodingError, IndexFormatError, InputError
+from cleaner.errors import (
+    ArgumentTypeError,
+    CleanerError,
+    ConfigError,
+    EncodingError,
+    IndexFormatError,
+    InputError,
+)
 from cleaner.explain import Edit, Removal, apply_edits
 from cleaner.io import ReadOptions, RecordWriter, Rejects, read_records
 from cleaner.normalize import NormalizeConfig, normalize, normalize_and_explain
@@ -48,6 +55,7 @@ from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage, PiiStag
 from cleaner.text import clean
 
 __all__ = [
+    "ArgumentTypeError",
     "BoilerplateConfig",
     "BoilerplateStage",
     "CleanerError",

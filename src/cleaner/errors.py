@@ -6,6 +6,7 @@ caller can catch one class::
     CleanerError
     ├── InputError        a record or file that cannot be read (names file and line)
     ├── ConfigError       an invalid option or rule file
+    │   └── ArgumentTypeError  an argument of the wrong type (also a TypeError)
     ├── EncodingError     text whose encoding cannot be repaired as asked
     └── IndexFormatError  a persisted index that is corrupt, truncated or incompatible
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from typing import NoReturn
 
 
 class CleanerError(Exception):
@@ -48,6 +50,15 @@ class InputError(CleanerError):
 
 class ConfigError(CleanerError, ValueError):
     """An invalid option value, option combination or rule file."""
+
+
+class ArgumentTypeError(ConfigError, TypeError):
+    """An argument of the wrong type: ``None``, ``bytes`` or a number where a text is due.
+
+    A :class:`TypeError`, as Python raises for a wrong type, and a
+    :class:`ConfigError`, as these checks raised before; the message says
+    what to pass instead.
+    """
 
 
 class EncodingError(CleanerError):
@@ -89,10 +100,31 @@ def check_fraction(name: str, value: object) -> float:
     return float(value)
 
 
+def check_bool(name: str, value: object) -> bool:
+    """``value`` if it is ``True`` or ``False``, else :class:`ConfigError` (``"no"`` is truthy)."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be True or False, got {_shown(value)}")
+    return value
+
+
+def check_optional(name: str, value: object, kind: type, what: str) -> None:
+    """Refuse ``value`` unless it is ``None`` or a ``kind``; ``what`` says what to pass."""
+    if value is not None and not isinstance(value, kind):
+        raise ConfigError(f"{name} must be {what} or None, got {_shown(value)}")
+
+
 def check_text(name: str, value: object) -> str:
-    """``value`` if it is a ``str``, else :class:`ConfigError`."""
+    """``value`` if it is a ``str``, else :class:`ArgumentTypeError` saying what to pass.
+
+    Bytes are told to be decoded first.
+
+    >>> check_text("text", None)
+    Traceback (most recent call last):
+    ...
+    cleaner.errors.ArgumentTypeError: text must be a str, got NoneType None (a missing value?)
+    """
     if not isinstance(value, str):
-        raise ConfigError(f"{name} must be a str, got {_shown(value)}")
+        raise ArgumentTypeError(f"{name} must be a str, got {_shown(value)}{_hint(value)}")
     return value
 
 
@@ -101,15 +133,36 @@ def check_path(name: str, value: object) -> str | os.PathLike[str]:
 
     An int would be taken for a file descriptor by ``open``: refused too.
     """
-    if not isinstance(value, (str, os.PathLike)) or value == "":
-        raise ConfigError(f"{name} must be a path (str or os.PathLike), got {_shown(value)}")
+    if not isinstance(value, (str, os.PathLike)):
+        raise ArgumentTypeError(
+            f"{name} must be a path (str or os.PathLike), got {_shown(value)}{_hint(value)}"
+        )
+    if value == "":
+        raise ConfigError(f"{name} must be a path (str or os.PathLike), got an empty str")
     return value
 
 
 def check_collection(name: str, value: object) -> None:
     """Refuse a non-iterable, or a lone ``str``/``bytes`` where a collection of items is due."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise ConfigError(f"{name} must be a list or other iterable of items, got {_shown(value)}")
+    if isinstance(value, (str, bytes, bytearray)) or not isinstance(value, Iterable):
+        hint = " (wrap a single item in a list)" if isinstance(value, str) else _hint(value)
+        raise ArgumentTypeError(
+            f"{name} must be a list or other iterable of items, got {_shown(value)}{hint}"
+        )
+
+
+def wrong_item_type(name: str, value: object, expected: str) -> NoReturn:
+    """Raise :class:`ArgumentTypeError`: ``value`` is not one of the ``expected`` kinds."""
+    raise ArgumentTypeError(f"{name}: expected {expected}, got {_shown(value)}{_hint(value)}")
+
+
+def _hint(value: object) -> str:
+    """What to do instead, for the wrong types users pass most often."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return ': decode it first, e.g. data.decode("utf-8")'
+    if value is None:
+        return " (a missing value?)"
+    return ""
 
 
 def _shown(value: object) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, check_collection, check_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     >>> apply_edits("hoà", [Edit("tone_placement", 0, 3, "hoà", "hòa")])
     'hòa'
     """
+    check_text("text", text)
+    check_collection("edits", edits)
     for edit in edits:
         if text[edit.start : edit.end] != edit.before:
             raise CleanerError(

@@ -498,6 +498,29 @@ def _keys(rows: list[dict[str, Any]]) -> Iterator[str]:
         yield from row
 
 
+def _number_paths(name: str, value: Any) -> Iterator[tuple[str, type]]:
+    """``(path, int or float)`` of every number in a field, nested ones included.
+
+    A path names the Parquet column the number lands in: ``m`` for the field,
+    ``m[]`` for the items of a list in it, ``m.a`` for key ``a`` of an object
+    (``{"a": [1, 2.0]}`` gives ``m.a[]`` twice, once an integer, once a float).
+    Walked with a stack: JSON meta may nest a thousand levels deep.
+
+    >>> sorted(_number_paths("m", {"a": [1, 2.0], "b": "x"}), key=str)
+    [('m.a[]', <class 'float'>), ('m.a[]', <class 'int'>)]
+    """
+    stack = [(name, value)]
+    while stack:
+        path, item = stack.pop()
+        kind = type(item)
+        if kind is int or kind is float:
+            yield path, kind
+        elif kind is list or kind is tuple:
+            stack.extend((f"{path}[]", element) for element in item)
+        elif kind is dict:
+            stack.extend((f"{path}.{key}", element) for key, element in item.items())
+
+
 def _number_kind(kind: type) -> str:
     return "an integer" if kind is int else "a float"
 
@@ -642,7 +665,8 @@ class RecordWriter:
 
         A column has one type, fixed by the first batch: a field first seen
         after it would be dropped, and a field that holds integers in one
-        record and floats in another would come back as floats (1 → 1.0).
+        record and floats in another would come back as floats (1 → 1.0);
+        so would a list that holds both (``[1, 2.5]``), at any depth.
         """
         record_id = row[self.id_field]
         if self._parquet is not None:
@@ -654,17 +678,16 @@ class RecordWriter:
                     "use --format jsonl, or give every record the field (null when unknown)"
                 )
         for name, value in row.items():
-            if type(value) not in (int, float):
-                continue
-            kind, first_id = self._numbers.setdefault(name, (type(value), record_id))
-            if kind is not type(value):
-                raise ConfigError(
-                    f"cannot write Parquet: field {name!r} is {_number_kind(kind)} in record "
-                    f"{first_id!r} and {_number_kind(type(value))} in record {record_id!r}: "
-                    "Parquet would "
-                    "write every integer as a float (1 -> 1.0); use --format jsonl, or write "
-                    "the field as floats (1.0) in the input"
-                )
+            for path, kind in _number_paths(name, value):
+                first_kind, first_id = self._numbers.setdefault(path, (kind, record_id))
+                if first_kind is not kind:
+                    raise ConfigError(
+                        f"cannot write Parquet: field {path!r} is {_number_kind(first_kind)} in "
+                        f"record {first_id!r} and {_number_kind(kind)} in record "
+                        f"{record_id!r}: Parquet would write every integer as a float "
+                        "(1 -> 1.0); use --format jsonl, or write the field as floats (1.0) "
+                        "in the input"
+                    )
 
     def _flush_parquet(self) -> None:
         if not self._batch:

@@ -43,7 +43,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_text
 from cleaner.explain import Edit, EditLog
 
 __all__ = ["PII_KINDS", "PiiConfig", "redact_pii", "redact_pii_and_explain"]
@@ -129,6 +129,7 @@ def redact_pii_and_explain(text: str, **options: Any) -> tuple[str, list[Edit]]:
     >>> text, [(edit.kind, edit.start, edit.end, edit.before) for edit in edits]
     ('STK: <BANK_ACCOUNT> Vietcombank', [('pii_bank_account', 5, 15, '0123456789')])
     """
+    check_text("text", text)
     config = _config(options)
     edits: list[Edit] = []
     log = EditLog(edits)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import Any, Literal, Protocol, TypeAlias, cast, runtime_checkable
 
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_collection, check_int, check_text, wrong_item_type
 from cleaner.records import Record, decode_records, encode_records
 from cleaner.workers import worker_pool
 
@@ -240,6 +240,26 @@ class StageStats:
 Listener: TypeAlias = Callable[[Event], None]
 
 
+_STAGE_KINDS = "a stage (an object with name and process, or name and process_stream)"
+
+
+def _checked_records(records: object) -> Iterator[Record]:
+    """``records``, refusing anything but :class:`Record` objects with ``str`` texts.
+
+    The collection is checked at once, each record as it is read (the stream is lazy).
+    """
+    check_collection("records", records)
+    iterable = cast(Iterable[object], records)
+    return (_checked_record(record, number) for number, record in enumerate(iterable))
+
+
+def _checked_record(record: object, number: int) -> Record:
+    if not isinstance(record, Record):
+        wrong_item_type(f"record {number}", record, "a cleaner.Record (see cleaner.read_records)")
+    check_text(f"record {number}: the text", record.text)
+    return record
+
+
 class Pipeline:
     """Runs stages in order over records.
 
@@ -254,12 +274,17 @@ class Pipeline:
     """
 
     def __init__(self, stages: Sequence[Stage], *, workers: int = 1, chunk_size: int = 64) -> None:
-        if workers < 1:
-            raise ConfigError(f"workers must be >= 1, got {workers}")
+        check_collection("stages", stages)
+        stages = list(stages)
+        for number, stage in enumerate(stages):
+            if not isinstance(stage, (RecordStage, CorpusStage)):
+                wrong_item_type(f"stages[{number}]", stage, _STAGE_KINDS)
+        check_int("workers", workers, 1)
+        check_int("chunk_size", chunk_size, 1)
         names = [stage.name for stage in stages]
         if len(set(names)) != len(names):
             raise ConfigError(f"stage names must be unique, got {names}")
-        self.stages = list(stages)
+        self.stages = stages
         self.workers = workers
         self.chunk_size = chunk_size
         self.stats = {stage.name: StageStats(stage.name) for stage in stages}
@@ -270,8 +295,12 @@ class Pipeline:
         Args:
             records: The input stream (consumed lazily).
             listener: Called with every event, in record order.
+
+        Raises:
+            ArgumentTypeError: ``records`` is not an iterable of
+                :class:`~cleaner.records.Record` (checked as they are read).
         """
-        stream: Iterable[Record] = records
+        stream = _checked_records(records)
         for group in _group_stages(self.stages):
             if isinstance(group, list):
                 aligned = self._run_record_stages(group, stream, listener)
@@ -299,7 +328,7 @@ class Pipeline:
         if not self.record_local:
             raise ConfigError("run_aligned needs a pipeline of record stages only")
         stages = [stage for stage in self.stages if isinstance(stage, RecordStage)]
-        yield from self._run_record_stages(stages, records, listener)
+        yield from self._run_record_stages(stages, _checked_records(records), listener)
 
     def load_stats(self, stats: Iterable[StageStats]) -> None:
         """Continue counting from earlier counters (used when a run is resumed)."""

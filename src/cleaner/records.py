@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
-from cleaner.errors import ConfigError
+from cleaner.errors import check_collection, check_text, wrong_item_type
 
 
 @dataclass(slots=True)
@@ -26,28 +26,50 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-def as_record(item: Record | tuple[str, str] | str, number: int) -> Record:
-    """A record from what the API accepts: a Record, an ``(id, text)`` pair or a text.
+#: The kinds of item the API takes for a record, as error messages name them.
+ITEM_KINDS = "a Record, an (id, text) pair, a dict with 'text', or a str"
+
+
+def as_record(item: Record | tuple[str, str] | str | dict[str, Any], number: int) -> Record:
+    """A record from what the API accepts: a Record, an ``(id, text)`` pair, a dict or a text.
 
     Args:
-        item: The item.
+        item: The item; a dict gives ``text``, ``id`` (default: ``number``)
+            and keeps its other keys as meta.
         number: Its position, the id of a plain text.
 
     Raises:
-        ConfigError: Any other kind of item.
+        ArgumentTypeError: Any other kind of item, or a text that is not a ``str``.
 
     >>> as_record(("a", "Hà Nội"), 0), as_record("Huế", 3).id
     (Record(id='a', text='Hà Nội', meta={}), '3')
+    >>> as_record({"id": "b", "text": "Đà Lạt", "source": "vov"}, 0)
+    Record(id='b', text='Đà Lạt', meta={'source': 'vov'})
     """
-    if isinstance(item, Record):
-        return item
     if isinstance(item, str):
         return Record(str(number), item)
+    if isinstance(item, Record):
+        check_text(f"item {number}: the Record's text", item.text)
+        return item
     if isinstance(item, tuple) and len(item) == 2:
-        return Record(str(item[0]), str(item[1]))
-    raise ConfigError(
-        f"item {number}: expected a Record, an (id, text) pair or a str, got {type(item).__name__}"
-    )
+        return Record(str(item[0]), check_text(f"item {number}: the text", item[1]))
+    if isinstance(item, dict) and "text" in item:
+        meta = {k: v for k, v in item.items() if k not in ("id", "text")}
+        text = check_text(f"item {number}: the dict's 'text'", item["text"])
+        return Record(str(item.get("id", number)), text, meta)
+    wrong_item_type(f"item {number}", item, ITEM_KINDS)
+
+
+def as_records(items: object, name: str = "records") -> Iterator[Record]:
+    """Records from an iterable of :func:`as_record` items; checks that it is one first.
+
+    Raises:
+        ArgumentTypeError: ``items`` is not an iterable of items (a lone str,
+            bytes, ``None``); an item is not one of the kinds above (when read).
+    """
+    check_collection(name, items)
+    iterable = cast(Iterable[Any], items)
+    return (as_record(item, number) for number, item in enumerate(iterable))
 
 
 def encode_records(records: Iterable[Record]) -> bytes:

@@ -7,8 +7,17 @@ from typing import Any
 from cleaner.boilerplate import BoilerplateConfig, strip_boilerplate
 from cleaner.errors import ConfigError
 from cleaner.normalize import NormalizeConfig, normalize
+from cleaner.normalize.encodings import after_first_pass
 
 __all__ = ["clean", "split_clean_options"]
+
+# A cut changes the context the normalizer reads: "hoà./." keeps its tone
+# beside the slash (a token joined to "/" is code, not prose), and "hoà." loses
+# it; a removed line leaves its neighbour's spaces no column to align with.
+# The two stages are repeated until the text is a fixed point of both, which
+# makes ``clean`` idempotent; text with no boilerplate costs no extra round,
+# and a stripped text usually one extra normalize scan.
+_MAX_ROUNDS = 3
 
 
 def split_clean_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -46,4 +55,15 @@ def clean(text: str, **options: Any) -> str:
     'Hoà bình.'
     """
     normalize_options, boilerplate_options = split_clean_options(options)
-    return strip_boilerplate(normalize(text, **normalize_options), **boilerplate_options)
+    text = normalize(text, **normalize_options)
+    # VIQR is decoded once (see after_first_pass).
+    legacy = normalize_options.get("legacy", NormalizeConfig.legacy)
+    normalize_options["legacy"] = after_first_pass(legacy)
+    for _ in range(_MAX_ROUNDS):
+        stripped = strip_boilerplate(text, **boilerplate_options)
+        if stripped == text:
+            break
+        text = normalize(stripped, **normalize_options)
+        if text == stripped:
+            break
+    return text

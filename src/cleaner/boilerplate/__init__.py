@@ -29,6 +29,7 @@ and a line after it was removed. Each such blank line is reported as
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -40,11 +41,18 @@ import regex
 
 from cleaner.boilerplate.classify import classify_lines, cut_credits
 from cleaner.boilerplate.corpus import LineStats, SiteTemplates, learn_boilerplate
-from cleaner.boilerplate.labels import LineLabel
+from cleaner.boilerplate.labels import BlankLine, LineLabel
 from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.revise import revise_labels
 from cleaner.boilerplate.rules import Matchers, compile_rules
-from cleaner.errors import ConfigError
+from cleaner.errors import (
+    ConfigError,
+    check_collection,
+    check_int,
+    check_optional,
+    check_text,
+    wrong_item_type,
+)
 from cleaner.explain import Removal
 
 __all__ = [
@@ -99,16 +107,31 @@ class BoilerplateConfig:
     def __post_init__(self) -> None:
         if self.captions not in ("remove", "keep"):
             raise ConfigError(f"captions must be 'remove' or 'keep', got {self.captions!r}")
-        if not isinstance(self.min_content_syllables, int) or self.min_content_syllables < 0:
-            raise ConfigError(
-                f"min_content_syllables must be an integer >= 0, got {self.min_content_syllables!r}"
-            )
-        object.__setattr__(self, "extra_rules", tuple(self.extra_rules))
+        check_int("min_content_syllables", self.min_content_syllables, 0)
+        check_text("source", self.source)
+        check_optional("templates", self.templates, SiteTemplates, "learn_boilerplate's result")
+        check_collection("extra_rules", self.extra_rules)
+        extra_rules = tuple(self.extra_rules)
+        for number, rule in enumerate(extra_rules):
+            if not _is_extra_rule(rule):
+                wrong_item_type(f"extra_rules[{number}]", rule, _EXTRA_RULE_KINDS)
+        object.__setattr__(self, "extra_rules", extra_rules)
 
     @classmethod
     def from_options(cls, **options: Any) -> BoilerplateConfig:
         """Build a config from keyword options, rejecting unknown names."""
         return _config(cls(), options)
+
+
+_EXTRA_RULE_KINDS = "a rule file path or a (section, pattern) pair of str"
+
+
+def _is_extra_rule(rule: object) -> bool:
+    if isinstance(rule, (str, os.PathLike)):
+        return True
+    return (
+        isinstance(rule, tuple) and len(rule) == 2 and all(isinstance(part, str) for part in rule)
+    )
 
 
 @lru_cache(maxsize=16)
@@ -183,9 +206,7 @@ def _drop_blank_lines(labels: list[LineLabel]) -> None:
 
 def _remove_blank_line(labels: list[LineLabel], index: int) -> None:
     """Remove a blank line, under a label of its own (blank lines share theirs)."""
-    label = LineLabel(labels[index].text)
-    label.remove("blank_line")
-    labels[index] = label
+    _own_label(labels, index).remove("blank_line")
 
 
 @dataclass(frozen=True)
@@ -222,6 +243,7 @@ class StripResult:
 
 
 def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> BoilerplateConfig:
+    check_optional("config", config, BoilerplateConfig, "a BoilerplateConfig")
     cfg = config or BoilerplateConfig()
     if options:
         unknown = sorted(set(options) - set(BoilerplateConfig.__dataclass_fields__))
@@ -229,6 +251,80 @@ def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> Boiler
             raise ConfigError(f"unknown boilerplate option(s): {', '.join(unknown)}")
         cfg = replace(cfg, **options)
     return cfg
+
+
+def _label_lines(lines: list[str], cfg: BoilerplateConfig) -> tuple[list[LineLabel], bool]:
+    """One pass of the stage: classify, revise, guard, drop the lines it empties."""
+    matchers = _matchers(cfg.extra_rules)
+    keep_captions = cfg.captions == "keep"
+    labels = classify_lines(
+        lines, matchers, keep_captions=keep_captions, templates=cfg.templates, source=cfg.source
+    )
+    revise_labels(labels, matchers, keep_captions=keep_captions)
+    size = sum(len(line) for line in lines) + len(lines) - 1
+    suspicious = _guard_against_gutting(labels, size, keep_captions)
+    _drop_emptied_lines(labels)
+    _drop_blank_lines(labels)
+    return labels, suspicious
+
+
+#: Passes of the stage over its own output, at most, before the result stands.
+MAX_PASSES = 4
+
+
+def _settle(labels: list[LineLabel], cfg: BoilerplateConfig, guarded: bool) -> bool:
+    """Rerun the stage on its own output until it removes nothing more (idempotence).
+
+    A cut can leave a line that another rule removes ("Chủ Nhật 0/0/0000 00:00
+    Clip:" loses its timestamp, and "Clip:" alone is a caption), put a header
+    at the end of a line ("Xem thêm: (Ảnh: PV) Nguồn:" loses its credit), or
+    bring a sign-off next to the end ("Trần >> Quan điểm của bạn thế nào?").
+    Rather than rerun each rule after each other one, the whole pass runs
+    again on the kept text, exactly as a second call would, and what it
+    removes is mapped back onto the input lines. Only a cut changes what the
+    line rules see: when the first pass removed whole lines only (and the
+    gutting guard gave nothing back), no second pass is made. That the context
+    rules then find nothing new on the closer neighbours is checked, not
+    proven: by tests/test_idempotence.py, a 6,000-example multi-line search
+    and the 7,857 dev documents (same output as an unconditional second pass).
+
+    Args:
+        labels: The first pass's labels, updated in place.
+        cfg: The stage's options.
+        guarded: Whether the gutting guard acted in the first pass.
+
+    Returns:
+        Whether the gutting guard acted in any pass.
+    """
+    for _ in range(MAX_PASSES - 1):
+        kept = [index for index, label in enumerate(labels) if not label.removed]
+        if not kept or not (guarded or any(labels[index].cuts for index in kept)):
+            break
+        again, guarded_again = _label_lines([labels[index].kept_text() for index in kept], cfg)
+        if not any(label.removed or label.cuts for label in again):
+            break
+        guarded |= guarded_again
+        for index, label in zip(kept, again, strict=True):
+            if label.removed or label.cuts:
+                _carry_back(_own_label(labels, index), label)
+    return guarded
+
+
+def _own_label(labels: list[LineLabel], index: int) -> LineLabel:
+    """The line's label, made its own first if it is a blank line's shared one."""
+    if isinstance(labels[index], BlankLine):
+        labels[index] = LineLabel(labels[index].text)
+    return labels[index]
+
+
+def _carry_back(original: LineLabel, later: LineLabel) -> None:
+    """Apply what a later pass decided about ``original``'s kept text to ``original``."""
+    if later.reason is not None:
+        original.remove(later.reason, later.concept, certain=later.certain)
+        return
+    # Last cut first: a cut maps offsets only after its own start.
+    for cut in sorted(later.cuts, key=lambda c: c.start, reverse=True):
+        original.cut_kept(cut.start, cut.end, cut.reason, certain=cut.certain)
 
 
 def strip_boilerplate_result(
@@ -244,20 +340,10 @@ def strip_boilerplate_result(
     Raises:
         ConfigError: On an unknown option or a malformed extra rule file.
     """
+    check_text("text", text)
     cfg = _config(config, options)
-    matchers = _matchers(cfg.extra_rules)
-    keep_captions = cfg.captions == "keep"
-    labels = classify_lines(
-        text.split("\n"),
-        matchers,
-        keep_captions=keep_captions,
-        templates=cfg.templates,
-        source=cfg.source,
-    )
-    revise_labels(labels, matchers, keep_captions=keep_captions)
-    suspicious = _guard_against_gutting(labels, len(text), keep_captions)
-    _drop_emptied_lines(labels)
-    _drop_blank_lines(labels)
+    labels, suspicious = _label_lines(text.split("\n"), cfg)
+    suspicious = _settle(labels, cfg, suspicious)
     removals = [r for i, label in enumerate(labels) for r in _line_removals(i, label)]
     kept = [label.kept_text() for label in labels if not label.removed]
     return StripResult("\n".join(kept), removals, suspicious)

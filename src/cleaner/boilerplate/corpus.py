@@ -36,7 +36,8 @@ import regex
 
 from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
-from cleaner.records import Record, as_record
+from cleaner.errors import ConfigError, check_fraction, check_int
+from cleaner.records import Record, as_records
 
 __all__ = [
     "MAX_TEMPLATE_SEGMENT",
@@ -219,10 +220,12 @@ class SiteTemplates:
     _pending: list[int] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.width <= 1 or self.width & (self.width - 1):
-            raise ValueError(f"width must be a power of two, got {self.width}")
-        if not 1 <= self.depth <= len(_ROW_MULTIPLIERS):
-            raise ValueError(f"depth must be 1..{len(_ROW_MULTIPLIERS)}, got {self.depth}")
+        check_int("min_docs", self.min_docs, 1)
+        check_fraction("min_fraction", self.min_fraction)
+        check_fraction("affix_fraction", self.affix_fraction)
+        if check_int("width", self.width, 2) & (self.width - 1):
+            raise ConfigError(f"width must be a power of two, got {self.width}")
+        check_int("depth", self.depth, 1, len(_ROW_MULTIPLIERS))
         self.table = np.zeros((self.depth, self.width), dtype=np.uint32)
 
     # -- counting ---------------------------------------------------------------
@@ -542,14 +545,6 @@ def _meta_source(record: Record) -> str:
     return str(record.meta.get("source") or "")
 
 
-def _as_record(item: Record | str | tuple[str, str] | dict[str, Any], position: int) -> Record:
-    """What ``find_near_duplicates`` accepts, and dicts with ``text`` (other keys are meta)."""
-    if isinstance(item, dict):
-        meta = {k: v for k, v in item.items() if k not in ("id", "text")}
-        return Record(str(item.get("id", position)), str(item["text"]), meta)
-    return as_record(item, position)
-
-
 def learn_boilerplate(
     records: Iterable[Record | str | tuple[str, str] | dict[str, Any]],
     *,
@@ -579,11 +574,12 @@ def learn_boilerplate(
     >>> [docs[0][t.start : t.end] for t in templates.find([docs[0]], "")]
     ['Đã lưu bài viết']
     """
+    if not callable(source):
+        raise ConfigError(f"source must map a Record to its source name, got {source!r}")
     templates = SiteTemplates(
         min_docs=min_docs, min_fraction=min_fraction, affix_fraction=affix_fraction, width=width
     )
-    for position, item in enumerate(records):
-        record = _as_record(item, position)
+    for record in as_records(records):
         templates.add_document(record.text, source(record))
     templates._flush()
     return templates

@@ -104,7 +104,18 @@ def _opens_sentence(rest: str) -> bool:
 
 
 def _kept_nonblank(labels: list[LineLabel]) -> list[int]:
-    return [i for i, label in enumerate(labels) if not label.blank and not label.removed]
+    """Lines with text left: not blank, not removed, not cut down to spaces.
+
+    A line whose cuts took all of it is gone for the rules that look at the
+    first or last lines, as it is for a second run of the stage.
+    """
+    return [i for i, label in enumerate(labels) if _has_text_left(label)]
+
+
+def _has_text_left(label: LineLabel) -> bool:
+    if label.blank or label.removed:
+        return False
+    return not label.cuts or bool(label.kept_text().strip())
 
 
 def _is_byline(text: str, matchers: Matchers) -> bool:

@@ -218,7 +218,8 @@ def find_near_duplicates(
     syllables after normalization (casefolded, NFC, punctuation dropped).
 
     Args:
-        records: Records, ``(id, text)`` pairs, or plain texts (id = position).
+        records: Records, ``(id, text)`` pairs, dicts with ``text`` (and ``id``),
+            or plain texts (id = position).
             Ids must be unique.
         level: ``"document"`` or ``"passage"`` (paragraphs = lines; only those
             :func:`is_passage` accepts are compared).

@@ -47,7 +47,14 @@ from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
 from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
-from cleaner.errors import ConfigError, IndexFormatError, check_path
+from cleaner.errors import (
+    ConfigError,
+    IndexFormatError,
+    check_collection,
+    check_path,
+    check_text,
+    wrong_item_type,
+)
 from cleaner.normalize import NormalizeConfig
 
 __all__ = [
@@ -225,6 +232,7 @@ class NearDuplicateIndex:
 
     def query_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """:meth:`query` for many texts at once."""
+        check_collection("texts", texts)
         out: list[list[Match]] = []
         for prepared in self._prepare((str(i), text) for i, text in enumerate(texts)):
             out.extend(prepared.query(self, row) for row in range(len(prepared)))
@@ -246,6 +254,7 @@ class NearDuplicateIndex:
         return out
 
     def _prepare(self, items: Iterable[tuple[str, str]]) -> Iterable[_Prepared]:
+        check_collection("items", items)
         batch: list[tuple[str, str]] = []
         for item in items:
             batch.append(_key_and_text(item))
@@ -518,13 +527,9 @@ class NearDuplicateIndex:
 def _key_and_text(item: object) -> tuple[str, str]:
     """A ``(key, text)`` pair of strings, or :class:`ConfigError`."""
     if not (isinstance(item, tuple) and len(item) == 2):
-        raise ConfigError(f"expected a (key, text) pair, got {type(item).__name__}")
+        wrong_item_type("item", item, "a (key, text) pair")
     key, text = item
-    if not isinstance(key, str) or not isinstance(text, str):
-        raise ConfigError(
-            f"key and text must be str, got {type(key).__name__} and {type(text).__name__}"
-        )
-    return key, text
+    return check_text("key", key), check_text("text", text)
 
 
 def _append_ragged(

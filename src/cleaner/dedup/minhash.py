@@ -73,8 +73,7 @@ def check_texts(texts: object) -> None:
     if not isinstance(texts, Sequence):
         raise ConfigError(f"texts must be a sequence (list, tuple), got {type(texts).__name__}")
     for number, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise ConfigError(f"texts[{number}] must be a str, got {type(text).__name__}")
+        check_text(f"texts[{number}]", text)
 
 
 @dataclass(frozen=True)
@@ -110,6 +109,7 @@ class MinHasher:
 
     def shingle_hashes(self, text: str) -> U32:
         """Sorted, deduplicated 32-bit hashes of the syllable n-grams of ``text``."""
+        check_text("text", text)
         return np.unique(fold32(shingle_batch([text], self.ngram).values))
 
     def signature(self, text: str) -> U32:

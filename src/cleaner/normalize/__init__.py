@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_bool, check_text
 from cleaner.explain import Edit, EditLog, next_pass
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
@@ -67,6 +67,9 @@ class NormalizeConfig:
     keep_layout: bool = True
 
     def __post_init__(self) -> None:
+        check_bool("fix_encoding", self.fix_encoding)
+        check_bool("ascii_punctuation", self.ascii_punctuation)
+        check_bool("keep_layout", self.keep_layout)
         if self.tone_style not in TONE_STYLES:
             raise ConfigError(
                 f"tone_style must be one of {', '.join(TONE_STYLES)}, got {self.tone_style!r}"
@@ -187,8 +190,7 @@ _MAX_PLAN_ROUNDS = 3
 
 
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
-    if not isinstance(text, str):
-        raise ConfigError(f"normalize expects str, got {type(text).__name__}")
+    check_text("text", text)
     for _ in range(_MAX_PLAN_ROUNDS):
         before = text
         text = _run_plan(text, config, edits)

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cleaner.errors import ConfigError
+from cleaner.errors import ConfigError, check_path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -153,6 +153,7 @@ def load_quality_config(path: str | Path | None = None) -> QualityConfig:
     """
     if path is None:
         return _default_config()
+    check_path("path", path)
     overrides = _read_toml(Path(path))
     return _build(_merge(_default_tables(), overrides, str(path)))
 

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple
 
+from cleaner.errors import check_optional, check_text
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
 from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores, syllables
 from cleaner.quality.langid import vietnamese_probability
 from cleaner.quality.script import script_profile
 from cleaner.quality.spam import flagged_weights, load_flagged_terms
-from cleaner.records import Record, as_record
+from cleaner.records import Record, as_records
 
 __all__ = ["QualityResult", "QualityVerdict", "filter_quality", "score_quality"]
 
@@ -76,6 +77,8 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     >>> score_quality(article).reasons
     ()
     """
+    check_text("text", text)
+    check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
     written = syllables(text)
     # One lower() of the joined syllables instead of one call per syllable.
@@ -108,7 +111,8 @@ def filter_quality(
     """Judge each text (or record) in turn: keep it, or not and why.
 
     Args:
-        records: Texts, ``(id, text)`` pairs or :class:`~cleaner.records.Record` objects.
+        records: Texts, ``(id, text)`` pairs, dicts with ``text`` or
+            :class:`~cleaner.records.Record` objects.
         config: Thresholds (default: the packaged ``default.toml``).
 
     Yields:
@@ -117,8 +121,8 @@ def filter_quality(
     >>> [verdict.reason for verdict in filter_quality(["lorem ipsum dolor sit amet"])]
     ['not_vietnamese']
     """
-    for number, item in enumerate(records):
-        result = score_quality(as_record(item, number).text, config)
+    for record in as_records(records):
+        result = score_quality(record.text, config)
         yield QualityVerdict(result.passed, result.reasons[0] if result.reasons else None, result)
 
 
