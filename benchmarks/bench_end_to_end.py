@@ -198,13 +198,17 @@ def _command(system: str, input_path: Path, out_dir: Path, workers: int) -> list
     return [*module, system, str(input_path), str(out_dir), str(workers)]
 
 
+#: The stages of `cleaner run` that drop copies: exact text and URL, then MinHash.
+_DEDUP_STAGES = frozenset({"exact_dedup", "dedup"})
+
+
 def _dropped_ids(system: str, out_dir: Path, all_ids: set[str]) -> set[str]:
-    """Documents the system dropped as duplicates (cleaner: its dedup stage's drops only;
+    """Documents the system dropped as duplicates (cleaner: its dedup stages' drops only;
     the others say no more than what is missing from their output)."""
     if system.startswith("cleaner run"):
         with open(out_dir / "removed.jsonl", encoding="utf-8") as handle:
             rows = [json.loads(line) for line in handle if line.strip()]
-        return {str(row["id"]) for row in rows if row.get("stage") == "dedup"}
+        return {str(row["id"]) for row in rows if row.get("stage") in _DEDUP_STAGES}
     return all_ids - _kept_ids(system, out_dir)
 
 
@@ -338,7 +342,8 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         f"{len(short)} texts under {MIN_SCORED_WORDS} words are not scored; "
         f"the ideal run drops {ideal} documents. Seconds are wall time of the whole command "
         "(interpreter start, reading, writing); peak RSS is that of the largest process.",
-        "Dropped: as duplicates (cleaner's dedup drops from its removed.jsonl; for the peers, "
+        "Dropped: as duplicates (cleaner's exact and near-duplicate drops, from its "
+        "removed.jsonl; for the peers, "
         "what is missing from their output: text-dedup also leaves out texts under 5 words). "
         "`cleaner run` also normalizes every record and strips boilerplate (its first row): "
         "the peers do neither, so `--skip boilerplate` is the like-for-like row; it verifies "
