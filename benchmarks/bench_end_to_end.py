@@ -32,6 +32,7 @@ with ``python -m benchmarks.bench_end_to_end SYSTEM INPUT OUTDIR WORKERS``).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -57,6 +58,17 @@ RUNS = (
     ("datatrove MinHash pipeline", 2),
     ("text-dedup minhash", 2),
 )
+#: Modules each peer needs (the 'bench' extra pins them); a peer whose modules are
+#: missing is left out of the table with a note, as the other sections do.
+PEER_MODULES = {
+    "datatrove MinHash pipeline": ("datatrove", "tokenizers", "xxhash"),
+    "text-dedup minhash": ("text_dedup", "datasets"),
+}
+
+
+def missing_modules(system: str) -> list[str]:
+    """Modules ``system`` needs that are not installed (found without importing them)."""
+    return [name for name in PEER_MODULES.get(system, ()) if importlib.util.find_spec(name) is None]
 
 
 # -- the systems (each runs in a child process) ------------------------------
@@ -324,6 +336,10 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         )
         runs = RUNS[:4] if quick else RUNS
         for system, workers in runs:
+            missing = missing_modules(system)
+            if missing:
+                table.notes.append(f"{system}: skipped, not installed: {', '.join(missing)}")
+                continue
             system_dir = work / f"{system.replace(' ', '_')}_{workers}"
             system_dir.mkdir()
             seconds, rss = peak_rss_mb(_command(system, input_path, system_dir, workers))
