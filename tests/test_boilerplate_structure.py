@@ -57,6 +57,29 @@ def test_glued_headline_and_summary_closing_a_flattened_page_go() -> None:
     assert [r.reason for r in removals] == ["related_news_inline"]
 
 
+def test_glued_teaser_whose_summary_has_several_sentences_goes() -> None:
+    # vietnamnet (set e, vietnamnet-e0017): the box's summary runs to three sentences.
+    teaser = (
+        "Cách nấu canh cá hồi ngon đúng chuẩnCanh cá hồi là món ăn vừa bổ dưỡng vừa thanh "
+        "mát, lại dễ ăn. Canh chua cá hồi chế biến khá đơn giản. Hôm nay, chúng tôi giới "
+        "thiệu cách nấu canh cá hồi thơm ngon, đúng chuẩn."
+    )
+    for joiner in (" ", "\n"):
+        assert strip_boilerplate(joiner.join([*ARTICLE, teaser])) == joiner.join(ARTICLE)
+
+
+def test_a_glue_further_back_than_a_box_holds_is_the_article_own() -> None:
+    # A heading glued to a long final paragraph: longer than a box's summary.
+    paragraph = (
+        "Kết quả xét nghiệm cho thấyNgười dân được khuyến cáo tiếp tục diệt bọ gậy. "
+        + ARTICLE[1]
+        + " "
+        + ARTICLE[0]
+    )
+    text = "\n".join([*ARTICLE, paragraph])
+    assert strip_boilerplate(text) == text
+
+
 def test_glued_teaser_line_after_the_byline_goes_with_the_byline() -> None:
     # vietnamnet (set b, vietnamnet-0007): "Tử Huy", a blank line, then the box.
     text = "\n".join([*ARTICLE, "Tử Huy", "", GLUED_TEASER])

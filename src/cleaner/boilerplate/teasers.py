@@ -6,7 +6,8 @@ them, so the header rules never fire. Three shapes are recognised, only in
 the run of kept text that ends the document (inside an article, the same
 shapes are a subheading and its paragraph):
 
-- a headline glued to its summary, since the scraper joined two page elements
+- a headline glued to its summary (of one sentence or a few), since the
+  scraper joined two page elements
   without a space: "… tăng mạnhGiá bán lẻ xăng dầu …" (a word wholly in lower
   case runs into a capitalised one; brand names such as "iPhone" or
   "VietNamNet" open in capitals or are one letter long, so they do not count);
@@ -135,11 +136,25 @@ def _pair_after_sign_off(labels: list[LineLabel], kept: list[int], is_byline: Is
     return is_byline(labels[kept[-3]].kept_text()) and _is_teaser_pair(headline, summary)
 
 
-def _last_segment_start(text: str) -> int:
-    """Offset where the last sentence-like segment of ``text`` starts."""
+def _segment_starts(text: str) -> list[int]:
+    """Offsets where the sentence-like segments near the end of ``text`` start, last first."""
     window = max(0, len(text) - MAX_TEASER_CHARS - 1)
-    spans = segment_spans(text[window:])
-    return window + spans[-1][0] if spans else len(text)
+    return [window + start for start, _ in reversed(segment_spans(text[window:]))]
+
+
+def _glued_teaser_start(text: str, starts: list[int]) -> int | None:
+    """Where a glued headline-and-summary ends ``text``; its summary may hold a few sentences.
+
+    Only the segments that fit a glued box are tried: the headline and the
+    summary together are no longer than their two limits.
+    """
+    shortest = len(text) - MAX_GLUED_HEADLINE_CHARS - MAX_GLUED_SUMMARY_CHARS
+    for start in starts:
+        if start < shortest:
+            return None
+        if _is_glued_teaser(text[start:]):
+            return start
+    return None
 
 
 #: Removals that a sign-off makes: an article's own last sentence may stand before them.
@@ -159,10 +174,12 @@ def _furniture_follows(labels: list[LineLabel], index: int) -> bool:
 def _teaser_start(labels: list[LineLabel], index: int) -> int | None:
     """Kept-text offset where a teaser ends line ``index``, ``None`` when it has none."""
     kept_text = labels[index].kept_text().rstrip()
-    start = _last_segment_start(kept_text)
+    starts = _segment_starts(kept_text) or [len(kept_text)]
+    glued = _glued_teaser_start(kept_text, starts)
+    if glued is not None:
+        return glued
+    start = starts[0]
     segment = kept_text[start:]
-    if _is_glued_teaser(segment):
-        return start
     truncated = (
         len(segment) >= MIN_TRUNCATED_CHARS
         and segment.count(",") <= MAX_TRUNCATED_COMMAS
