@@ -12,13 +12,14 @@ run, on the same texts:
   does not end in terminal punctuation or is at most 30 characters), the way
   a pipeline without a boilerplate stage removes lines.
 
-The unseen set (``UNSEEN_SETS``) is scored apart, in its own columns, and left
-out of the overall and held-out figures: nobody reads its misses, so it keeps
-measuring sites the rules were never tuned on (``--misses`` skips it).
+The unseen sets (``UNSEEN_SETS``: set f, and set h when its file is there) are
+scored apart, each in a column group of its own plus one for both together, and
+left out of the overall and held-out figures: nobody reads their misses, so they
+keep measuring sites the rules were never tuned on (``--misses`` skips them).
 
-Set g (``TUNING_G_SETS``) is labelled for the rule writers to tune on: it is
-scored apart too, in its own "tuning (set g)" columns, so that the figures of
-sets a-e stay comparable with earlier runs, and ``--misses`` lists its misses.
+Set g is labelled for the rule writers to tune on: it is scored apart too, in
+its own "tuning (set g)" columns, so that the figures of sets a-e stay
+comparable with earlier runs, and ``--misses`` lists its misses.
 
 Run ``python -m benchmarks.bench_boilerplate_eval`` (add ``--json`` for the
 raw scores). Another checkout's code can be scored with ``PYTHONPATH=<its
@@ -46,10 +47,18 @@ EVAL_DIR = Path(__file__).parent / "boilerplate_eval" / "data"
 FOUND_SHARE = 0.9
 #: Sets labeled for this work but never looked at while tuning the rules.
 HELD_OUT_SETS = ("set_b", "set_d", "set_e")
+#: Sets scored apart from sets a-e, each in a column group of its own:
+#: set → (slice name, column title). "unseen" is set f alone, as it always was.
+APART_SETS = {
+    "set_f": ("unseen", "unseen"),
+    "set_h": ("unseen_h", "unseen (set h)"),
+    "set_g": ("set_g", "tuning (set g)"),
+}
 #: Sets whose misses nobody reads, so that they keep measuring sites never tuned on.
-UNSEEN_SETS = ("set_f",)
-#: Sets labelled for tuning after the others, scored in a column group of their own.
-TUNING_G_SETS = ("set_g",)
+UNSEEN_SETS = ("set_f", "set_h")
+#: The slice that holds every unseen set together, and its column title.
+UNSEEN_ALL = "unseen_fh"
+UNSEEN_ALL_TITLE = "unseen (f+h)"
 _WORD = regex.compile(r"\w")
 
 Spans = list[tuple[int, int]]  # (doc start, doc end) of removed text
@@ -193,14 +202,16 @@ def _mask(size: int, spans: Iterable[tuple[int, int]]) -> np.ndarray[Any, np.dty
 def _slices(doc: dict[str, Any]) -> tuple[list[str], str]:
     """The slices a document counts in, and the prefix of its per-class slices.
 
-    An unseen document counts only in slices of its own ("unseen", its site and
-    set), so that adding the unseen set leaves every other figure as it was.
+    A document of a set scored apart counts only in slices of its own (its
+    set's group, the group of all unseen sets, its site and set), so that
+    adding such a set leaves every other figure as it was.
     """
     site_and_set = [f"site:{doc['site']}", f"set:{doc['set']}"]
-    if doc["set"] in UNSEEN_SETS:
-        return ["unseen", *site_and_set, f"unseen:layout:{doc['layout']}"], "unseen:class:"
-    if doc["set"] in TUNING_G_SETS:
-        return ["set_g", *site_and_set, f"set_g:layout:{doc['layout']}"], "set_g:class:"
+    if doc["set"] in APART_SETS:
+        group = APART_SETS[doc["set"]][0]
+        together = [UNSEEN_ALL] if doc["set"] in UNSEEN_SETS else []
+        slices = [group, *together, *site_and_set, f"{group}:layout:{doc['layout']}"]
+        return slices, f"{group}:class:"
     group = "held_out" if doc["set"] in HELD_OUT_SETS else "tuning"
     return ["all", *site_and_set, f"layout:{doc['layout']}", group], "class:"
 
@@ -280,11 +291,23 @@ def _fmt(value: float) -> str:
     return "-" if value != value else f"{100 * value:.1f}%"
 
 
-def _group_cells(group: Score) -> list[Any]:
-    """Recall, precision and gutted documents of a set scored apart (dashes when it is absent)."""
-    if not group.documents:
+def _group_cells(scores: dict[str, Score], group: str) -> list[Any]:
+    """Recall, precision and gutted documents of one group scored apart (dashes when absent)."""
+    score = scores[group]
+    if not score.documents:
         return ["-", "-", "-"]
-    return [_fmt(group.recall), _fmt(group.precision), group.gutted]
+    return [_fmt(score.recall), _fmt(score.precision), score.gutted]
+
+
+#: The column groups of the sets scored apart: (slice name, title).
+_GROUPS = [*APART_SETS.values(), (UNSEEN_ALL, UNSEEN_ALL_TITLE)]
+_GROUP_COLUMNS = ("recall", "precision", "gutted")
+
+
+def _set_summary(docs: list[dict[str, Any]], name: str) -> tuple[int, list[str]]:
+    """Documents and sites of one set."""
+    own = [doc for doc in docs if doc["set"] == name]
+    return len(own), sorted({doc["site"] for doc in own})
 
 
 def run(quick: bool, out_dir: Path) -> list[Table]:
@@ -300,19 +323,20 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         except ImportError:  # peers come with the 'bench' extra
             missing.append(name)
     sites = sorted({doc["site"] for doc in docs})
-    unseen_docs = [doc for doc in docs if doc["set"] in UNSEEN_SETS]
-    unseen_sites = sorted({doc["site"] for doc in unseen_docs})
-    set_g_docs = [doc for doc in docs if doc["set"] in TUNING_G_SETS]
-    set_g_sites = sorted({doc["site"] for doc in set_g_docs})
-    main_sites = {doc["site"] for doc in docs if doc["set"] not in UNSEEN_SETS + TUNING_G_SETS}
+    apart = {name: _set_summary(docs, name) for name in APART_SETS}
+    apart_sites = {site for _, names in apart.values() for site in names}
+    main_docs = sum(doc["set"] not in APART_SETS for doc in docs)
     totals = Table(
-        f"Boilerplate on unseen sites: {len(docs) - len(unseen_docs) - len(set_g_docs)} "
-        f"hand-labeled documents, {len(main_sites)} sites; unseen set (set f): "
-        f"{len(unseen_docs)} documents, {len(unseen_sites)} sites; tuning set (set g): "
-        f"{len(set_g_docs)} documents, {len(set_g_sites)} sites",
+        f"Boilerplate on unseen sites: {main_docs} hand-labeled documents, "
+        f"{len(set(sites) - apart_sites)} sites; "
+        + "; ".join(
+            f"{APART_SETS[name][1]}: {count} documents, {len(names)} sites"
+            for name, (count, names) in apart.items()
+        ),
         ["system", "span recall", "precision", "held-out recall", "held-out precision",
-         "gutted docs", "unseen recall", "unseen precision", "unseen gutted",
-         "set g recall", "set g precision", "set g gutted", "seconds"],
+         "gutted docs"]
+        + [f"{title} {column}" for _, title in _GROUPS for column in _GROUP_COLUMNS]
+        + ["seconds"],
     )  # fmt: skip
     for name, (scores, seconds) in results.items():
         totals.add(
@@ -322,35 +346,32 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
             _fmt(scores["held_out"].recall),
             _fmt(scores["held_out"].precision),
             scores["all"].gutted,
-            *_group_cells(scores["unseen"]),
-            *_group_cells(scores["set_g"]),
+            *(cell for group, _ in _GROUPS for cell in _group_cells(scores, group)),
             round(seconds, 2),
         )
     totals.notes.append(
         "span recall, precision, held-out and gutted are over sets a-e; the unseen columns "
-        f"are set f only ({', '.join(unseen_sites) or 'absent'}), whose misses nobody reads"
-    )
-    totals.notes.append(
-        "the set g columns are the tuning set labelled after sets a-f "
-        f"({len(set_g_sites)} sites), scored apart so that the a-e figures stay comparable"
+        f"are set f only ({', '.join(apart['set_f'][1]) or 'absent'}), the set h columns set h "
+        f"only ({', '.join(apart['set_h'][1]) or 'absent'}), the f+h columns both; nobody reads "
+        "their misses. The set g columns are a tuning set labelled after sets a-f "
+        f"({len(apart['set_g'][1])} sites), scored apart so that the a-e figures stay comparable"
     )
     if missing:
         totals.notes.append(f"not installed (extra 'bench'): {', '.join(missing)}")
     ours = results["vn-cleaner (templates)"][0]
     classes = Table(
         "vn-cleaner recall per boilerplate class (templates learned)",
-        ["class", "spans", "recall", "unseen spans", "unseen recall", "set g spans",
-         "set g recall"],
+        ["class", "spans", "recall"]
+        + [f"{title} {column}" for title in (t for _, t in APART_SETS.values())
+           for column in ("spans", "recall")],
     )  # fmt: skip
-    class_keys = [k for k in ours if k.startswith(("class:", "unseen:class:", "set_g:class:"))]
-    class_names = sorted({k.rsplit(":", 1)[1] for k in class_keys})
+    prefixes = ("class:", *(f"{group}:class:" for group, _ in APART_SETS.values()))
+    class_names = sorted({k.rsplit(":", 1)[1] for k in ours if k.startswith(prefixes)})
     for name in class_names:
-        tuned, unseen = ours[f"class:{name}"], ours[f"unseen:class:{name}"]
-        set_g = ours[f"set_g:class:{name}"]
-        classes.add(
-            name, tuned.spans, _fmt(tuned.recall), unseen.spans, _fmt(unseen.recall),
-            set_g.spans, _fmt(set_g.recall),
-        )  # fmt: skip
+        row: list[Any] = [name]
+        for prefix in prefixes:
+            row += [ours[f"{prefix}{name}"].spans, _fmt(ours[f"{prefix}{name}"].recall)]
+        classes.add(*row)
     per_site = Table(
         "Per site (vn-cleaner with templates; C4 lines for comparison)",
         ["site", "docs", "spans", "recall", "precision", "C4 recall", "C4 precision"],
@@ -360,8 +381,10 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         per_site.notes.append("C4 columns repeat vn-cleaner: datatrove is not installed")
     for site in sites:
         key = f"site:{site}"
-        label = f"{site} (unseen)" if site in unseen_sites else site
-        label = f"{site} (set g)" if site in set_g_sites else label
+        label = site
+        for name, (_, title) in APART_SETS.items():
+            if site in apart[name][1]:
+                label = f"{site} ({title})"
         per_site.add(
             label, ours[key].documents, ours[key].spans, _fmt(ours[key].recall),
             _fmt(ours[key].precision), _fmt(c4[key].recall), _fmt(c4[key].precision),
@@ -382,7 +405,7 @@ def main() -> None:
     if args.sets:
         docs = [doc for doc in docs if doc["set"] in args.sets.split(",")]
     if args.misses:
-        if not args.sets:  # the unseen set stays unseen unless asked for by name
+        if not args.sets:  # the unseen sets stay unseen unless asked for by name
             docs = [doc for doc in docs if doc["set"] not in UNSEEN_SETS]
         predictions = vn_cleaner(learn=True)(docs)
         scores: dict[str, Score] = defaultdict(Score)
@@ -391,7 +414,7 @@ def main() -> None:
                 print(f"MISS {doc['id']} {miss}")
             for wrong in false_positives(doc, removed):
                 print(f"FALSE {doc['id']} {wrong!r}")
-        for group in ("all", "unseen", "set_g"):
+        for group in ("all", *(group for group, _ in APART_SETS.values())):
             if scores[group].documents:
                 score = scores[group]
                 print(f"{group}: recall {score.recall:.4f} precision {score.precision:.4f}")
