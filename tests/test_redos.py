@@ -56,6 +56,9 @@ def adversarial_inputs(size: int) -> dict[str, str]:
         "dots": "." * size + "/",
         "newlines": "\n" * size,
         "pipes": ("ảnh |" * size)[:size],
+        # leaked page scripts (boilerplate/scripts.py): openers that never close
+        "script_openers": ("document.(if (" * size)[:size],
+        "script_statements": ("document.write(a);" * size)[:size],
     }
 
 

@@ -16,6 +16,7 @@ from cleaner.boilerplate.corpus import SiteTemplates
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel, label_lines
 from cleaner.boilerplate.rules import Matchers
+from cleaner.boilerplate.scripts import find_scripts
 from cleaner.boilerplate.segments import segment_spans
 
 __all__ = ["MAX_CAPTION_CHARS", "classify_lines", "cut_credits", "is_caption_like"]
@@ -58,6 +59,19 @@ def _whole_line(label: LineLabel, matchers: Matchers, keep_captions: bool) -> No
         label.remove(reason, concept, certain=False)
         return
     label.remove(reason, concept)
+
+
+def _page_scripts(label: LineLabel) -> None:
+    """Remove leaked page script: the whole line when it is nothing else, else the snippets."""
+    text = label.text
+    spans = find_scripts(text)
+    if not spans:
+        return
+    if sum(end - start for start, end in spans) >= len(text.strip()):
+        label.remove("page_script")
+        return
+    for start, end in spans:
+        label.add_cut(*_with_space(text, start, end), "page_script")
 
 
 def _segment_rules(label: LineLabel, matchers: Matchers) -> None:
@@ -216,6 +230,8 @@ def classify_lines(
         if label.blank:
             continue
         _whole_line(label, matchers, keep_captions)
+        if not label.removed:
+            _page_scripts(label)
         if label.removed:
             continue
         _segment_rules(label, matchers)
