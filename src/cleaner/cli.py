@@ -32,7 +32,12 @@ from cleaner.dedup import (
     text_settings,
 )
 from cleaner.errors import CleanerError, ConfigError
-from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
+from cleaner.io import (
+    DEFAULT_MAX_RECORD_BYTES,
+    OutputFormat,
+    ReadOptions,
+    describe_input_formats,
+)
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.normalize.encodings import LEGACY_MODES
@@ -54,7 +59,11 @@ def main() -> None:
     """Clean Vietnamese web text: normalize, strip boilerplate, deduplicate."""
 
 
-@main.command()
+@main.command(
+    help=f"Clean INPUTS: files of the formats {describe_input_formats()}; directories (their "
+    ".txt files, HTML pages and Parquet part files); or - for JSON lines on stdin. "
+    "--text-field and --id-field name the JSON field or CSV/Parquet column."
+)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out", required=True, help="Output file, or a directory for all outputs.")
 @click.option(
@@ -286,7 +295,7 @@ def run(
     quiet: bool,
     debug: bool,
 ) -> None:
-    """Clean INPUT files (JSONL, Parquet, .txt, directories of .txt, or - for stdin)."""
+    """Clean input files (the help text lists the formats of :data:`cleaner.io.INPUT_FORMATS`)."""
     output_format = cast(OutputFormat, fmt)  # click.Choice has checked it
     if engine == "spark":
         unsupported = {

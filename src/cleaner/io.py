@@ -254,7 +254,17 @@ def describe_input_formats() -> str:
     >>> "csv" in describe_input_formats()
     True
     """
-    return ", ".join(f"{name} ({'/'.join(fmt.names())})" for name, fmt in INPUT_FORMATS.items())
+    return ", ".join(_describe_format(name, fmt) for name, fmt in INPUT_FORMATS.items())
+
+
+def _describe_format(name: str, fmt: InputFormat) -> str:
+    """One format for help texts.
+
+    >>> _describe_format("csv", INPUT_FORMATS["csv"])
+    'csv (.csv, also .gz/.zst)'
+    """
+    packed = f", also {'/'.join(COMPRESSIONS)}" if fmt.compressible else ""
+    return f"{name} ({'/'.join(fmt.suffixes)}{packed})"
 
 
 def compression(path: str | Path) -> str | None:
@@ -711,9 +721,7 @@ def read_csv(
     source = str(path)
     _allow_csv_fields(options.max_record_bytes)
     with open_input(path) as handle, _decompression_errors(path):
-        lines = _CsvLines(
-            io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""), source, options
-        )
+        lines = _CsvLines(handle, source, options)
         rows = csv.reader(lines, strict=True)
         header = lines.parse(rows)
         if header is None:
@@ -731,32 +739,35 @@ def _allow_csv_fields(limit: int) -> None:
 
 
 class _CsvLines:
-    """The lines of a CSV text stream, each bounded, counted, and kept for the current record."""
+    """The lines of a CSV file, each bounded, decoded, counted, and kept for the current record."""
 
-    def __init__(self, text: IO[str], source: str, options: ReadOptions) -> None:
-        self._text = text
+    def __init__(self, handle: BinaryIO, source: str, options: ReadOptions) -> None:
+        self._handle = handle
         self._source = source
         self._limit = options.max_record_bytes
         self.line = 0
         self.start = 1
-        self.raw: list[str] = []
+        self.raw: list[bytes] = []
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
-        try:
-            piece = self._text.readline(self._limit + 1)
-        except UnicodeDecodeError as error:
-            message = f"invalid UTF-8: {error.reason}"
-            raise self.error(message, "invalid_utf8", self.line + 1) from None
+        # Bytes, decoded line by line: a decoding error then names its line.
+        piece = self._handle.readline(self._limit + 1)
         if not piece:
             raise StopIteration
         self.line += 1
         if len(piece) > self._limit:
             raise self.error(f"line longer than {self._limit} bytes", "record_too_large", self.line)
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise self.error(
+                f"invalid UTF-8 at byte {error.start} of the line", "invalid_utf8", self.line
+            ) from None
         self.raw.append(piece)
-        return piece
+        return text.removeprefix("\ufeff") if self.line == 1 else text
 
     def parse(self, rows: Iterator[list[str]]) -> list[str] | None:
         """The next row (``None`` at the end); :attr:`start` and :attr:`raw` describe it."""
@@ -801,7 +812,7 @@ def _csv_record(
     options: ReadOptions,
     rejects: Rejects,
 ) -> Iterator[Record]:
-    raw = "".join(lines.raw).encode("utf-8")
+    raw = b"".join(lines.raw)
 
     def fail(message: str, reason: str) -> InputError:
         return lines.error(message, reason, lines.start)
@@ -884,6 +895,11 @@ def require_parquet() -> Any:
 def is_parquet_path(item: str | Path) -> bool:
     """Whether an input path is read as Parquet (by its suffix)."""
     return str(item) != STDIN and Path(item).suffix.lower() in PARQUET_SUFFIXES
+
+
+def record_row(record: Record, text_field: str = "text", id_field: str = "id") -> dict[str, Any]:
+    """A record as an output row: id, text, then its other fields in order."""
+    return {id_field: record.id, text_field: record.text, **record.meta}
 
 
 def _current_umask() -> int:
@@ -991,7 +1007,7 @@ class RecordWriter:
             ConfigError: (Parquet) when the record does not fit the columns: see
                 :meth:`_check_parquet_row`.
         """
-        row = {self.id_field: record.id, self.text_field: record.text, **record.meta}
+        row = record_row(record, self.text_field, self.id_field)
         self.count += 1
         if self.fmt == "jsonl":
             line = orjson.dumps(row) + b"\n"

@@ -36,6 +36,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import orjson
 
 from cleaner.boilerplate import BoilerplateConfig, SiteTemplates, strip_boilerplate_result
 from cleaner.dedup import DedupConfig, Duplicate
@@ -44,6 +45,7 @@ from cleaner.dedup.corpus import longest_text
 from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError, InputError
+from cleaner.io import ReadOptions, compression, input_files, input_format, read_records, record_row
 from cleaner.normalize import NormalizeConfig, normalize
 from cleaner.text import split_clean_options
 
@@ -584,18 +586,34 @@ def _input_errors(inputs: list[str]) -> Iterator[None]:
         raise InputError(f"cannot process {', '.join(inputs)}: {cause}") from None
 
 
-def _read_files(spark: SparkSession, inputs: list[str]) -> DataFrame:
-    """JSON lines or Parquet files as one DataFrame."""
-    suffixes = {path.rsplit(".", 1)[-1].lower() for path in inputs}
-    if suffixes <= {"parquet"}:
-        return spark.read.parquet(*inputs)
-    if suffixes <= {"jsonl", "ndjson", "json"}:
+def _read_files(spark: SparkSession, inputs: list[str], options: ReadOptions) -> DataFrame:
+    """The inputs as one DataFrame, each file read as :data:`cleaner.io.INPUT_FORMATS` says.
+
+    Files that all have one Spark reader (uncompressed JSON lines, or
+    Parquet) are read by it; any other mix is read by the library's own
+    readers inside Spark tasks, one task per file, so the records are those
+    ``cleaner run`` reads (default ids ``<file>:<line>`` included).
+    """
+    files = [str(file) for item in inputs for file in input_files(item)]
+    readers = {None if compression(file) else input_format(file).spark for file in files}
+    if readers == {"parquet"}:
+        return spark.read.parquet(*files)
+    if readers == {"json"}:
         # FAILFAST: a malformed line must stop the run, not become a row of nulls.
-        return spark.read.json(list(inputs), mode="FAILFAST")
-    raise ConfigError(
-        "the Spark engine reads .jsonl/.json files or .parquet files (one kind per run), "
-        f"got {', '.join(inputs)}"
-    )
+        return spark.read.json(files, mode="FAILFAST")
+    return _read_with_library(spark, files, options)
+
+
+def _read_with_library(spark: SparkSession, files: list[str], options: ReadOptions) -> DataFrame:
+    """Files read by :func:`cleaner.read_records` in Spark tasks, as JSON rows."""
+    strict = replace(options, strict=True)  # a rejected record must stop the run, not vanish
+
+    def rows(path: str) -> Iterator[str]:
+        for record in read_records([path], strict):
+            yield orjson.dumps(record_row(record, options.text_field, options.id_field)).decode()
+
+    lines = spark.sparkContext.parallelize(files, max(1, len(files))).flatMap(rows)
+    return spark.read.json(lines, mode="FAILFAST")
 
 
 def run_spark(
@@ -611,10 +629,10 @@ def run_spark(
     clean_options: dict[str, Any] | None = None,
     dedup: DedupConfig | None = None,
 ) -> dict[str, int]:
-    """``cleaner run --engine spark``: read JSONL/Parquet, clean, dedup, write a directory.
+    """``cleaner run --engine spark``: read the inputs, clean, dedup, write a directory.
 
     Args:
-        inputs: JSON lines or Parquet files (all of one kind).
+        inputs: Files and directories of any registered format (see :func:`_read_files`).
         out: Output directory (Spark writes part files).
         fmt: ``"parquet"`` or ``"jsonl"``.
         master: Spark master URL.
@@ -633,7 +651,7 @@ def run_spark(
     # Failed tasks are reported once, as an InputError, not as executor stack traces.
     spark.sparkContext.setLogLevel("FATAL")
     with _input_errors(inputs):
-        df = _read_files(spark, inputs)
+        df = _read_files(spark, inputs, ReadOptions(text_field=text_col, id_field=id_col))
         total = df.count()
         cleaned = clean_dataframe(
             df, text_col, id_col, source_col=source_col, min_docs=min_docs, **(clean_options or {})
