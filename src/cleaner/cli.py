@@ -29,6 +29,7 @@ from cleaner.dedup import (
     Level,
     Linkage,
     Verify,
+    parse_keep,
     text_settings,
 )
 from cleaner.errors import CleanerError, ConfigError
@@ -173,6 +174,20 @@ def main() -> None:
     help="How candidate pairs are checked before they count.",
 )
 @click.option(
+    "--keep",
+    "keep_spec",
+    default="longest",
+    show_default=True,
+    metavar="POLICY",
+    help="Which record of a near-duplicate cluster is kept: longest (the longest text); "
+    "first (input order); newest:FIELD (the latest date in FIELD, ISO 8601 or seconds since "
+    "1970, no zone = UTC; records without it rank last, a value that is no date is an error); "
+    "priority:FILE (FILE lists preferred sources, one a line, best first, shell patterns "
+    "allowed, matched against --source-field; unlisted sources rank last). After the policy: "
+    "the longest text, then the first seen (on Spark, which has no input order: the smallest "
+    "id; 'first' is refused there).",
+)
+@click.option(
     "--index",
     "index_path",
     type=click.Path(dir_okay=False),
@@ -277,6 +292,7 @@ def run(
     ngram: int,
     linkage: str,
     verify: str,
+    keep_spec: str,
     index_path: str | None,
     update_index: bool,
     skipped: tuple[str, ...],
@@ -331,13 +347,14 @@ def run(
             corpus_min_docs=corpus_min_docs,
             dedup=None
             if "dedup" in skipped
-            else DedupConfig(
-                threshold=threshold,
-                num_perm=num_perm,
-                ngram=ngram,
-                linkage=cast(Linkage, linkage),
-                verify=cast(Verify, verify),
-            ),
+            else {
+                "threshold": threshold,
+                "num_perm": num_perm,
+                "ngram": ngram,
+                "linkage": linkage,
+                "verify": verify,
+                "keep": keep_spec,
+            },
             stats_path=stats_path,
             quiet=quiet,
             debug=debug,
@@ -383,6 +400,7 @@ def run(
                 ngram=ngram,
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
+                keep=parse_keep(keep_spec, source_field=source_field),
             )
             finish_stages.append(
                 DedupStage(
@@ -416,15 +434,22 @@ def _run_on_spark(
     clean_options: dict[str, Any],
     source_field: str,
     corpus_min_docs: int,
-    dedup: DedupConfig | None,
+    dedup: dict[str, Any] | None,
     stats_path: str | None,
     quiet: bool,
     debug: bool,
 ) -> None:
-    """``cleaner run --engine spark``: the record-level stages and document dedup on Spark."""
+    """``cleaner run --engine spark``: the record-level stages and document dedup on Spark.
+
+    ``dedup`` holds the :class:`DedupConfig` options, ``keep`` as spelled on the command line.
+    """
     with _errors_exit(debug):
         if unsupported:
             raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
+        config = None
+        if dedup is not None:
+            keep = parse_keep(dedup["keep"], source_field=source_field)
+            config = DedupConfig(**{**dedup, "keep": keep})
         from cleaner.spark import run_spark
 
         counts = run_spark(
@@ -437,7 +462,7 @@ def _run_on_spark(
             source_col=source_field,
             min_docs=corpus_min_docs,
             clean_options=clean_options,
-            dedup=dedup,
+            dedup=config,
         )
         if stats_path:
             Path(stats_path).write_text(json.dumps(counts, indent=2) + "\n", encoding="utf-8")

@@ -266,18 +266,20 @@ class DedupStage:
         self._pending = None
 
     def _against_index(
-        self, items: Iterator[tuple[str, str]], ids: list[str]
+        self, records: Iterator[Record], ids: list[str]
     ) -> dict[int, dict[str, Any]]:
         """Input position of each record dropped as a duplicate of the index → event detail.
 
-        ``ids`` fills up while ``items`` is consumed: ``ids[i]`` is the i-th record's id.
+        ``ids`` fills up while ``records`` is consumed: ``ids[i]`` is the i-th record's id.
         """
         assert self.index is not None  # checked by the caller
         index = self._open_index(self.index)
         journal = _IndexJournal(self.index)
         own = journal.own_documents(index, self._run_id if self.update_index else None)
         drops: dict[int, dict[str, Any]] = {}
-        for position, matches in enumerate(index.check_and_add_many(items)):
+        for position, matches in enumerate(
+            index.check_and_add_many((record.id, record.text) for record in records)
+        ):
             if not matches or own.claim(ids[position], matches):
                 continue
             best = own.best(matches)
@@ -424,7 +426,9 @@ class _DocumentSigner:
     signer: BatchSigner
 
     def __call__(self, records: list[Record]) -> SignedBatch:
-        return self.signer.sign([r.id for r in records], [r.text for r in records])
+        return self.signer.sign(
+            [r.id for r in records], [r.text for r in records], [r.meta for r in records]
+        )
 
 
 def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -450,22 +454,16 @@ def _document_drops(corpus: DedupCorpus) -> dict[int, dict[str, Any]]:
 
 
 def _passage_cuts(
-    items: Iterator[tuple[str, str]], config: DedupConfig, min_syllables: int, ids: list[str]
+    records: Iterator[Record], config: DedupConfig, min_syllables: int, ids: list[str]
 ) -> dict[int, list[tuple[PassageDuplicate, str]]]:
     """Input position of each document → its duplicate paragraphs and the original's id.
 
     Documents are numbered by input position (record ids may repeat in
-    lenient runs); the keep rule still sees, and ties break on, the real id.
+    lenient runs); a custom keep rule still sees the real id.
     """
-    user_keep = config.keep
-
-    def keep(position: str, text: str) -> tuple[Any, str]:
-        record_id = ids[int(position)]
-        return user_keep(record_id, text), record_id
-
-    corpus = PassageCorpus(replace(config, keep=keep), min_syllables)
+    corpus = PassageCorpus(config, min_syllables, rule_id=lambda position: ids[int(position)])
     try:
-        corpus.add((str(position), text) for position, (_, text) in enumerate(items))
+        corpus.add((str(n), record.text, record.meta) for n, record in enumerate(records))
         found = corpus.resolve()
     finally:
         corpus.close()
@@ -483,12 +481,12 @@ class _RecordBuffer:
         self.path = path
         self.ids: list[str] = []
 
-    def spool(self, records: Iterable[Record]) -> Iterator[tuple[str, str]]:
+    def spool(self, records: Iterable[Record]) -> Iterator[Record]:
         with open(self.path, "wb") as handle:
             for record in records:
                 handle.write(encode_records([record]))
                 self.ids.append(record.id)
-                yield record.id, record.text
+                yield record
 
     def spool_encoded(self, batches: Iterable[tuple[bytes, SignedBatch]]) -> Iterator[SignedBatch]:
         """Write already encoded batches; yield their signatures."""
