@@ -335,3 +335,25 @@ def test_resume_fingerprint_sees_a_changed_parquet_part(tmp_path: Path) -> None:
     after = json.loads(_fingerprint([str(root)], [], [], RunOptions()))
     assert [Path(name).name for name, _, _ in before["inputs"]] == ["part-0.parquet"]
     assert before["sha256"] != after["sha256"]
+
+
+# -- Hugging Face datasets ------------------------------------------------------------------
+
+
+def test_read_records_takes_a_dataset_and_a_streaming_dataset() -> None:
+    datasets = pytest.importorskip("datasets")
+    dataset = datasets.Dataset.from_list(ROWS)
+    assert as_dicts(list(read_records(dataset))) == ROWS
+    assert as_dicts(list(read_records(dataset.to_iterable_dataset()))) == ROWS
+
+
+def test_read_records_names_dataset_columns_and_rejects_rows_by_number() -> None:
+    datasets = pytest.importorskip("datasets")
+    rows = [{"noi_dung": "Huế mộng mơ.", "ma": 7}, {"noi_dung": None, "ma": 8}]
+    rejects = Rejects()
+    options = ReadOptions(text_field="noi_dung", id_field="ma")
+    records = list(read_records(datasets.Dataset.from_list(rows), options, rejects))
+    assert [(r.id, r.text) for r in records] == [("7", "Huế mộng mơ.")]
+    assert rejects.counts == {"text_not_string": 1}
+    with pytest.raises(InputError, match="<dataset>:2"):
+        list(read_records(datasets.Dataset.from_list(rows), ReadOptions("noi_dung", "ma", True)))

@@ -228,3 +228,33 @@ def test_cli_bad_keep_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert b"unknown keep policy 'oldest'" in done.stderr
     assert b"newest:FIELD" in cleaner("run", "--help").stdout
+
+
+# -- the table adapters ------------------------------------------------------------------------
+
+
+def test_frames_keep_reads_the_policy_column_dates_or_timestamps() -> None:
+    pd = pytest.importorskip("pandas")
+    from cleaner.frames import dedup_frame
+
+    frame = pd.DataFrame(
+        {"text": [LONGER, ARTICLE], "date": ["2024-09-07", "2024-09-08"]}, index=[10, 20]
+    )
+    assert list(dedup_frame(frame, keep="newest:date").index) == [20]
+    stamped = frame.assign(date=pd.to_datetime(frame["date"]))
+    assert list(dedup_frame(stamped, keep="newest:date").index) == [20]
+    assert list(dedup_frame(frame).index) == [10]
+    missing = frame.assign(date=[None, None])
+    assert list(dedup_frame(missing, keep="newest:date").index) == [10]
+
+
+def test_hf_dedup_keep_priority(sources: Path) -> None:
+    datasets = pytest.importorskip("datasets")
+    from cleaner.hf import dedup_dataset
+
+    rows = {"text": [LONGER, ARTICLE], "source": ["baomoi.com", "vnexpress.net"]}
+    dataset = datasets.Dataset.from_dict(rows)
+    assert dedup_dataset(dataset, keep=f"priority:{sources}")["source"] == ["vnexpress.net"]
+    streaming = dataset.to_iterable_dataset()
+    kept_rows = list(dedup_dataset(streaming, keep=f"priority:{sources}"))
+    assert [row["source"] for row in kept_rows] == ["vnexpress.net"]

@@ -145,16 +145,17 @@ class Rejects:
 
 
 def read_records(
-    inputs: Sequence[str | Path],
+    inputs: Sequence[str | Path] | Any,
     options: ReadOptions = ReadOptions(),
     rejects: Rejects | None = None,
 ) -> Iterator[Record]:
-    """Stream records from files, directories of .txt files, Parquet files or stdin.
+    """Stream records from files, directories, stdin, or a Hugging Face dataset.
 
     Args:
-        inputs: Paths; ``"-"`` is JSON lines on standard input. A directory is
-            read as ``*.txt`` files (recursively), a ``.txt`` file as one record,
-            ``.jsonl``/``.ndjson``/``.json`` as JSON lines, ``.parquet`` as Parquet.
+        inputs: Paths, each read as :data:`INPUT_FORMATS` says by its name
+            (a directory: see :func:`read_directory`; ``"-"``: JSON lines on
+            standard input); or a ``datasets.Dataset``/``IterableDataset``
+            (see :func:`read_dataset`).
         options: Field names, strictness and size limit.
         rejects: Sink for malformed records in lenient mode.
 
@@ -164,10 +165,38 @@ def read_records(
     Raises:
         InputError: A missing or unreadable input, or (strict mode) a malformed record.
     """
-    check_collection("inputs", inputs)
     sink = rejects if rejects is not None else Rejects()
+    if is_dataset(inputs):
+        yield from read_dataset(inputs, options, sink)
+        return
+    check_collection("inputs", inputs)
     for item in inputs:
         yield from _read_one(str(check_path("input", item)), options, sink)
+
+
+def is_dataset(value: Any) -> bool:
+    """Whether ``value`` is a ``datasets.Dataset`` or ``IterableDataset`` (without importing it)."""
+    datasets = sys.modules.get("datasets")
+    kinds = () if datasets is None else (datasets.Dataset, datasets.IterableDataset)
+    return bool(kinds) and isinstance(value, kinds)
+
+
+def read_dataset(
+    dataset: Any, options: ReadOptions = ReadOptions(), rejects: Rejects | None = None
+) -> Iterator[Record]:
+    """Stream the rows of a Hugging Face dataset (in memory or streaming) as records.
+
+    ``options.text_field`` and ``options.id_field`` name the columns; rows
+    are numbered from 1 in errors and default ids (``<dataset>:<row>``).
+    Values JSON has no type for are converted as :func:`read_parquet` does.
+    """
+    sink = rejects if rejects is not None else Rejects()
+    features = getattr(dataset, "features", None)
+    convert = features is None or _needs_json_values(features.arrow_schema)
+    for row, obj in enumerate(dataset, start=1):
+        if convert:
+            obj = orjson.loads(orjson.dumps(obj, default=_json_value))
+        yield from _parquet_row(dict(obj), "<dataset>", row, options, sink)
 
 
 def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
