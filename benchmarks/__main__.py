@@ -27,6 +27,7 @@ SECTIONS = (
     "scaling",
     "spark",
     "big_input",
+    "inputs",
 )
 
 
