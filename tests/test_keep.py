@@ -227,7 +227,19 @@ def test_cli_bad_keep_is_a_usage_error(tmp_path: Path) -> None:
     done = cleaner("run", src, "--out", tmp_path / "o.jsonl", "--keep", "oldest", "--quiet")
     assert done.returncode == 2
     assert b"unknown keep policy 'oldest'" in done.stderr
+    index = ("--index", tmp_path / "seen.idx", "--update-index")
+    done = cleaner("run", src, "--out", tmp_path / "o.jsonl", "--keep", "first", *index)
+    assert done.returncode == 2
+    assert b"--keep does not apply with --index" in done.stderr
     assert b"newest:FIELD" in cleaner("run", "--help").stdout
+
+
+def test_pipeline_dedup_stage_takes_a_policy() -> None:
+    from cleaner import DedupStage, Pipeline
+
+    records = [rec("old", LONGER, date="2024-09-07"), rec("new", date="2024-09-08")]
+    stage = DedupStage(DedupConfig(keep="newest:date"))
+    assert [r.id for r in Pipeline([stage]).run(records)] == ["new"]
 
 
 # -- the table adapters ------------------------------------------------------------------------

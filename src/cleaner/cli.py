@@ -393,6 +393,9 @@ def run(
             finish_stages.append(
                 BoilerplateStage(config, source_field=source_field, min_docs=corpus_min_docs)
             )
+        if index_path and keep_spec != "longest":
+            # Against an index each record is checked in input order: the first seen stays.
+            raise ConfigError("--keep does not apply with --index (the first seen is kept)")
         if "dedup" not in skipped:
             dedup_config = DedupConfig(
                 threshold=threshold,
