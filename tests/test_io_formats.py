@@ -357,3 +357,18 @@ def test_read_records_names_dataset_columns_and_rejects_rows_by_number() -> None
     assert rejects.counts == {"text_not_string": 1}
     with pytest.raises(InputError, match="<dataset>:2"):
         list(read_records(datasets.Dataset.from_list(rows), ReadOptions("noi_dung", "ma", True)))
+
+
+def test_zst_without_zstandard_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cleaner import ConfigError
+    from cleaner.io import check_input_dependencies
+
+    path = tmp_path / "in.jsonl.zst"
+    path.write_bytes(b"not read")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match=r"vn-cleaner\[zstd\]"):
+        check_input_dependencies([str(path)])
+    with pytest.raises(ConfigError, match=r"vn-cleaner\[zstd\]"):
+        list(read_records([path]))
