@@ -36,6 +36,7 @@ SECTIONS = (
     "spark",
     "big_input",
     "end_to_end",
+    "inputs",
 )
 
 

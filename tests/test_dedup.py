@@ -173,11 +173,11 @@ def test_planted_duplicates_are_found_and_verified_exactly() -> None:
         assert duplicate.jaccard == pytest.approx(exact) and exact >= 0.8
 
 
-def test_longest_text_is_kept_ties_go_to_smallest_id() -> None:
+def test_longest_text_is_kept_ties_go_to_the_first_seen() -> None:
     result = find_near_duplicates([("b", ARTICLE), ("a", ARTICLE), ("c", ARTICLE + " Hết.")])
     assert result.kept == ["c"] and result.clusters == [["c", "a", "b"]]
     tie = find_near_duplicates([("b", ARTICLE), ("a", ARTICLE)])
-    assert tie.kept == ["a"]
+    assert tie.kept == ["b"]
 
 
 def test_keep_rule_is_pluggable() -> None:

@@ -59,10 +59,10 @@ def test_plain_texts_keep_the_first_seen_among_equal_lengths() -> None:
     assert [(d.id, d.duplicate_of) for d in result.duplicates] == [("100", "22")]
 
 
-def test_int_ids_tie_by_value_and_come_back_as_strings() -> None:
+def test_int_ids_tie_to_the_first_seen_and_come_back_as_strings() -> None:
     result = find_near_duplicates([(100, ARTICLE), (22, ARTICLE), (7, "Tin khác hẳn.")])
-    assert result.kept == ["22", "7"]
-    assert [(d.id, d.duplicate_of) for d in result.duplicates] == [("100", "22")]
+    assert result.kept == ["100", "7"]
+    assert [(d.id, d.duplicate_of) for d in result.duplicates] == [("22", "100")]
 
 
 def test_longest_text_still_wins_over_first_seen() -> None:

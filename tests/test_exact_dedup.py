@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner.dedup.corpus import longest_text
 from cleaner.dedup.exact import ExactDocument, exact_drops, normalize_url, text_key
+from cleaner.dedup.keep import LONGEST, parse_keep
 
 #: A short real lead (vims-Cluster_001-1, VOV).
 LEAD = (
@@ -73,6 +74,22 @@ def test_exact_copies_keep_the_smallest_id_as_the_keep_rule_ties() -> None:
     documents = [ExactDocument("b", LEAD), ExactDocument("a", LEAD), ExactDocument("c", "Khác.")]
     drops = exact_drops(documents, longest_text)
     assert drops == {0: {"reason": "exact_text", "duplicate_of": "a", "jaccard": 1.0}}
+
+
+def test_the_default_policy_keeps_the_first_seen_copy_as_near_duplicates_do() -> None:
+    documents = [ExactDocument("22", LEAD), ExactDocument("100", LEAD)]
+    assert exact_drops(documents, LONGEST) == {
+        1: {"reason": "exact_text", "duplicate_of": "22", "jaccard": 1.0}
+    }
+
+
+def test_a_policy_reads_the_record_fields() -> None:
+    documents = [
+        ExactDocument("old", LEAD, meta={"date": "2023-01-02"}),
+        ExactDocument("new", LEAD, meta={"date": "2024-05-01T08:30:00+07:00"}),
+    ]
+    drops = exact_drops(documents, parse_keep("newest:date"))
+    assert drops == {0: {"reason": "exact_text", "duplicate_of": "new", "jaccard": 1.0}}
 
 
 def test_same_url_keeps_what_the_keep_rule_prefers() -> None:

@@ -29,10 +29,16 @@ from cleaner.dedup import (
     Level,
     Linkage,
     Verify,
+    parse_keep,
     text_settings,
 )
 from cleaner.errors import CleanerError, ConfigError
-from cleaner.io import DEFAULT_MAX_RECORD_BYTES, OutputFormat, ReadOptions
+from cleaner.io import (
+    DEFAULT_MAX_RECORD_BYTES,
+    OutputFormat,
+    ReadOptions,
+    describe_input_formats,
+)
 from cleaner.normalize import NormalizeConfig
 from cleaner.normalize.base import TONE_STYLES
 from cleaner.normalize.encodings import LEGACY_MODES
@@ -61,7 +67,11 @@ def main() -> None:
     """Clean Vietnamese web text: normalize, strip boilerplate, deduplicate."""
 
 
-@main.command()
+@main.command(
+    help=f"Clean INPUTS: files of the formats {describe_input_formats()}; directories (their "
+    ".txt files, HTML pages and Parquet part files); or - for JSON lines on stdin. "
+    "--text-field and --id-field name the JSON field or CSV/Parquet column."
+)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out", required=True, help="Output file, or a directory for all outputs.")
 @click.option(
@@ -169,6 +179,20 @@ def main() -> None:
     default="exact",
     show_default=True,
     help="How candidate pairs are checked before they count.",
+)
+@click.option(
+    "--keep",
+    "keep_spec",
+    default="longest",
+    show_default=True,
+    metavar="POLICY",
+    help="Which record of a near-duplicate cluster is kept: longest (the longest text); "
+    "first (input order); newest:FIELD (the latest date in FIELD, ISO 8601 or seconds since "
+    "1970, no zone = UTC; records without it rank last, a value that is no date is an error); "
+    "priority:FILE (FILE lists preferred sources, one a line, best first, shell patterns "
+    "allowed, matched against --source-field; unlisted sources rank last). After the policy: "
+    "the longest text, then the first seen (on Spark, which has no input order: the smallest "
+    "id; 'first' is refused there).",
 )
 @click.option(
     "--index",
@@ -295,6 +319,7 @@ def run(
     ngram: int,
     linkage: str,
     verify: str,
+    keep_spec: str,
     index_path: str | None,
     update_index: bool,
     skipped: tuple[str, ...],
@@ -316,7 +341,7 @@ def run(
     quiet: bool,
     debug: bool,
 ) -> None:
-    """Clean INPUT files (JSONL, Parquet, .txt, directories of .txt, or - for stdin)."""
+    """Clean input files (the help text lists the formats of :data:`cleaner.io.INPUT_FORMATS`)."""
     output_format = cast(OutputFormat, fmt)  # click.Choice has checked it
     if engine == "spark":
         unsupported = {
@@ -350,13 +375,14 @@ def run(
             corpus_min_docs=corpus_min_docs,
             dedup=None
             if "dedup" in skipped
-            else DedupConfig(
-                threshold=threshold,
-                num_perm=num_perm,
-                ngram=ngram,
-                linkage=cast(Linkage, linkage),
-                verify=cast(Verify, verify),
-            ),
+            else {
+                "threshold": threshold,
+                "num_perm": num_perm,
+                "ngram": ngram,
+                "linkage": linkage,
+                "verify": verify,
+                "keep": keep_spec,
+            },
             pii_token=pii_token if pii_mode == "redact" else None,
             quality=(quality_mode, quality_config)
             if _wants_quality(quality_mode, quality_config, skipped)
@@ -405,6 +431,9 @@ def run(
             finish_stages.append(
                 BoilerplateStage(config, source_field=source_field, min_docs=corpus_min_docs)
             )
+        if index_path and keep_spec != "longest":
+            # Against an index each record is checked in input order: the first seen stays.
+            raise ConfigError("--keep does not apply with --index (the first seen is kept)")
         if "dedup" not in skipped:
             dedup_config = DedupConfig(
                 threshold=threshold,
@@ -412,6 +441,7 @@ def run(
                 ngram=ngram,
                 linkage=cast(Linkage, linkage),
                 verify=cast(Verify, verify),
+                keep=parse_keep(keep_spec, source_field=source_field),
             )
             # Exact and same-URL copies first, cheaply; the persistent index
             # keeps the first record seen instead of the keep rule's choice,
@@ -447,7 +477,7 @@ def _run_on_spark(
     clean_options: dict[str, Any],
     source_field: str,
     corpus_min_docs: int,
-    dedup: DedupConfig | None,
+    dedup: dict[str, Any] | None,
     pii_token: str | None,
     quality: tuple[str | None, str | None] | None,
     stats_path: str | None,
@@ -456,12 +486,17 @@ def _run_on_spark(
 ) -> None:
     """``cleaner run --engine spark``: the record-level stages, document dedup and quality on Spark.
 
-    ``pii_token`` is given when ``--pii redact`` is; ``quality`` is
-    ``(--quality, --quality-config)`` when the stage runs.
+    ``dedup`` holds the :class:`DedupConfig` options, ``keep`` as spelled on the
+    command line; ``pii_token`` is given when ``--pii redact`` is; ``quality``
+    is ``(--quality, --quality-config)`` when the stage runs.
     """
     with _errors_exit(debug):
         if unsupported:
             raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
+        config = None
+        if dedup is not None:
+            keep = parse_keep(dedup["keep"], source_field=source_field)
+            config = DedupConfig(**{**dedup, "keep": keep})
         from cleaner.spark import run_spark
 
         pii = None if pii_token is None else PiiConfig(token=pii_token)
@@ -477,7 +512,7 @@ def _run_on_spark(
             source_col=source_field,
             min_docs=corpus_min_docs,
             clean_options=clean_options,
-            dedup=dedup,
+            dedup=config,
             pii=pii,
             quality=quality_config,
             quality_mode=cast(QualityMode, (quality and quality[0]) or "drop"),

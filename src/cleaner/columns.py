@@ -9,9 +9,10 @@ run`` would write for the same record. What differs is only the shape: a
 batch of texts in, columns of texts and explanations out, keyed by row
 position rather than by id.
 
-Ties between near-duplicates of equal length go to the row seen first: the
-dedup engine breaks ties on the id, and rows are given zero-padded positions
-as ids, so id order is row order whatever the user's ids are.
+Which row of a cluster is kept follows the ``keep`` option as in ``cleaner
+run`` (default: the longest text, then the row seen first); a policy that
+reads a field (``newest:FIELD``, ``priority:FILE`` on the ``source`` column)
+reads that column of the rows (see :func:`keep_field`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any
 
 from cleaner.boilerplate import BoilerplateConfig
-from cleaner.dedup import DedupConfig, DedupCorpus
+from cleaner.dedup import DedupConfig, DedupCorpus, KeepPolicy
 from cleaner.errors import ConfigError
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
 from cleaner.records import Record
@@ -36,6 +38,7 @@ __all__ = [
     "DuplicateRows",
     "dedup_config",
     "find_duplicate_rows",
+    "keep_field",
     "row_key",
 ]
 
@@ -177,7 +180,14 @@ class DuplicateRows:
         return columns
 
 
-def find_duplicate_rows(texts: Iterable[str], config: DedupConfig) -> DuplicateRows:
+def keep_field(config: DedupConfig) -> str | None:
+    """The column the config's keep policy reads, if any (``newest:FIELD``, ``priority:FILE``)."""
+    return config.keep.field or None if isinstance(config.keep, KeepPolicy) else None
+
+
+def find_duplicate_rows(
+    texts: Iterable[str], config: DedupConfig, fields: Iterable[Any] | None = None
+) -> DuplicateRows:
     """Find near-duplicate rows in one streaming pass over their texts.
 
     Only compact arrays stay in memory (band keys, a sort key per row); the
@@ -187,11 +197,19 @@ def find_duplicate_rows(texts: Iterable[str], config: DedupConfig) -> DuplicateR
     Args:
         texts: The texts, in row order (read once).
         config: Detection options; its keep rule sees row keys as ids.
+        fields: The values of the :func:`keep_field` column, in row order
+            (a null value: the row has no such field).
     """
     with tempfile.TemporaryDirectory(prefix="cleaner-dedup.") as spill:
         corpus = DedupCorpus(replace(config, spill_dir=spill))
         try:
-            corpus.add((row_key(position), text) for position, text in enumerate(texts))
+            name = keep_field(config) or ""
+            # repeat(None) is endless: the texts decide where the rows end.
+            values = fields if fields is not None and name else repeat(None)
+            corpus.add(
+                (row_key(position), text, None if value is None else {name: value})
+                for position, (text, value) in enumerate(zip(texts, values, strict=False))
+            )
             resolution = corpus.resolve()
         finally:
             corpus.close()

@@ -28,6 +28,7 @@ from cleaner.columns import (
     CleanPlan,
     dedup_config,
     find_duplicate_rows,
+    keep_field,
 )
 from cleaner.errors import ConfigError, InputError
 
@@ -94,6 +95,10 @@ def dedup_frame(
 ) -> Any:
     """Drop near-duplicate rows; the longest text of a cluster is kept, then the first row.
 
+    ``keep=`` chooses another policy, as ``cleaner run --keep`` does:
+    ``"first"``, ``"newest:FIELD"`` (FIELD a column of dates),
+    ``"priority:FILE"`` (matched against the ``source`` column).
+
     Args:
         frame: A pandas or polars DataFrame, or a Series of texts.
         text: The text column.
@@ -121,7 +126,9 @@ def dedup_frame(
     ids = table.row_ids(id)
     if len(set(ids)) != len(ids):
         raise ConfigError(f"ids must be unique for deduplication ({id or 'the index'} repeats)")
-    found = find_duplicate_rows(table.texts(text), config)
+    name = keep_field(config)
+    fields = table.column(name) if name and table.has(name) else None
+    found = find_duplicate_rows(table.texts(text), config, fields)
     duplicates = found.columns(ids)
     keep = [position not in found.duplicate_of for position in range(len(ids))]
     return table.finish({}, duplicates if explain else {}, keep if drop else None)

@@ -37,6 +37,7 @@ from cleaner.columns import (
     DuplicateRows,
     dedup_config,
     find_duplicate_rows,
+    keep_field,
 )
 from cleaner.errors import ConfigError, InputError
 
@@ -108,6 +109,9 @@ def dedup_dataset(
 ) -> Any:
     """Drop near-duplicate rows; the longest text of a cluster is kept, then the first row.
 
+    ``keep=`` chooses another policy, as ``cleaner run --keep`` does (a
+    policy's FIELD, or ``source`` for ``priority:FILE``, is a column).
+
     Args:
         dataset: A ``datasets.Dataset`` or ``datasets.IterableDataset``.
         text_column: The text column.
@@ -133,7 +137,9 @@ def dedup_dataset(
     config = dedup_config(**options)
     ids: list[Any] = []
     texts = (text for text, _ in _rows(dataset, text_column, id_column, collect=ids))
-    found = find_duplicate_rows(texts, config)
+    name = keep_field(config)
+    fields = _values(dataset, name) if name in columns else None
+    found = find_duplicate_rows(texts, config, fields)
     if id_column is not None and len(set(ids)) != len(ids):
         raise ConfigError(f"ids must be unique for deduplication ({id_column} repeats)")
     batches = {**_batches(dataset, num_proc), "with_indices": True}
@@ -197,6 +203,12 @@ def _rows(
                 collect.append(value)
             yield text, value
         position += len(texts)
+
+
+def _values(dataset: Any, column: str) -> Iterator[Any]:
+    """The values of one column, in row order (read alongside the texts, for the keep policy)."""
+    for batch in dataset.select_columns([column]).iter(batch_size=BATCH_SIZE):
+        yield from batch[column]
 
 
 def _texts(values: list[Any], first: int, column: str) -> list[str]:

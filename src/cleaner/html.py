@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from cleaner.errors import ConfigError, InputError
-from cleaner.io import ReadOptions, Rejects
+from cleaner.io import HTML_SUFFIXES, WARC_SUFFIXES, ReadOptions, Rejects
 from cleaner.records import Record
 
 __all__ = [
@@ -51,8 +51,6 @@ __all__ = [
     "read_warc",
 ]
 
-HTML_SUFFIXES = (".html", ".htm")
-WARC_SUFFIXES = (".warc", ".warc.gz")
 #: HTTP content types read from a WARC.
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 #: Bytes of a page searched for a ``<meta>`` charset.

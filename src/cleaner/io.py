@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import csv
 import datetime
+import gzip
+import io
 import os
 import sys
 import tempfile
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePath, PurePosixPath
-from typing import IO, Any, BinaryIO, Literal, TypeAlias
+from typing import IO, Any, BinaryIO, Literal, TypeAlias, cast
 
 import orjson
 
@@ -35,6 +39,8 @@ DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+HTML_SUFFIXES = (".html", ".htm")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 STDIN = "-"
 #: Rejected records whose field names :class:`Rejects` notes (see ``fields_seen``).
 MAX_REJECTS_INSPECTED = 5
@@ -139,16 +145,17 @@ class Rejects:
 
 
 def read_records(
-    inputs: Sequence[str | Path],
+    inputs: Sequence[str | Path] | Any,
     options: ReadOptions = ReadOptions(),
     rejects: Rejects | None = None,
 ) -> Iterator[Record]:
-    """Stream records from files, directories of .txt files, Parquet files or stdin.
+    """Stream records from files, directories, stdin, or a Hugging Face dataset.
 
     Args:
-        inputs: Paths; ``"-"`` is JSON lines on standard input. A directory is
-            read as ``*.txt`` files (recursively), a ``.txt`` file as one record,
-            ``.jsonl``/``.ndjson``/``.json`` as JSON lines, ``.parquet`` as Parquet.
+        inputs: Paths, each read as :data:`INPUT_FORMATS` says by its name
+            (a directory: see :func:`read_directory`; ``"-"``: JSON lines on
+            standard input); or a ``datasets.Dataset``/``IterableDataset``
+            (see :func:`read_dataset`).
         options: Field names, strictness and size limit.
         rejects: Sink for malformed records in lenient mode.
 
@@ -158,10 +165,38 @@ def read_records(
     Raises:
         InputError: A missing or unreadable input, or (strict mode) a malformed record.
     """
-    check_collection("inputs", inputs)
     sink = rejects if rejects is not None else Rejects()
+    if is_dataset(inputs):
+        yield from read_dataset(inputs, options, sink)
+        return
+    check_collection("inputs", inputs)
     for item in inputs:
         yield from _read_one(str(check_path("input", item)), options, sink)
+
+
+def is_dataset(value: Any) -> bool:
+    """Whether ``value`` is a ``datasets.Dataset`` or ``IterableDataset`` (without importing it)."""
+    datasets = sys.modules.get("datasets")
+    kinds = () if datasets is None else (datasets.Dataset, datasets.IterableDataset)
+    return bool(kinds) and isinstance(value, kinds)
+
+
+def read_dataset(
+    dataset: Any, options: ReadOptions = ReadOptions(), rejects: Rejects | None = None
+) -> Iterator[Record]:
+    """Stream the rows of a Hugging Face dataset (in memory or streaming) as records.
+
+    ``options.text_field`` and ``options.id_field`` name the columns; rows
+    are numbered from 1 in errors and default ids (``<dataset>:<row>``).
+    Values JSON has no type for are converted as :func:`read_parquet` does.
+    """
+    sink = rejects if rejects is not None else Rejects()
+    features = getattr(dataset, "features", None)
+    convert = features is None or _needs_json_values(features.arrow_schema)
+    for row, obj in enumerate(dataset, start=1):
+        if convert:
+            obj = orjson.loads(orjson.dumps(obj, default=_json_value))
+        yield from _parquet_row(dict(obj), "<dataset>", row, options, sink)
 
 
 def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
@@ -169,44 +204,246 @@ def _read_one(item: str, options: ReadOptions, rejects: Rejects) -> Iterator[Rec
         yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>", options, rejects)
         return
     path = Path(item)
+    if path.is_dir():
+        yield from read_directory(path, options, rejects)
+    elif not path.exists():
+        raise InputError("no such file or directory", source=item, reason="missing_file")
+    else:
+        yield from input_format(path).read(path, options, rejects)
+
+
+# -- input formats: one reader function and one registration each ----------------------
+#
+# ``cleaner run``, :func:`read_records` and the Spark engine all look a path up
+# in :data:`INPUT_FORMATS`; the CLI's help and errors list it. A new format is a
+# function ``(path, options, rejects) -> records`` and one entry there.
+
+Reader: TypeAlias = Callable[[Path, ReadOptions, "Rejects"], Iterator[Record]]
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """How one kind of input file is read, by every engine.
+
+    Attributes:
+        suffixes: File name endings (lowercase) that name the format.
+        read: Streams the records of one file.
+        compressible: Also read as ``<suffix>.gz`` and ``<suffix>.zst``,
+            decompressed as it is read (:func:`open_input`).
+        spark: The name of Spark's own reader for uncompressed files
+            (``"json"``, ``"parquet"``), or ``None``: Spark tasks then run
+            ``read`` on each file, so both engines read the same records.
+        extra: The optional extra the format needs, if any.
+    """
+
+    suffixes: tuple[str, ...]
+    read: Reader
+    compressible: bool = True
+    spark: str | None = None
+    extra: str | None = None
+
+    def names(self) -> list[str]:
+        """Every file name ending read as this format, compressed ones included."""
+        endings = list(self.suffixes)
+        if self.compressible:
+            endings += [f"{suffix}{packed}" for suffix in self.suffixes for packed in COMPRESSIONS]
+        return endings
+
+
+def input_format(path: str | Path) -> InputFormat:
+    """The registered format of an input file, by the longest suffix its name ends with.
+
+    Raises:
+        InputError: No registered format reads such a name (reason ``unknown_format``).
+    """
+    name = Path(path).name.lower()
+    best: tuple[int, InputFormat] | None = None
+    for fmt in INPUT_FORMATS.values():
+        for ending in fmt.names():
+            if name.endswith(ending) and (best is None or len(ending) > best[0]):
+                best = (len(ending), fmt)
+    if best is None:
+        raise InputError(
+            f"unknown input type (expected {describe_input_formats()}, a directory or -)",
+            source=str(path),
+            reason="unknown_format",
+        )
+    return best[1]
+
+
+def input_format_name(path: str | Path) -> str:
+    """The :data:`INPUT_FORMATS` key of an input file (see :func:`input_format`)."""
+    fmt = input_format(path)
+    return next(name for name, registered in INPUT_FORMATS.items() if registered is fmt)
+
+
+def describe_input_formats() -> str:
+    """The registered input file endings, for help texts and errors.
+
+    >>> "csv" in describe_input_formats()
+    True
+    """
+    return ", ".join(_describe_format(name, fmt) for name, fmt in INPUT_FORMATS.items())
+
+
+def _describe_format(name: str, fmt: InputFormat) -> str:
+    """One format for help texts.
+
+    >>> _describe_format("csv", INPUT_FORMATS["csv"])
+    'csv (.csv, also .gz/.zst)'
+    """
+    packed = f", also {'/'.join(COMPRESSIONS)}" if fmt.compressible else ""
+    return f"{name} ({'/'.join(fmt.suffixes)}{packed})"
+
+
+def compression(path: str | Path) -> str | None:
+    """The compression suffix (a :data:`COMPRESSIONS` key) a file name ends with, if any."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in COMPRESSIONS else None
+
+
+@contextlib.contextmanager
+def open_input(path: str | Path) -> Iterator[BinaryIO]:
+    """Open an input file for binary reading, decompressing ``.gz``/``.zst`` on the fly.
+
+    Only a buffer at a time is held in memory, never the whole file.
+
+    Raises:
+        InputError: The file cannot be opened (reason ``unreadable``).
+        ConfigError: A ``.zst`` file without the ``zstd`` extra.
+    """
+    unpack = COMPRESSIONS.get(compression(path) or "")
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError as error:
+        raise InputError(
+            error.strerror or str(error), source=_utf8_path(Path(path)), reason="unreadable"
+        ) from None
+    with raw:
+        if unpack is None:
+            yield raw
+            return
+        with unpack(raw) as stream:
+            yield stream
+
+
+def _gunzip(raw: BinaryIO) -> BinaryIO:
+    return cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
+
+
+def _unzstd(raw: BinaryIO) -> BinaryIO:
+    zstandard = require_zstandard()
+    reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+    # The buffered wrapper gives readline(limit), which the line readers need.
+    return cast(BinaryIO, io.BufferedReader(reader))
+
+
+def require_zstandard() -> Any:
+    """Import ``zstandard``, or explain which extra to install.
+
+    Raises:
+        ConfigError: zstandard is not installed.
+    """
+    try:
+        import zstandard
+    except ImportError:
+        raise ConfigError(".zst input needs zstandard: pip install 'vn-cleaner[zstd]'") from None
+    return zstandard
+
+
+#: Compression suffix → opener of the decompressed stream.
+COMPRESSIONS: dict[str, Callable[[BinaryIO], BinaryIO]] = {".gz": _gunzip, ".zst": _unzstd}
+
+
+@contextlib.contextmanager
+def _decompression_errors(path: str | Path) -> Iterator[None]:
+    """A damaged or truncated compressed file as one InputError (reason ``bad_compression``)."""
+    broken: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
+    if compression(path) == ".zst":
+        broken += (require_zstandard().ZstdError,)
+    try:
+        yield
+    except broken as error:
+        raise InputError(
+            f"damaged or truncated {compression(path)} file: {error}",
+            source=_utf8_path(Path(path)),
+            reason="bad_compression",
+        ) from None
+
+
+def read_directory(
+    directory: str | Path, options: ReadOptions = ReadOptions(), rejects: Rejects | None = None
+) -> Iterator[Record]:
+    """Stream a directory: its ``*.txt`` files, then its HTML pages, then its Parquet parts.
+
+    See :func:`read_text_dir`, :func:`cleaner.html.read_html_dir` and
+    :func:`parquet_parts` (a directory of part files, as Spark and
+    ``datasets`` write them).
+    """
     # HTML and WARC readers (extra 'html') import this module: imported here, not at the top.
     from cleaner import html
 
-    if path.is_dir():
-        yield from read_text_dir(path, options, rejects)
-        yield from html.read_html_dir(path, options, rejects)
-    elif not path.exists():
-        raise InputError("no such file or directory", source=item, reason="missing_file")
-    elif is_parquet_path(path):
-        yield from read_parquet(path, options, rejects)
-    elif html.is_warc_path(path):
-        yield from html.read_warc(path, options, rejects)
-    elif html.is_html_path(path):
-        yield from html.read_html(path, options, rejects)
-    elif path.suffix.lower() == ".txt":
-        yield from _read_text_files([path], path.parent, options, rejects)
-    elif path.suffix.lower() in JSONL_SUFFIXES:
-        yield from read_jsonl(path, options, rejects)
-    else:
-        raise InputError(
-            "unknown input type (expected .jsonl, .ndjson, .json, .parquet, .txt, .html, .htm, "
-            ".warc, .warc.gz or a directory)",
-            source=item,
-            reason="unknown_format",
+    root = Path(directory)
+    sink = rejects if rejects is not None else Rejects()
+    yield from read_text_dir(root, options, sink)
+    yield from html.read_html_dir(root, options, sink)
+    for part in _confined(parquet_parts(root), root, options, sink):
+        yield from read_parquet(part, options, sink)
+
+
+def parquet_parts(directory: str | Path) -> list[Path]:
+    """The Parquet files under a directory, sorted, as Spark and ``datasets`` write them.
+
+    Files and folders whose name starts with ``_`` or ``.`` are not parts
+    (Spark's ``_SUCCESS`` and ``_temporary/``, checksum files, caches).
+    """
+    root = Path(directory)
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.suffix.lower() in PARQUET_SUFFIXES
+        and path.is_file()
+        and not any(part[0] in "._" for part in path.relative_to(root).parts)
+    )
+
+
+def input_files(item: str | Path) -> list[Path]:
+    """The files an input names: the file itself, or those :func:`read_directory` reads."""
+    from cleaner import html
+
+    path = Path(item)
+    if not path.is_dir():
+        return [path]
+    pages = sorted(page for page in path.rglob("*") if page.is_file() and html.is_html_path(page))
+    return [*sorted(path.rglob("*.txt")), *pages, *parquet_parts(path)]
+
+
+def _confined(
+    paths: Iterable[Path], root: Path, options: ReadOptions, rejects: Rejects
+) -> Iterator[Path]:
+    """The paths that stay inside ``root``; a link leading out is rejected, not followed."""
+    inside = root.resolve()
+    for path in paths:
+        if path.resolve().is_relative_to(inside):
+            yield path
+            continue
+        error = InputError(
+            f"links to {_utf8_path(path.resolve())}, outside the input directory; not read",
+            source=_utf8_path(path),
+            reason="outside_directory",
         )
+        _reject(error, b"", options, rejects)
 
 
 def read_jsonl(
     path: str | Path, options: ReadOptions = ReadOptions(), rejects: Rejects | None = None
 ) -> Iterator[Record]:
-    """Stream records from a JSON-lines file (see :func:`read_jsonl_stream`)."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below, inside the generator
-    except OSError as error:
-        raise InputError(
-            error.strerror or str(error), source=str(path), reason="unreadable"
-        ) from None
-    with handle:
+    """Stream records from a JSON-lines file (see :func:`read_jsonl_stream`).
+
+    A file ending in ``.gz`` or ``.zst`` is decompressed as it is read
+    (see :func:`open_input`).
+    """
+    with open_input(path) as handle, _decompression_errors(path):
         yield from read_jsonl_stream(handle, str(path), options, rejects)
 
 
@@ -353,16 +590,7 @@ def _read_text_files(
     confine: bool = False,
 ) -> Iterator[Record]:
     sink = rejects if rejects is not None else Rejects()
-    inside = root.resolve()
-    for path in paths:
-        if confine and not path.resolve().is_relative_to(inside):
-            error = InputError(
-                f"links to {_utf8_path(path.resolve())}, outside the input directory; not read",
-                source=_utf8_path(path),
-                reason="outside_directory",
-            )
-            _reject(error, b"", options, sink)
-            continue
+    for path in _confined(paths, root, options, sink) if confine else paths:
         data = _read_bounded(path, options.max_record_bytes)
         if data is None:
             error = InputError(
@@ -389,12 +617,8 @@ def _read_text_files(
 
 def _read_bounded(path: Path, limit: int) -> bytes | None:
     """The file's bytes, or ``None`` when it is longer than ``limit`` (read no further)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise InputError(reason, source=_utf8_path(path), reason="unreadable") from None
+    with open_input(path) as handle, _decompression_errors(path):
+        data = handle.read(limit + 1)
     return None if len(data) > limit else data
 
 
@@ -525,6 +749,188 @@ def _number_kind(kind: type) -> str:
     return "an integer" if kind is int else "a float"
 
 
+def read_csv(
+    path: str | Path, options: ReadOptions = ReadOptions(), rejects: Rejects | None = None
+) -> Iterator[Record]:
+    """Stream records from a UTF-8 CSV file whose first row names the columns.
+
+    ``options.text_field`` names the text column and ``options.id_field``
+    the id column (without one, ids are ``<file>:<line>``); every other
+    column is kept as a string field. Quoted fields may span lines (RFC
+    4180); a record is named by the line it starts on, the header being
+    line 1. A row with more or fewer fields than the header is rejected
+    (``bad_csv_row``), as is a record longer than ``max_record_bytes``
+    (``record_too_large``). What the parser cannot follow (bytes that are
+    not UTF-8, a NUL byte, a line longer than the limit) stops the read with
+    an :class:`InputError` naming the line, in lenient mode too: past it,
+    where a record starts could only be guessed.
+
+    Raises:
+        InputError: As above, or a header without the text column or with
+            a repeated column name.
+    """
+    sink = rejects if rejects is not None else Rejects()
+    source = str(path)
+    _allow_csv_fields(options.max_record_bytes)
+    with open_input(path) as handle, _decompression_errors(path):
+        lines = _CsvLines(handle, source, options)
+        rows = csv.reader(lines, strict=True)
+        header = lines.parse(rows)
+        if header is None:
+            return
+        _check_csv_header(header, source, options)
+        while (row := lines.parse(rows)) is not None:
+            if row:  # csv reads a blank line as an empty row
+                yield from _csv_record(header, row, lines, source, options, sink)
+
+
+def _allow_csv_fields(limit: int) -> None:
+    # The csv module refuses fields over 128 KiB by default, a process-wide
+    # setting; raised (never lowered) to the record size limit.
+    csv.field_size_limit(max(csv.field_size_limit(), min(limit, sys.maxsize)))
+
+
+class _CsvLines:
+    """The lines of a CSV file, each bounded, decoded, counted, and kept for the current record."""
+
+    def __init__(self, handle: BinaryIO, source: str, options: ReadOptions) -> None:
+        self._handle = handle
+        self._source = source
+        self._limit = options.max_record_bytes
+        self.line = 0
+        self.start = 1
+        self.raw: list[bytes] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        # Bytes, decoded line by line: a decoding error then names its line.
+        piece = self._handle.readline(self._limit + 1)
+        if not piece:
+            raise StopIteration
+        self.line += 1
+        if len(piece) > self._limit:
+            raise self.error(f"line longer than {self._limit} bytes", "record_too_large", self.line)
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise self.error(
+                f"invalid UTF-8 at byte {error.start} of the line", "invalid_utf8", self.line
+            ) from None
+        self.raw.append(piece)
+        return text.removeprefix("\ufeff") if self.line == 1 else text
+
+    def parse(self, rows: Iterator[list[str]]) -> list[str] | None:
+        """The next row (``None`` at the end); :attr:`start` and :attr:`raw` describe it."""
+        self.start = self.line + 1
+        self.raw = []
+        try:
+            return next(rows)
+        except StopIteration:
+            return None
+        except csv.Error as error:
+            raise self.error(f"bad CSV: {error}", "bad_csv", self.line) from None
+
+    def error(self, message: str, reason: str, line: int) -> InputError:
+        """An input error at ``line`` of this file."""
+        return InputError(message, source=self._source, line=line, reason=reason)
+
+
+def _check_csv_header(header: list[str], source: str, options: ReadOptions) -> None:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(
+            f"column {repeated[0]!r} appears twice in the header; one would be lost",
+            source=source,
+            line=1,
+            reason="duplicate_column",
+        )
+    if options.text_field not in header:
+        raise InputError(
+            f"no text column {options.text_field!r} in the header (columns: "
+            f"{', '.join(header)}); name it with --text-field",
+            source=source,
+            line=1,
+            reason="missing_text",
+        )
+
+
+def _csv_record(
+    header: list[str],
+    row: list[str],
+    lines: _CsvLines,
+    source: str,
+    options: ReadOptions,
+    rejects: Rejects,
+) -> Iterator[Record]:
+    raw = b"".join(lines.raw)
+
+    def fail(message: str, reason: str) -> InputError:
+        return lines.error(message, reason, lines.start)
+
+    if len(raw) > options.max_record_bytes:
+        error = fail(f"record longer than {options.max_record_bytes} bytes", "record_too_large")
+        _reject(error, raw[:1024], options, rejects)
+    elif len(row) != len(header):
+        message = f"{len(row)} fields where the header has {len(header)}"
+        _reject(fail(message, "bad_csv_row"), raw, options, rejects)
+    else:
+        obj = dict(zip(header, row, strict=True))
+        try:
+            yield _record_from_mapping(obj, f"{source}:{lines.start}", options, fail)
+        except InputError as error:
+            _reject(error, raw, options, rejects)
+
+
+def _read_txt_file(path: Path, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
+    """One record from a text file (id: its name)."""
+    return _read_text_files([path], path.parent, options, rejects)
+
+
+def _read_html_file(path: Path, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
+    from cleaner import html
+
+    return html.read_html(path, options, rejects)
+
+
+def _read_warc_file(path: Path, options: ReadOptions, rejects: Rejects) -> Iterator[Record]:
+    from cleaner import html
+
+    return html.read_warc(path, options, rejects)
+
+
+#: Every input format, by name. Directories and ``-`` (JSON lines on standard
+#: input) are read apart: see :func:`read_directory`.
+INPUT_FORMATS: dict[str, InputFormat] = {
+    "jsonl": InputFormat(JSONL_SUFFIXES, read_jsonl, spark="json"),
+    "parquet": InputFormat(
+        PARQUET_SUFFIXES, read_parquet, compressible=False, spark="parquet", extra="parquet"
+    ),
+    "csv": InputFormat((".csv",), read_csv),
+    "txt": InputFormat((".txt",), _read_txt_file),
+    "html": InputFormat(HTML_SUFFIXES, _read_html_file, compressible=False, extra="html"),
+    "warc": InputFormat(WARC_SUFFIXES, _read_warc_file, compressible=False, extra="html"),
+}
+
+
+def check_input_dependencies(inputs: Iterable[str | Path]) -> None:
+    """Fail fast when reading ``inputs`` will need an optional package that is missing.
+
+    Raises:
+        ConfigError: pyarrow (Parquet) or zstandard (``.zst``) is not installed.
+        InputError: An input file of no registered format.
+    """
+    for item in inputs:
+        if str(item) == STDIN:
+            continue
+        for path in input_files(item):
+            if input_format(path).extra == "parquet":
+                require_parquet()
+            if compression(path) == ".zst" and input_format(path).compressible:
+                require_zstandard()
+
+
 def require_parquet() -> Any:
     """Import ``pyarrow.parquet``, or explain which extra to install.
 
@@ -541,6 +947,11 @@ def require_parquet() -> Any:
 def is_parquet_path(item: str | Path) -> bool:
     """Whether an input path is read as Parquet (by its suffix)."""
     return str(item) != STDIN and Path(item).suffix.lower() in PARQUET_SUFFIXES
+
+
+def record_row(record: Record, text_field: str = "text", id_field: str = "id") -> dict[str, Any]:
+    """A record as an output row: id, text, then its other fields in order."""
+    return {id_field: record.id, text_field: record.text, **record.meta}
 
 
 def _current_umask() -> int:
@@ -648,7 +1059,7 @@ class RecordWriter:
             ConfigError: (Parquet) when the record does not fit the columns: see
                 :meth:`_check_parquet_row`.
         """
-        row = {self.id_field: record.id, self.text_field: record.text, **record.meta}
+        row = record_row(record, self.text_field, self.id_field)
         self.count += 1
         if self.fmt == "jsonl":
             line = orjson.dumps(row) + b"\n"

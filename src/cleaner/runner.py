@@ -61,7 +61,9 @@ from cleaner.io import (
     ReadOptions,
     RecordWriter,
     Rejects,
-    is_parquet_path,
+    check_input_dependencies,
+    compression,
+    input_files,
     read_records,
     require_parquet,
 )
@@ -320,18 +322,24 @@ def run_files(
 
 def _check_dependencies(inputs: Sequence[str], fmt: OutputFormat) -> None:
     """Fail fast when an optional package the run will need is missing."""
-    if fmt == "parquet" or any(is_parquet_path(item) for item in inputs):
+    if fmt == "parquet":
         require_parquet()
+    check_input_dependencies(inputs)
 
 
 def _input_size(inputs: Sequence[str]) -> int | None:
-    """Bytes of input, for the first progress bar (``None``: unknown, e.g. stdin)."""
+    """Bytes of input, for the first progress bar (``None``: unknown, e.g. stdin).
+
+    Compressed files make it unknown: the bar counts the bytes read out of them.
+    """
     total = 0
     for item in inputs:
         path = Path(item)
         if item == STDIN or not path.exists():
             return None
-        files = path.rglob("*.txt") if path.is_dir() else [path]
+        files = input_files(path)
+        if any(compression(file) for file in files):
+            return None
         total += sum(file.stat().st_size for file in files)
     return total
 
@@ -951,8 +959,7 @@ def _describe(
     """The inputs (path, size, mtime), version, read options and stages of a run."""
     files = []
     for item in inputs:
-        path = Path(item)
-        for file in sorted(path.rglob("*.txt")) if path.is_dir() else [path]:
+        for file in input_files(item):
             stat = file.stat()
             files.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
     return {

@@ -13,8 +13,12 @@ steps are DataFrame operations:
    machine;
 3. connected components with the iterative large-star / small-star algorithm
    (Kiveris et al., "Connected Components in MapReduce and Beyond", SoCC 2014)
-   on DataFrames, where nodes are ordered by the keep rule (longest text,
-   then smallest id), so each component's minimum is the document kept;
+   on DataFrames, where nodes are ordered by the keep policy's key
+   (:meth:`cleaner.dedup.keep.KeepPolicy.key`, the function every engine
+   uses), then by the smallest id, so each component's minimum is the
+   document kept. Spark has no input order (files are split and read in
+   parallel), so where one machine gives equal keys to the first seen, Spark
+   gives them to the smallest id, and the ``first`` policy is refused;
    every round reads its input four to eight times, so each round's result
    is checkpointed (else the plan grows exponentially with the rounds);
 4. each dropped document is explained as on one machine: its kept document,
@@ -36,14 +40,16 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import orjson
 
 from cleaner.boilerplate import BoilerplateConfig, SiteTemplates, strip_boilerplate_result
 from cleaner.dedup import DedupConfig, Duplicate
 from cleaner.dedup.cluster import exact_jaccard, link, signature_jaccard
-from cleaner.dedup.corpus import longest_text
+from cleaner.dedup.keep import KeepPolicy
 from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError, InputError
+from cleaner.io import ReadOptions, compression, input_files, input_format, read_records, record_row
 from cleaner.normalize import NormalizeConfig, normalize
 from cleaner.pii import PiiConfig, redact_pii
 from cleaner.quality import QualityConfig, score_quality
@@ -313,8 +319,13 @@ def _dedup_config(level: str, config: DedupConfig | None, options: dict[str, Any
     if unknown:
         raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
     cfg = replace(config or DedupConfig(), **options)
-    if cfg.keep is not longest_text:
-        raise ConfigError("Spark dedup supports the default keep rule (longest text) only")
+    if not isinstance(cfg.keep, KeepPolicy):
+        raise ConfigError("Spark dedup takes a keep policy (longest, newest:FIELD, priority:FILE)")
+    if cfg.keep.needs_input_order():
+        raise ConfigError(
+            "keep policy 'first' is input order, which Spark does not have; "
+            "use --engine local, or another policy"
+        )
     return cfg
 
 
@@ -344,7 +355,11 @@ def duplicates_dataframe(
     functions = _pyspark()
     _require_columns(df, text_col, id_col)
     cfg = _dedup_config(level, config, {"threshold": threshold, **options})
-    signed = _signed(df.select(functions.col(id_col).cast("string").alias("id"), text_col), cfg)
+    policy = cast(KeepPolicy, cfg.keep)
+    fields = [policy.field] if policy.field in df.columns else []
+    signed = _signed(
+        df.select(functions.col(id_col).cast("string").alias("id"), text_col, *fields), cfg
+    )
     signed = signed.localCheckpoint()
     edges = _verified_edges(signed, cfg)
     if cfg.linkage == "representative":
@@ -385,15 +400,19 @@ def _without(df: DataFrame, id_col: str, duplicates: DataFrame) -> DataFrame:
 
 
 def _signed(df: DataFrame, cfg: DedupConfig) -> DataFrame:
-    """Per document: rank key, band keys (int64), shingle set (bytes), syllable count."""
+    """Per document: keep key (k0, k1, k2), band keys (int64), shingle set, syllable count.
+
+    ``df`` has the columns id, text and, when the keep policy reads one, its field.
+    """
     hasher = cfg.hasher()
     params = cfg.lsh()
     exact = cfg.verify == "exact"
     schema = (
-        "id string, neg_length long, keys array<long>, shingles binary, "
+        "id string, k0 double, k1 double, k2 double, keys array<long>, shingles binary, "
         "signature binary, syllables long"
     )
     text_col = df.columns[1]
+    policy = cast(KeepPolicy, cfg.keep)
 
     def sign(batches: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
         import pandas as pd
@@ -406,10 +425,16 @@ def _signed(df: DataFrame, cfg: DedupConfig) -> DataFrame:
             shingled = shingle_batch(texts, hasher.ngram)
             signatures = hasher.batch_signatures(shingled)
             keys = band_keys(signatures, params.bands, params.rows).view(np.int64)
+            ranks = [
+                policy.key(record_id, text, _fields(batch, position, policy.field))
+                for position, (record_id, text) in enumerate(zip(batch["id"], texts, strict=True))
+            ]
             yield pd.DataFrame(
                 {
                     "id": batch["id"],
-                    "neg_length": [-len(t) for t in texts],
+                    "k0": [rank[0] for rank in ranks],
+                    "k1": [rank[1] for rank in ranks],
+                    "k2": [rank[2] for rank in ranks],
                     "keys": list(keys),
                     "shingles": [
                         shingled.of(i).tobytes() if exact else b"" for i in range(len(texts))
@@ -422,13 +447,25 @@ def _signed(df: DataFrame, cfg: DedupConfig) -> DataFrame:
     return df.mapInPandas(sign, schema=schema)
 
 
+def _fields(batch: pd.DataFrame, position: int, name: str) -> dict[str, Any]:
+    """The keep policy's field of one row, as a record's fields (absent when null)."""
+    if name not in batch.columns:
+        return {}
+    value = batch[name].iloc[position]
+    if value is None or value != value:  # NaN != NaN: pandas' null
+        return {}
+    return {name: value.item() if isinstance(value, np.generic) else value}
+
+
 def _rank() -> Column:
-    """The keep-rule order as a comparable struct: longest text first, then smallest id."""
+    """The keep order as a comparable struct: the policy's key, then the smallest id."""
     functions = _pyspark()
     return cast(
         "Column",
         functions.struct(
-            functions.col("neg_length").alias("n"),
+            functions.col("k0").alias("k0"),
+            functions.col("k1").alias("k1"),
+            functions.col("k2").alias("k2"),
             functions.col("id").alias("i"),
         ),
     )
@@ -475,7 +512,7 @@ def _verified_edges(signed: DataFrame, cfg: DedupConfig) -> DataFrame:
 def _connected_components(edges: DataFrame, signed: DataFrame) -> DataFrame:
     """``(node, root)`` for every node with an edge; root = best-ranked node of its component.
 
-    Node identity is the rank struct ``(neg_length, id)``, so ``min`` is the
+    Node identity is the rank struct ``(k0, k1, k2, id)``, so ``min`` is the
     keep rule. Alternates large-star and small-star until an iteration
     changes nothing.
     """
@@ -618,10 +655,10 @@ def _representative_duplicates(
     info = {
         r["id"]: r
         for r in signed.where(functions.col("id").isin(nodes))
-        .select("id", "neg_length", "syllables", "shingles", "signature")
+        .select("id", "k0", "k1", "k2", "syllables", "shingles", "signature")
         .collect()
     }
-    order = sorted(nodes, key=lambda n: (info[n]["neg_length"], n))
+    order = sorted(nodes, key=lambda n: (info[n]["k0"], info[n]["k1"], info[n]["k2"], n))
     index = {node: position for position, node in enumerate(order)}
     rank = np.arange(len(order), dtype=np.int64)
     from cleaner.dedup.cluster import Edge
@@ -672,18 +709,34 @@ def _input_errors(inputs: list[str]) -> Iterator[None]:
         raise InputError(f"cannot process {', '.join(inputs)}: {cause}") from None
 
 
-def _read_files(spark: SparkSession, inputs: list[str]) -> DataFrame:
-    """JSON lines or Parquet files as one DataFrame."""
-    suffixes = {path.rsplit(".", 1)[-1].lower() for path in inputs}
-    if suffixes <= {"parquet"}:
-        return spark.read.parquet(*inputs)
-    if suffixes <= {"jsonl", "ndjson", "json"}:
+def _read_files(spark: SparkSession, inputs: list[str], options: ReadOptions) -> DataFrame:
+    """The inputs as one DataFrame, each file read as :data:`cleaner.io.INPUT_FORMATS` says.
+
+    Files that all have one Spark reader (uncompressed JSON lines, or
+    Parquet) are read by it; any other mix is read by the library's own
+    readers inside Spark tasks, one task per file, so the records are those
+    ``cleaner run`` reads (default ids ``<file>:<line>`` included).
+    """
+    files = [str(file) for item in inputs for file in input_files(item)]
+    readers = {None if compression(file) else input_format(file).spark for file in files}
+    if readers == {"parquet"}:
+        return spark.read.parquet(*files)
+    if readers == {"json"}:
         # FAILFAST: a malformed line must stop the run, not become a row of nulls.
-        return spark.read.json(list(inputs), mode="FAILFAST")
-    raise ConfigError(
-        "the Spark engine reads .jsonl/.json files or .parquet files (one kind per run), "
-        f"got {', '.join(inputs)}"
-    )
+        return spark.read.json(files, mode="FAILFAST")
+    return _read_with_library(spark, files, options)
+
+
+def _read_with_library(spark: SparkSession, files: list[str], options: ReadOptions) -> DataFrame:
+    """Files read by :func:`cleaner.read_records` in Spark tasks, as JSON rows."""
+    strict = replace(options, strict=True)  # a rejected record must stop the run, not vanish
+
+    def rows(path: str) -> Iterator[str]:
+        for record in read_records([path], strict):
+            yield orjson.dumps(record_row(record, options.text_field, options.id_field)).decode()
+
+    lines = spark.sparkContext.parallelize(files, max(1, len(files))).flatMap(rows)
+    return spark.read.json(lines, mode="FAILFAST")
 
 
 def run_spark(
@@ -702,10 +755,10 @@ def run_spark(
     quality: QualityConfig | None = None,
     quality_mode: QualityMode = "drop",
 ) -> dict[str, Any]:
-    """``cleaner run --engine spark``: read JSONL/Parquet, clean, dedup, write a directory.
+    """``cleaner run --engine spark``: read the inputs, clean, dedup, write a directory.
 
     Args:
-        inputs: JSON lines or Parquet files (all of one kind).
+        inputs: Files and directories of any registered format (see :func:`_read_files`).
         out: Output directory (Spark writes part files).
         fmt: ``"parquet"`` or ``"jsonl"``.
         master: Spark master URL.
@@ -729,7 +782,7 @@ def run_spark(
     # Failed tasks are reported once, as an InputError, not as executor stack traces.
     spark.sparkContext.setLogLevel("FATAL")
     with _input_errors(inputs):
-        df = _read_files(spark, inputs)
+        df = _read_files(spark, inputs, ReadOptions(text_field=text_col, id_field=id_col))
         total = df.count()
         cleaned = clean_dataframe(
             df,

@@ -28,8 +28,9 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.corpus import BATCH, BatchSigner, KeepRule, SignedBatch, longest_text
+from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
+from cleaner.dedup.keep import LONGEST, KeepPolicy, KeepRule
 from cleaner.errors import ConfigError
 from cleaner.explain import Edit
 from cleaner.io import AtomicFile
@@ -292,18 +293,20 @@ class DedupStage:
         self._pending = None
 
     def _against_index(
-        self, items: Iterator[tuple[str, str]], ids: list[str]
+        self, records: Iterator[Record], ids: list[str]
     ) -> dict[int, dict[str, Any]]:
         """Input position of each record dropped as a duplicate of the index → event detail.
 
-        ``ids`` fills up while ``items`` is consumed: ``ids[i]`` is the i-th record's id.
+        ``ids`` fills up while ``records`` is consumed: ``ids[i]`` is the i-th record's id.
         """
         assert self.index is not None  # checked by the caller
         index = self._open_index(self.index)
         journal = _IndexJournal(self.index)
         own = journal.own_documents(index, self._run_id if self.update_index else None)
         drops: dict[int, dict[str, Any]] = {}
-        for position, matches in enumerate(index.check_and_add_many(items)):
+        for position, matches in enumerate(
+            index.check_and_add_many((record.id, record.text) for record in records)
+        ):
             if not matches or own.claim(ids[position], matches):
                 continue
             best = own.best(matches)
@@ -346,20 +349,20 @@ class ExactDedupStage:
 
     Two records with the same text (after stripping), or else the same
     normalized URL (:func:`~cleaner.dedup.exact.normalize_url`), are copies;
-    the one the keep rule prefers stays (the rule of the near-duplicate
-    stage, so running this stage first changes which copies are found
-    cheaply, not which record is kept). Each dropped record is an event
+    the one the keep policy prefers stays (the policy of the near-duplicate
+    stage, ties to the first seen, so running this stage first changes which
+    copies are found cheaply, not which record is kept). Each dropped record is an event
     ``exact_text`` or ``same_url`` naming the kept one.
 
     Attributes:
-        keep: The keep rule (``DedupConfig.keep``).
+        keep: The keep policy (``DedupConfig.keep``).
         url_field: Meta field holding a record's URL; records without it
             take part in text dedup only.
         spill_dir: Where the record buffer goes (default: the system temp directory).
         name: Stage name in stats and events.
     """
 
-    keep: KeepRule = field(default=longest_text, compare=False, repr=False)
+    keep: KeepPolicy | KeepRule = field(default=LONGEST, compare=False, repr=False)
     url_field: str = "url"
     spill_dir: Path | None = field(default=None, repr=False, compare=False)
     name: str = "exact_dedup"
@@ -371,8 +374,8 @@ class ExactDedupStage:
         with tempfile.TemporaryDirectory(prefix="cleaner-exact.", dir=self.spill_dir) as tmp:
             buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
             documents = (
-                ExactDocument(record.id, record.text, self._url(record))
-                for record in buffer.spool_records(records)
+                ExactDocument(record.id, record.text, self._url(record), record.meta)
+                for record in buffer.spool(records)
             )
             drops = exact_drops(documents, self.keep)
             yield from buffer.replay(drops, {}, emit, self.name)
@@ -496,7 +499,9 @@ class _DocumentSigner:
     signer: BatchSigner
 
     def __call__(self, records: list[Record]) -> SignedBatch:
-        return self.signer.sign([r.id for r in records], [r.text for r in records])
+        return self.signer.sign(
+            [r.id for r in records], [r.text for r in records], [r.meta for r in records]
+        )
 
 
 def _batched(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -522,22 +527,16 @@ def _document_drops(corpus: DedupCorpus) -> dict[int, dict[str, Any]]:
 
 
 def _passage_cuts(
-    items: Iterator[tuple[str, str]], config: DedupConfig, min_syllables: int, ids: list[str]
+    records: Iterator[Record], config: DedupConfig, min_syllables: int, ids: list[str]
 ) -> dict[int, list[tuple[PassageDuplicate, str]]]:
     """Input position of each document → its duplicate paragraphs and the original's id.
 
     Documents are numbered by input position (record ids may repeat in
-    lenient runs); the keep rule still sees, and ties break on, the real id.
+    lenient runs); a custom keep rule still sees the real id.
     """
-    user_keep = config.keep
-
-    def keep(position: str, text: str) -> tuple[Any, str]:
-        record_id = ids[int(position)]
-        return user_keep(record_id, text), record_id
-
-    corpus = PassageCorpus(replace(config, keep=keep), min_syllables)
+    corpus = PassageCorpus(config, min_syllables, rule_id=lambda position: ids[int(position)])
     try:
-        corpus.add((str(position), text) for position, (_, text) in enumerate(items))
+        corpus.add((str(n), record.text, record.meta) for n, record in enumerate(records))
         found = corpus.resolve()
     finally:
         corpus.close()
@@ -555,11 +554,7 @@ class _RecordBuffer:
         self.path = path
         self.ids: list[str] = []
 
-    def spool(self, records: Iterable[Record]) -> Iterator[tuple[str, str]]:
-        for record in self.spool_records(records):
-            yield record.id, record.text
-
-    def spool_records(self, records: Iterable[Record]) -> Iterator[Record]:
+    def spool(self, records: Iterable[Record]) -> Iterator[Record]:
         """Write each record; yield it on."""
         with open(self.path, "wb") as handle:
             for record in records:

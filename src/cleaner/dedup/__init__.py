@@ -9,13 +9,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
-from cleaner.dedup.corpus import DedupConfig, DedupCorpus, KeepRule, Resolution, longest_text
+from cleaner.dedup.corpus import DedupConfig, DedupCorpus, Resolution, longest_text
 from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
+from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy, KeepRule, keep_key, parse_keep
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
@@ -23,6 +24,7 @@ from cleaner.errors import ConfigError, check_collection, check_int
 from cleaner.records import Record, as_record
 
 __all__ = [
+    "KEEP_POLICIES",
     "LEVELS",
     "LINKAGES",
     "MIN_PASSAGE_SYLLABLES",
@@ -31,6 +33,7 @@ __all__ = [
     "DedupCorpus",
     "DedupResult",
     "Duplicate",
+    "KeepPolicy",
     "KeepRule",
     "LSHParams",
     "Level",
@@ -48,6 +51,7 @@ __all__ = [
     "longest_text",
     "lsh_params",
     "paragraphs",
+    "parse_keep",
     "syllables",
     "text_settings",
 ]
@@ -168,33 +172,13 @@ def is_passage(line: str, min_syllables: int = MIN_PASSAGE_SYLLABLES) -> bool:
     return not line.rstrip().endswith(_INTRODUCES_NEXT) and len(syllables(line)) >= min_syllables
 
 
-#: Tie-break of the default keep rule by input kind: plain texts by position
-#: (first seen), int ids by value, other ids by string.
-_TieKey: TypeAlias = tuple[int, int | str]
-
-
-def _as_pairs(
-    records: Iterable[Record | tuple[str, str] | str], ties: dict[str, _TieKey]
-) -> Iterator[tuple[str, str]]:
-    """``(id, text)`` pairs; ``ties`` receives each id's tie-break for the default keep rule."""
+def _as_triples(
+    records: Iterable[Record | tuple[str, str] | str],
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(id, text, fields)`` of each record, pair or plain text (id: its position)."""
     for number, item in enumerate(records):
         record = as_record(item, number)
-        if isinstance(item, str):
-            ties[record.id] = (0, number)
-        elif isinstance(item, tuple) and isinstance(item[0], int) and not isinstance(item[0], bool):
-            ties[record.id] = (0, item[0])
-        else:
-            ties[record.id] = (1, record.id)
-        yield record.id, record.text
-
-
-def _longest_then_tie(ties: dict[str, _TieKey]) -> KeepRule:
-    """The default keep rule with ties broken by :data:`_TieKey` instead of id strings."""
-
-    def keep(record_id: str, text: str) -> tuple[int, _TieKey]:
-        return -len(text), ties[record_id]
-
-    return keep
+        yield record.id, record.text, record.meta
 
 
 def find_near_duplicates(
@@ -208,10 +192,13 @@ def find_near_duplicates(
 ) -> DedupResult:
     """Find near-duplicate documents (or paragraphs) in a collection.
 
-    Which document of a cluster is kept: the longest text, then the first
-    seen for plain texts (their ids are their positions, ``"0"``, ``"1"``...),
-    the smallest id for int ids (``(22, text)`` before ``(100, text)``; ids
-    come back as strings), the smallest id string otherwise. Empty and
+    Which document of a cluster is kept: by default the longest text, then
+    the first seen (input order, whatever the ids: ``(100, text)`` given
+    before ``(22, text)`` wins a tie; ids come back as strings, plain texts
+    get their positions ``"0"``, ``"1"``...). ``keep=`` chooses another
+    policy (``"first"``, ``"newest:FIELD"``, ``"priority:FILE"``, read from
+    each record's fields; see :mod:`cleaner.dedup.keep`) or takes a function
+    of ``(id, text)`` returning a sort key (smallest kept). Empty and
     whitespace-only documents are dropped (``DedupResult.empty``). A
     document with fewer than ``ngram`` syllables is compared on all its
     syllables as one shingle: it is a duplicate only of a text with the same
@@ -241,12 +228,9 @@ def find_near_duplicates(
     cfg = _config(config, options)
     if level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    ties: dict[str, _TieKey] = {}
-    items = list(_as_pairs(records, ties))
-    if len(ties) != len(items):
+    items = list(_as_triples(records))
+    if len({record_id for record_id, _, _ in items}) != len(items):
         raise ConfigError("ids must be unique for deduplication")
-    if cfg.keep is longest_text:
-        cfg = replace(cfg, keep=_longest_then_tie(ties))
     if level == "document":
         return _documents(items, cfg)
     return _passages(items, cfg, min_passage_syllables, repeats_within_document)
@@ -262,7 +246,7 @@ def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
     return replace(cfg, **options) if options else cfg
 
 
-def _documents(items: list[tuple[str, str]], cfg: DedupConfig) -> DedupResult:
+def _documents(items: list[tuple[str, str, dict[str, Any]]], cfg: DedupConfig) -> DedupResult:
     corpus = DedupCorpus(cfg)
     try:
         corpus.add(items)
@@ -309,14 +293,17 @@ class PassageCorpus:
     """Paragraphs of many documents as dedup units (used by the API and the CLI stage).
 
     Each paragraph (line) that :func:`is_passage` accepts is a unit. Units
-    rank by their document's keep-rule key, then by position, so the first
-    occurrence in the preferred document is the one kept.
+    rank by their document's keep-rule key, then by document order (first
+    seen), then by paragraph, so the first occurrence in the preferred
+    document is the one kept.
 
     Args:
         config: Detection options (its keep rule ranks documents).
         min_syllables: Shorter paragraphs are not compared.
         repeats_within_document: Also report a paragraph that repeats an
             earlier one of its own document.
+        rule_id: Maps a document id to the id a custom keep rule is shown
+            (default: the id itself).
     """
 
     def __init__(
@@ -324,8 +311,11 @@ class PassageCorpus:
         config: DedupConfig,
         min_syllables: int = MIN_PASSAGE_SYLLABLES,
         repeats_within_document: bool = True,
+        *,
+        rule_id: Callable[[str], str] | None = None,
     ) -> None:
         self._document_keep = config.keep
+        self._rule_id = rule_id or str
         self._doc_keys: dict[str, Any] = {}
         self.passages: list[Passage] = []
         self.min_syllables = min_syllables
@@ -333,17 +323,22 @@ class PassageCorpus:
         self.candidates = self.verified = 0
         self.corpus = DedupCorpus(replace(config, keep=self._unit_rank))
 
-    def _unit_rank(self, unit_id: str, _text: str) -> tuple[Any, str, int]:
+    def _unit_rank(self, unit_id: str, _text: str) -> tuple[Any, int]:
         passage = self.passages[int(unit_id)]
-        return (self._doc_keys[passage.doc_id], passage.doc_id, passage.paragraph)
+        return (self._doc_keys[passage.doc_id], passage.paragraph)
 
-    def add(self, items: Iterable[tuple[str, str]]) -> None:
-        """Add documents as ``(id, text)`` pairs."""
+    def add(self, items: Iterable[tuple[str, str] | tuple[str, str, Mapping[str, Any]]]) -> None:
+        """Add documents as ``(id, text)`` pairs or ``(id, text, fields)`` triples."""
         self.corpus.add(self._units(items))
 
-    def _units(self, items: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
-        for record_id, text in items:
-            self._doc_keys[record_id] = self._document_keep(record_id, text)
+    def _units(
+        self, items: Iterable[tuple[str, str] | tuple[str, str, Mapping[str, Any]]]
+    ) -> Iterator[tuple[str, str]]:
+        for item in items:
+            record_id, text = item[0], item[1]
+            meta = item[2] if len(item) > 2 else None
+            key = keep_key(self._document_keep, self._rule_id(record_id), text, meta)
+            self._doc_keys[record_id] = (key, len(self._doc_keys))
             for passage, line in paragraphs(record_id, text):
                 if is_passage(line, self.min_syllables):
                     self.passages.append(passage)
@@ -370,7 +365,10 @@ class PassageCorpus:
 
 
 def _passages(
-    items: list[tuple[str, str]], cfg: DedupConfig, min_syllables: int, within_document: bool
+    items: list[tuple[str, str, dict[str, Any]]],
+    cfg: DedupConfig,
+    min_syllables: int,
+    within_document: bool,
 ) -> DedupResult:
     passages = PassageCorpus(cfg, min_syllables, within_document)
     try:
@@ -379,8 +377,8 @@ def _passages(
     finally:
         passages.close()
     return DedupResult(
-        kept=[record_id for record_id, text in items if text.strip()],
-        empty=[record_id for record_id, text in items if not text.strip()],
+        kept=[record_id for record_id, text, _ in items if text.strip()],
+        empty=[record_id for record_id, text, _ in items if not text.strip()],
         duplicates=[],
         passages=found,
         params=passages.corpus.params,

@@ -4,17 +4,17 @@ Documents stream in (:meth:`DedupCorpus.add`), are shingled and signed in
 batches, and only compact arrays are kept: band keys, the keep-rule sort
 key, and the shingle sets (spilled to disk when asked) for verification.
 :meth:`DedupCorpus.resolve` then finds candidates, verifies them and links
-clusters. Nothing depends on input order: ranks come from the keep rule and
-ties are broken by id.
+clusters. Ranks come from the keep rule (:mod:`cleaner.dedup.keep`); equal
+keys go in the order documents were added, so the first seen is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,7 @@ from cleaner.dedup.cluster import (
     signature_jaccard,
     verify_pairs,
 )
+from cleaner.dedup.keep import LONGEST, Keep, KeepPolicy, KeepRule, as_keep, describe_keep, keep_key
 from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
 from cleaner.dedup.minhash import MinHasher, check_hashing
 from cleaner.dedup.shingles import U32, U64, shingle_batch
@@ -47,13 +48,14 @@ __all__ = [
     "longest_text",
 ]
 
-#: Maps ``(id, text)`` to a sort key; the smallest key is kept (ties: smallest id).
-KeepRule = Callable[[str, str], Any]
 BATCH = 256
 
 
 def longest_text(record_id: str, text: str) -> tuple[int, str]:
-    """Default keep rule: the longest text wins, ties go to the smallest id."""
+    """A custom keep rule of earlier versions: the longest text, then the smallest id.
+
+    The default is now the ``longest`` policy, whose ties go to the first seen.
+    """
     return (-len(text), record_id)
 
 
@@ -70,7 +72,10 @@ class DedupConfig:
         rows: LSH rows per band (with ``bands``).
         verify: ``"exact"`` Jaccard of shingle sets, ``"signature"`` estimate, or ``"none"``.
         linkage: ``"connected"`` components or ``"representative"`` (no chaining).
-        keep: Which document of a cluster is kept (see :func:`longest_text`).
+        keep: Which document of a cluster is kept: a policy spelling (``"longest"``,
+            ``"first"``, ``"newest:FIELD"``, ``"priority:FILE"``), a
+            :class:`~cleaner.dedup.keep.KeepPolicy`, or a function of ``(id, text)``
+            giving a sort key (smallest kept). Equal keys: the first seen.
         spill_dir: Where shingle sets go on disk (``None``: in memory).
     """
 
@@ -82,9 +87,9 @@ class DedupConfig:
     rows: int | None = None
     verify: Verify = "exact"
     linkage: Linkage = "connected"
-    # Not in repr: a function's repr holds its address, which would make the
-    # resume fingerprint of ``cleaner run`` differ between processes.
-    keep: KeepRule = field(default=longest_text, compare=False, repr=False)
+    # Shown by __repr__ as describe_keep gives it: a function's own repr holds
+    # its address, which would make resume fingerprints differ between processes.
+    keep: KeepPolicy | KeepRule = field(default=LONGEST, compare=False, repr=False)
     spill_dir: str | Path | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,10 +98,7 @@ class DedupConfig:
         for name in ("bands", "rows"):
             if getattr(self, name) is not None:
                 check_int(name, getattr(self, name), 1)
-        if not callable(self.keep):
-            raise ConfigError(
-                f"keep must be a function of (id, text), got {type(self.keep).__name__}"
-            )
+        object.__setattr__(self, "keep", as_keep(cast(Keep, self.keep)))
         if self.spill_dir is not None:
             check_path("spill_dir", self.spill_dir)
         if self.verify not in VERIFY_MODES:
@@ -117,6 +119,10 @@ class DedupConfig:
                 f"got {self.bands} x {self.rows}"
             )
         self.lsh()  # validates threshold and num_perm
+
+    def __repr__(self) -> str:
+        shown = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr]
+        return f"DedupConfig({', '.join(shown)}, keep={describe_keep(self.keep)})"
 
     def lsh(self) -> LSHParams:
         """The banding in use (chosen from the threshold unless given)."""
@@ -194,15 +200,27 @@ class BatchSigner:
         self.params = config.lsh()
         self.hasher = config.hasher()
 
-    def sign(self, ids: Sequence[str], texts: Sequence[str]) -> SignedBatch:
-        """The data :class:`DedupCorpus` keeps for these documents."""
+    def sign(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metas: Sequence[Mapping[str, Any] | None] | None = None,
+    ) -> SignedBatch:
+        """The data :class:`DedupCorpus` keeps for these documents.
+
+        ``metas`` holds each document's other fields, which a keep policy
+        such as ``newest:FIELD`` reads (``None``: no fields).
+        """
         shingled = shingle_batch(texts, self.hasher.ngram)
         signatures = self.hasher.batch_signatures(shingled)
         exact = self.config.verify == "exact"
         keep = self.config.keep
         return SignedBatch(
             ids=list(ids),
-            keys=[keep(i, t) for i, t in zip(ids, texts, strict=True)],
+            keys=[
+                keep_key(keep, i, t, m)
+                for i, t, m in zip(ids, texts, metas or [None] * len(ids), strict=True)
+            ],
             bands=band_keys(signatures, self.params.bands, self.params.rows),
             signatures=None if exact else signatures,
             shingle_values=shingled.values if exact else None,
@@ -235,14 +253,14 @@ class DedupCorpus:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add(self, items: Iterable[tuple[str, str]]) -> None:
-        """Add ``(id, text)`` pairs, in batches."""
+    def add(
+        self, items: Iterable[tuple[str, str] | tuple[str, str, Mapping[str, Any] | None]]
+    ) -> None:
+        """Add ``(id, text)`` pairs or ``(id, text, fields)`` triples, in batches."""
         iterator = iter(items)
         while batch := list(islice(iterator, BATCH)):
-            self._add_batch([i for i, _ in batch], [t for _, t in batch])
-
-    def _add_batch(self, ids: Sequence[str], texts: Sequence[str]) -> None:
-        self.add_signed(self.signer.sign(ids, texts))
+            metas = [item[2] if len(item) > 2 else None for item in batch]
+            self.add_signed(self.signer.sign([b[0] for b in batch], [b[1] for b in batch], metas))
 
     def add_signed(self, batch: SignedBatch) -> None:
         """Add a batch signed by :meth:`BatchSigner.sign` (e.g. in a worker process)."""
@@ -257,8 +275,8 @@ class DedupCorpus:
         self.ids.extend(batch.ids)
 
     def rank(self) -> npt.NDArray[np.int64]:
-        """Position of each document in keep-rule order (0 = kept first)."""
-        order = sorted(range(len(self.ids)), key=lambda i: (self._keys[i], self.ids[i]))
+        """Position of each document in keep-rule order (0 = kept first; ties: added first)."""
+        order = sorted(range(len(self.ids)), key=lambda i: (self._keys[i], i))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         return rank

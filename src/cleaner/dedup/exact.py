@@ -5,9 +5,9 @@ and many fetches of one page (``http``/``https``, ``www.``, a tracking
 parameter, a trailing slash). Both are found with one 64-bit key a
 document, far cheaper than shingling and signing them; the dedup stage then
 compares only what is left. The copy kept is the one the near-duplicate
-keep rule prefers (:class:`~cleaner.dedup.corpus.DedupConfig`'s ``keep``,
-ties to the smallest id, as :meth:`~cleaner.dedup.corpus.DedupCorpus.rank`
-orders documents), so the choice does not depend on input order.
+keep policy prefers (:class:`~cleaner.dedup.corpus.DedupConfig`'s ``keep``,
+:mod:`cleaner.dedup.keep`), ties to the first seen, as near duplicates are
+chosen.
 
 >>> normalize_url("HTTPS://www.VnExpress.net/the-thao/bai-viet.html/?utm_source=fb&b=2&a=1#top")
 'vnexpress.net/the-thao/bai-viet.html?a=1&b=2'
@@ -16,12 +16,12 @@ orders documents), so the choice does not depend on input order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from cleaner.dedup.corpus import KeepRule
+from cleaner.dedup.keep import KeepPolicy, KeepRule, keep_key
 
 __all__ = ["ExactDocument", "exact_drops", "normalize_url", "text_key"]
 
@@ -79,20 +79,22 @@ class ExactDocument:
 
     Attributes:
         id: Its id.
-        text: Its text (only for the keep rule and the key; not kept).
+        text: Its text (only for the keep policy and the key; not kept).
         url: Its URL, or ``None`` (no URL dedup for it).
+        meta: Its other fields (for ``newest:FIELD`` and ``priority:FILE`` policies).
     """
 
     id: str
     text: str
     url: str | None = None
+    meta: Mapping[str, Any] | None = None
 
 
 @dataclass
 class _Group:
     """The best-ranked member of one key's documents so far."""
 
-    rank: tuple[Any, str]
+    rank: tuple[Any, int]
     position: int
 
 
@@ -100,29 +102,34 @@ class _Group:
 class _Keys:
     """Per document, in input order, the compact data the decision needs."""
 
-    ranks: list[tuple[Any, str]] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    ranks: list[tuple[Any, int]] = field(default_factory=list)
     texts: list[int | None] = field(default_factory=list)
     urls: list[str | None] = field(default_factory=list)
 
 
-def exact_drops(documents: Iterable[ExactDocument], keep: KeepRule) -> dict[int, dict[str, Any]]:
+def exact_drops(
+    documents: Iterable[ExactDocument], keep: KeepPolicy | KeepRule
+) -> dict[int, dict[str, Any]]:
     """Input position of each exact or same-URL copy that is not kept → its explanation.
 
     Identical texts (after stripping) are copies (reason ``exact_text``);
     of the rest, documents whose normalized URLs are equal are copies
     (reason ``same_url``). In each group the document ``keep`` prefers is
-    kept, ties to the smallest id.
+    kept, ties to the first seen.
 
     Args:
         documents: The documents in input order (read once).
-        keep: The near-duplicate keep rule: ``(id, text)`` → sort key, smallest kept.
+        keep: The near-duplicate keep policy, or a custom rule ``(id, text)`` → sort key.
 
     Returns:
         Position → ``{"reason", "duplicate_of", ...}`` as the dedup stage files a drop.
     """
     keys = _Keys()
-    for document in documents:
-        keys.ranks.append((keep(document.id, document.text), document.id))
+    for position, document in enumerate(documents):
+        keys.ids.append(document.id)
+        rank = keep_key(keep, document.id, document.text, document.meta)
+        keys.ranks.append((rank, position))
         # Blank texts are the dedup stage's (reason "empty"), not copies.
         keys.texts.append(text_key(document.text) if document.text.strip() else None)
         keys.urls.append(normalize_url(document.url) if document.url else None)
@@ -132,7 +139,7 @@ def exact_drops(documents: Iterable[ExactDocument], keep: KeepRule) -> dict[int,
         if kept != position:
             drops[position] = {
                 "reason": "exact_text",
-                "duplicate_of": keys.ranks[kept][1],
+                "duplicate_of": keys.ids[kept],
                 "jaccard": 1.0,
             }
     urls = [None if position in drops else url for position, url in enumerate(keys.urls)]
@@ -140,13 +147,13 @@ def exact_drops(documents: Iterable[ExactDocument], keep: KeepRule) -> dict[int,
         if kept != position:
             drops[position] = {
                 "reason": "same_url",
-                "duplicate_of": keys.ranks[kept][1],
+                "duplicate_of": keys.ids[kept],
                 "url": urls[position],
             }
     return drops
 
 
-def _best_of_groups(ranks: list[tuple[Any, str]], keys: list[Any]) -> list[int]:
+def _best_of_groups(ranks: list[tuple[Any, int]], keys: list[Any]) -> list[int]:
     """Per position, the position kept for its key (itself when its key is ``None``)."""
     best: dict[Any, _Group] = {}
     for position, key in enumerate(keys):
