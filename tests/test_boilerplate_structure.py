@@ -251,3 +251,14 @@ def test_a_sourced_byline_opening_the_page_goes_and_a_dateline_stays() -> None:
     assert strip_boilerplate(text) == "\n".join(ARTICLE)
     dateline = "\n".join(["Hà Nội", *ARTICLE])
     assert strip_boilerplate(dateline) == dateline
+
+
+def test_an_address_in_the_reference_list_stays() -> None:
+    # baomoi_dev.jsonl record baomoi-22472754: "[3] … 1971–1973. https://…/nixon-shock."
+    references = (
+        "Tài liệu tham khảo [1] Bretton Woods System. http://www2.econ.iastate.edu/bre.htm "
+        "[2] Nixon and the End of the Bretton Woods System. "
+        "https://history.state.gov/milestones/1969-1976/nixon-shock. [3] Crises."
+    )
+    text = " ".join([*ARTICLE, references])
+    assert strip_boilerplate(text) == text

@@ -375,6 +375,54 @@ VECTORS = (
         "end",
         "Xem clip, nhiều người không khỏi xúc động trước hành động của em.",
     ),
+    # set g of benchmarks/boilerplate_eval: sources by address or in lower case, a
+    # bare URL, the text-size widget, video channel descriptions, hotlines
+    Furniture(
+        "vietgiaitri",
+        "Theo xahoi",
+        "end",
+        "Theo xu hướng chung, giá vàng tiếp tục tăng trong tuần.",
+    ),
+    Furniture(
+        "nuochoauk",
+        "Nguồn: https://nuochoauk.vn/",
+        "end",
+        "Nguồn nước sạch từ nhà máy đã được cung cấp cho 2.000 hộ dân.",
+    ),
+    Furniture(
+        "soha",
+        "https://soha.vn/cctv-nga-2-lan-yeu-cau-hdba-hop-khan-2022040511414254.htm",
+        "end",
+        "Trang https://soha.vn/ đăng tải bài viết này từ sáng nay.",
+    ),
+    Furniture(
+        "baoangiang", "A A", "end", "Hạng A A+ là mức xếp hạng tín nhiệm cao của doanh nghiệp."
+    ),
+    Furniture(
+        "nuochoauk",
+        "Mọi thắc mắc về bản quyền, tài trợ, quảng cáo, cộng tác vui lòng liên hệ Email: "
+        "lienhe@nuochoauk.vn",
+        "end",
+        "Mọi thắc mắc của người dân về bản quyền đều được cán bộ giải đáp tận tình.",
+    ),
+    Furniture(
+        "tingame",
+        "Hy vọng chúng tôi sẽ là nguồn kiến thức hữu ích mỗi ngày cho quý vị và các bạn",
+        "end",
+        "Hy vọng các em sẽ có thêm kiến thức hữu ích sau buổi học.",
+    ),
+    Furniture(
+        "shopjaxvinhphuc",
+        "Kênh Thời Sự 24h không sở hữu tất cả tư liệu được sử dụng trong Video này.",
+        "end",
+        "Kênh đào này không thuộc sở hữu của tư nhân, theo tư liệu lịch sử.",
+    ),
+    Furniture(
+        "tuvanannam",
+        "HOT-LINE tư vấn Tâm lý – Tình yêu – Hôn nhân gia đình trực tuyến: 24/7: 0904030103",
+        "end",
+        "Đường dây nóng của Sở đã tiếp nhận hơn 200 cuộc gọi trong ngày.",
+    ),
 )
 
 #: Known site tags that open the lead; the article's first sentence follows.
@@ -442,7 +490,7 @@ SITES = (
     "vtc", "tinhte", "afamily", "ngoisao", "eva", "dangcongsan", "danviet", "vietgiaitri",
     "baodautu", "congluan", "vnanet", "bnews", "nguoiquansat", "vneconomy", "kinhtedothi",
     "giaoducthoidai", "anninhthudo", "infonet", "baophapluat", "antv", "baonghean",
-    "thethaovanhoa",
+    "thethaovanhoa", "nuochoauk", "tingame", "shopjaxvinhphuc", "tuvanannam", "baoangiang",
 )  # fmt: skip
 #: Issue 15 asks for the furniture of at least this many sites.
 MIN_SITES = 30
