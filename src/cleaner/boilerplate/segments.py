@@ -4,8 +4,8 @@ Most scrapers flatten a whole article onto one line, so a related-news
 header, a credit or a site banner sits between two sentences of one line.
 The boilerplate stage therefore reasons about segments: a line is cut after
 sentence-final punctuation followed by a space and something that can start
-a sentence (or a web address, which pages print on its own). Abbreviations and initials ("TP. Hồ Chí Minh", "V. Minh") do not
-end a segment.
+a sentence (or a web address, which pages print on its own). Abbreviations
+and initials ("TP. Hồ Chí Minh", "V. Minh") do not end a segment.
 """
 
 from __future__ import annotations
