@@ -218,6 +218,21 @@ def test_byline_glued_to_the_last_sentence_is_split_off() -> None:
         assert strip_boilerplate(text) == "\n".join(ARTICLE), byline
 
 
+def test_a_source_after_a_last_sentence_that_lost_its_stop_is_cut() -> None:
+    # tienphong (set g): "… những trường hợp đã xử phạt trước đây Theo Vnexpress".
+    last = "Ủy ban sẽ lần lượt công bố những trường hợp đã xử phạt trước đây"
+    text = " ".join([*ARTICLE, f"{last} Theo Vnexpress"])
+    assert strip_boilerplate(text) == " ".join([*ARTICLE, last])
+
+
+def test_theo_inside_the_sentence_or_a_credit_is_not_a_glue() -> None:
+    kept = " ".join([*ARTICLE, "Việc này được thực hiện Theo Quyết định 123 của Bộ"])
+    assert strip_boilerplate(kept) == kept
+    # baomoi_dev.jsonl record baomoi-22574069: the byline names its source twice.
+    signed = " ".join([*ARTICLE, "Trần Thường (theo Theo Asia Health Channel)"])
+    assert strip_boilerplate(signed) == " ".join(ARTICLE)
+
+
 def test_a_city_abbreviation_ending_the_article_is_not_split() -> None:
     text = "\n".join([*ARTICLE[:2], "Hội nghị diễn ra tại TP.HCM"])
     assert strip_boilerplate(text) == text

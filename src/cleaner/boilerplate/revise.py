@@ -148,8 +148,13 @@ def _is_sign_off(segment: str, matchers: Matchers) -> bool:
 
 #: A sentence end glued to the next capitalised word ("Mặt trận.Nguyễn Khang"):
 #: the scraper dropped the line break before the byline. A lower-case letter
-#: before the stop, so that "TP.HCM" is not split.
-_GLUED_SENTENCE_END = regex.compile(r"(?<=\p{Ll}[.!?…])(?=\p{Lu})")
+#: before the stop, so that "TP.HCM" is not split. A capitalised "Theo"/"Nguồn"
+#: after a lower-case word needs no stop: the page's last sentence lost it
+#: ("… xử phạt trước đây Theo Vnexpress", tienphong in set g), and mid-sentence
+#: the word is written "theo".
+_GLUED_SENTENCE_END = regex.compile(
+    r"(?<=\p{Ll}[.!?…])(?=\p{Lu})|(?<=\p{Ll} )(?<![(\s]theo )(?=(?:Theo|Nguồn) \p{Lu})"
+)
 
 
 def _split_glued_tail(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
