@@ -277,3 +277,35 @@ def test_an_address_in_the_reference_list_stays() -> None:
     )
     text = " ".join([*ARTICLE, references])
     assert strip_boilerplate(text) == text
+
+
+# -- a carousel of headlines opening the page (teasers.carousel_end) ----------
+
+#: nld (set g, nld-g0004): three headlines, shown again and again before the article.
+CAROUSEL = (
+    "Bộ GD-ĐT lần đầu lên tiếng về sách Công nghệ giáo dục "
+    "GS Hồ Ngọc Đại lên tiếng về chương trình Công nghệ giáo dục "
+    "Sở GD-ĐT Cần Thơ lên tiếng vụ phụ huynh thắc mắc bộ sách Công nghệ giáo dục "
+    "Bộ GD-ĐT lần đầu lên tiếng về sách Công nghệ giáo dục "
+    "GS Hồ Ngọc Đại lên tiếng về chương trình Công nghệ giáo dục "
+    "Bộ GD-ĐT lần đầu lên tiếng về sách Công nghệ giáo dục "
+    "GS Hồ Ngọc Đại lên tiếng về chương trình Công nghệ giáo dục "
+    "Sở GD-ĐT Cần Thơ lên tiếng vụ phụ huynh thắc mắc bộ sách Công nghệ giáo dục"
+)
+
+
+def test_a_carousel_of_repeated_headlines_opening_a_flattened_page_goes() -> None:
+    text, removals = strip_boilerplate_and_explain(" ".join([CAROUSEL, *ARTICLE]))
+    assert text == " ".join(ARTICLE)
+    assert [r.reason for r in removals] == ["related_news_inline"]
+
+
+def test_a_name_the_article_repeats_is_no_carousel() -> None:
+    # baomoi_dev.jsonl record baomoi-21478350: a caption and the lead name the
+    # minister, and the article names him again.
+    name = "Bộ trưởng Quốc phòng Mỹ James Mattis"
+    text = (
+        f"{name}. Ảnh: AFP. Theo Sputnik, {name} tuyên bố nước này không thấy lý do để "
+        f"hành động. {name} nói thêm rằng Mỹ sẽ tiếp tục theo dõi tình hình."
+    )
+    assert strip_boilerplate(text) == text.replace(" Ảnh: AFP.", "")

@@ -18,6 +18,7 @@ from cleaner.boilerplate.labels import LineLabel, label_lines
 from cleaner.boilerplate.rules import Matchers
 from cleaner.boilerplate.scripts import find_scripts
 from cleaner.boilerplate.segments import segment_spans
+from cleaner.boilerplate.teasers import carousel_end
 
 __all__ = ["MAX_CAPTION_CHARS", "classify_lines", "cut_credits", "is_caption_like"]
 
@@ -72,6 +73,17 @@ def _page_scripts(label: LineLabel) -> None:
         return
     for start, end in spans:
         label.add_cut(*_with_space(text, start, end), "page_script")
+
+
+def _opening_carousel(label: LineLabel) -> None:
+    """Remove a carousel of headlines that comes round several times before the text."""
+    end = carousel_end(label.text)
+    if end is None:
+        return
+    if end >= len(label.text.rstrip()):
+        label.remove("related_news_block")
+    else:
+        label.add_cut(0, end, "related_news_inline")
 
 
 def _segment_rules(label: LineLabel, matchers: Matchers) -> None:
@@ -232,6 +244,8 @@ def classify_lines(
         _whole_line(label, matchers, keep_captions)
         if not label.removed:
             _page_scripts(label)
+        if not label.removed:
+            _opening_carousel(label)
         if label.removed:
             continue
         _segment_rules(label, matchers)

@@ -1,4 +1,4 @@
-"""Teasers of other articles that close a page, told by their shape, not their words.
+"""Teasers of other articles that close or open a page, told by their shape, not their words.
 
 News sites end an article with boxes that advertise other articles: a
 headline and its summary ("sapo"). Scrapers keep them with no header before
@@ -7,16 +7,22 @@ the run of kept text that ends the document (inside an article, the same
 shapes are a subheading and its paragraph):
 
 - a headline glued to its summary (of one sentence or a few), since the
-  scraper joined two page elements
-  without a space: "… tăng mạnhGiá bán lẻ xăng dầu …" (a word wholly in lower
-  case runs into a capitalised one; brand names such as "iPhone" or
-  "VietNamNet" open in capitals or are one letter long, so they do not count);
+  scraper joined two page elements without a space: "… tăng mạnhGiá bán lẻ
+  xăng dầu …" (a word wholly in lower case runs into a capitalised one;
+  brand names such as "iPhone" or "VietNamNet" open in capitals or are one
+  letter long, so they do not count);
 - a headline line, then its summary line that repeats two of its syllables
   ("Phó Thủ tướng Canada bị phạt …" / "Phó Thủ tướng kiêm Bộ trưởng …");
 - a summary cut short by an ellipsis ("… thiếu hụt xăng...") right before
   furniture that was removed (24h's "next article" box before its footer).
 
 All three are uncertain removals: the gutting guard may give them back.
+
+A page can also open with a carousel of headlines that a scraper flattened
+with every slide it held, so the same few headlines come round two and three
+times before the article starts ("60 doanh nghiệp tham gia ngày hội việc làm
+60 doanh nghiệp tham gia ngày hội việc làm 60 doanh nghiệp …", nld in set g):
+:func:`carousel_end` finds where the last round ends.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 
-__all__ = ["strip_trailing_teasers"]
+__all__ = ["carousel_end", "strip_trailing_teasers"]
 
 IsByline = Callable[[str], bool]
 
@@ -225,3 +231,73 @@ def strip_trailing_teasers(labels: list[LineLabel], kept: list[int], is_byline: 
     for _ in range(MAX_TEASERS):
         if not kept or not _strip_one(labels, kept, is_byline):
             return
+
+
+#: A carousel opens with this many words at least, this many characters long,
+#: and comes round this many times within the window.
+CAROUSEL_PHRASE_WORDS = 5
+MIN_CAROUSEL_PHRASE_CHARS = 20
+MIN_CAROUSEL_ROUNDS = 3
+CAROUSEL_WINDOW = 2000
+_WORD_END = regex.compile(r"\S+")
+#: Headlines hold no full stop followed by more text.
+_FULL_STOP = regex.compile(r"\. (?=\S)")
+#: What may stand between the carousel and the article: spaces and a lost stop.
+_CAROUSEL_GAP = regex.compile(r"[ .:;,-]*")
+
+
+def carousel_end(line: str) -> int | None:
+    """Where a carousel of repeated headlines that opens ``line`` ends, ``None`` if none does.
+
+    The line's first words must come round :data:`MIN_CAROUSEL_ROUNDS` times
+    in its first :data:`CAROUSEL_WINDOW` characters, each round repeating the
+    first up to the next, with no full stop among them (headlines have
+    none); the carousel ends where its last round stops repeating the first
+    one, and the article after it must open like a sentence.
+
+    >>> line = "Ngày hội việc làm của sinh viên năm 2018 " * 3 + "Sáng nay, trời mưa to."
+    >>> line[carousel_end(line):]
+    'Sáng nay, trời mưa to.'
+    """
+    words = list(itertools.islice(_WORD_END.finditer(line), CAROUSEL_PHRASE_WORDS))
+    if len(words) < CAROUSEL_PHRASE_WORDS or words[0].start() != 0:
+        return None
+    phrase = line[: words[-1].end()]
+    if len(phrase) < MIN_CAROUSEL_PHRASE_CHARS:
+        return None
+    rounds = _occurrences(line, phrase, CAROUSEL_WINDOW)
+    if len(rounds) < MIN_CAROUSEL_ROUNDS:
+        return None
+    # Each round repeats the start of the first one up to where the next
+    # begins: an article that names "Bộ trưởng Quốc phòng Mỹ James Mattis"
+    # three times says other things in between.
+    for start, following in itertools.pairwise(rounds[1:]):
+        if _common_prefix(line, start) < following - start:
+            return None
+    end = rounds[-1] + _common_prefix(line, rounds[-1])
+    if _FULL_STOP.search(line, 0, end) is not None:
+        return None
+    end = line.rfind(" ", 0, end + 1) if end < len(line) and line[end] != " " else end
+    rest = _CAROUSEL_GAP.match(line, end)
+    assert rest is not None  # the pattern matches the empty string
+    if rest.end() < len(line) and not _OPENER.match(line, rest.end()):
+        return None
+    return rest.end() if end > rounds[-1] else None
+
+
+def _occurrences(text: str, phrase: str, window: int) -> list[int]:
+    found: list[int] = []
+    position = text.find(phrase, 0, window)
+    while position != -1:
+        found.append(position)
+        position = text.find(phrase, position + len(phrase), window)
+    return found
+
+
+def _common_prefix(text: str, start: int) -> int:
+    """Length of the longest common prefix of ``text[start:]`` and ``text``."""
+    length = 0
+    limit = len(text) - start
+    while length < limit and text[start + length] == text[length]:
+        length += 1
+    return length
