@@ -45,7 +45,7 @@ FAMILIES = ("heuristic", "language", "spam")
 LANGUAGE_REASONS = frozenset(
     {"not_vietnamese", "no_diacritics", "typing_debris", "mixed_language", "low_langid_score"}
 )
-SPAM_REASONS = frozenset({"gambling_spam", "adult_content"})
+SPAM_REASONS = frozenset({"gambling_spam", "adult_content", "scam_advert"})
 #: The script reason vn-cleaner should give each kind of writing (None: no script reason).
 EXPECTED_SCRIPT_REASON: dict[str, str | None] = {
     "vi": None,
@@ -236,8 +236,8 @@ def family_table(docs: list[Doc], reasons: list[tuple[str, ...]]) -> Table:
     table.notes.append(
         "Reasons are mapped to families: language = not_vietnamese, no_diacritics, "
         "typing_debris, mixed_language, low_langid_score; spam = gambling_spam, "
-        "adult_content; every other reason is heuristic. A reason of the family: named "
-        "anywhere in the document's reasons; filed under it: the first reason."
+        "adult_content, scam_advert; every other reason is heuristic. A reason of the "
+        "family: named anywhere in the document's reasons; filed under it: the first reason."
     )
     return table
 
