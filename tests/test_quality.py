@@ -69,7 +69,8 @@ def test_stop_syllables_are_counted_once_each() -> None:
 def test_line_punct_share_accepts_closing_quotes_after_the_period() -> None:
     text = "Ông nói: “Chúng tôi sẽ làm.”\nẢnh minh họa\nBà hỏi: (thật không?)"
     scores = document_scores(text, lower_syllables(text), STOPS)
-    assert scores["line_punct_share"] == pytest.approx(2 / 3)
+    ended = len("Ông nói: “Chúng tôi sẽ làm.”") + len("Bà hỏi: (thật không?)")
+    assert scores["line_punct_share"] == pytest.approx(ended / (ended + len("Ảnh minh họa")))
 
 
 def test_bullet_and_ellipsis_lines_are_shares_of_nonblank_lines() -> None:
