@@ -54,10 +54,9 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
         ``marked_share``, ``plain_share``, ``debris_share``, ``foreign_share``
         (0 when there is no letter word).
     """
-    counts: Counter[WordClass] = Counter()
-    # Classes of the distinct words only: running text repeats most of its words.
-    for word, count in Counter(words).items():
-        counts[_CLASSES[word]] += count
+    # One C-level pass: the cache answers most words without a Python call
+    # (running text repeats most of its words), and Counter counts the classes.
+    counts: Counter[WordClass] = Counter(map(_CLASSES.__getitem__, words))
     letter_words = counts.total() - sum(counts[kind] for kind in _UNCOUNTED)
     per_word = max(letter_words, 1)
     return {

@@ -19,13 +19,13 @@ by their shape (:data:`BRAND`): "k89bet", "789club", "jun88", "bet365".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import compress
 
-import regex
 
 from cleaner.errors import ConfigError
 from cleaner.quality.heuristics import SYLLABLE
@@ -38,9 +38,9 @@ _SOURCE = "data/quality/flagged_vi.txt"
 #: with "bet", "win", "club" or "vip" ("k89bet", "789club", "1xbet", "bet365"),
 #: or two to four letters and a lucky number ("jun88", "new88", "mb66", "ae888").
 #: Digits are required, so "Darwin", "Tibet" or "fanclub" are not brands.
-BRAND = regex.compile(
+BRAND = re.compile(
     r"^(?:[a-z]*\d+[a-z]?(?:bet|win|club|vip)|(?:bet|win)\d+|[a-z]{2,4}(?:88|888|66|68|86|99|79))$",
-    regex.MULTILINE,
+    re.MULTILINE,
 )
 #: The concept and weight a brand name counts for.
 _BRAND_CONCEPT, _BRAND_WEIGHT = "betting", 2.0
@@ -83,8 +83,11 @@ def flagged_weights(words: Sequence[str], terms: FlaggedTerms) -> dict[str, floa
                 totals[concept] += weight
                 resume = start + len(phrase)
                 break
-    brands = len(BRAND.findall("\n".join(words)))
-    totals[_BRAND_CONCEPT] = totals.get(_BRAND_CONCEPT, 0.0) + _BRAND_WEIGHT * brands
+    # Brands among the distinct words (a third of the text), then counted.
+    brands = BRAND.findall("\n".join(set(words)))
+    if brands:
+        hits = sum(map(words.count, brands))
+        totals[_BRAND_CONCEPT] = totals.get(_BRAND_CONCEPT, 0.0) + _BRAND_WEIGHT * hits
     return totals
 
 
