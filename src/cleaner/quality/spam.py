@@ -26,7 +26,6 @@ from functools import cache
 from importlib import resources
 from itertools import compress
 
-
 from cleaner.errors import ConfigError
 from cleaner.quality.heuristics import SYLLABLE
 
