@@ -7,7 +7,8 @@ also writes when it reports on the trade ("cá cược", "lô đề", weight 1);
 the rules in :mod:`cleaner.quality.score` judge the density per 1,000
 syllables, so an article about a betting crackdown stays far below a casino
 landing page. Game-portal brand names, which change every month, are found
-by their shape (:data:`BRAND`): "k89bet", "789club", "jun88", "bet365".
+by their shape (:data:`BRAND`): "k89bet", "789club", "jun88", "bet365",
+on pages that also name the trade.
 
 >>> from cleaner.quality.heuristics import syllables
 >>> text = "Nhà cái uy tín K89bet: nạp tiền, nổ hũ đổi thưởng"
@@ -41,8 +42,12 @@ BRAND = re.compile(
     r"^(?:[a-z]*\d+[a-z]?(?:bet|win|club|vip)|(?:bet|win)\d+|[a-z]{2,4}(?:88|888|66|68|86|99|79))$",
     re.MULTILINE,
 )
-#: The concept and weight a brand name counts for.
+#: The concept and weight a brand name counts for. Brands are counted only on
+#: pages that name the trade with a listed term too: a product code such as
+#: "mb66" on a page about anything else is not a betting hit (and most pages
+#: are spared the search).
 _BRAND_CONCEPT, _BRAND_WEIGHT = "betting", 2.0
+_TRADE = ("betting", "lottery", "casino")
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,15 @@ def flagged_weights(words: Sequence[str], terms: FlaggedTerms) -> dict[str, floa
                 totals[concept] += weight
                 resume = start + len(phrase)
                 break
-    # Brands among the distinct words (a third of the text), then counted.
-    brands = BRAND.findall("\n".join(set(words)))
-    if brands:
-        hits = sum(map(words.count, brands))
-        totals[_BRAND_CONCEPT] = totals.get(_BRAND_CONCEPT, 0.0) + _BRAND_WEIGHT * hits
+    if any(totals[concept] for concept in _TRADE if concept in totals):
+        totals[_BRAND_CONCEPT] = totals.get(_BRAND_CONCEPT, 0.0) + _BRAND_WEIGHT * _brands(words)
     return totals
+
+
+def _brands(words: Sequence[str]) -> int:
+    """How many of ``words`` are brand names (searched among the distinct ones)."""
+    found = BRAND.findall("\n".join(set(words)))
+    return sum(map(words.count, found)) if found else 0
 
 
 @cache
