@@ -178,3 +178,13 @@ def test_flagged_terms_is_the_packaged_file() -> None:
     assert isinstance(TERMS, FlaggedTerms)
     source = Path(__file__).parents[1] / "src" / "cleaner" / "data" / "quality" / "flagged_vi.txt"
     assert "bạch thủ lô" in source.read_text(encoding="utf-8")
+
+
+def test_brand_names_count_only_on_pages_that_name_the_trade() -> None:
+    # A phone-shop line with model codes shaped like brands: no betting term, no hit.
+    shop = "Điện thoại MB66 và bản AE888 giá tốt, bảo hành 12 tháng. " * 5
+    assert score_quality(shop).scores["betting_weight"] == 0.0
+    page = shop + "Link vào nhà cái K89bet uy tín."
+    weights = flagged_weights(lower_syllables(page), TERMS)
+    # "link vào nhà cái" 3, and 11 brand names (mb66, ae888 five times each, k89bet) 2 each.
+    assert weights["betting"] == 3.0 + 2.0 * 11
