@@ -15,9 +15,18 @@ in. Systems compared in one run, on the same texts (as stored, NFC):
   document whose top language is ``vi``. datatrove's LanguageFilter needs
   fastText and downloads its model at run time, so it is left out.
 
-Tables: drops per family for every system; vn-cleaner's reasons per family;
+vn-cleaner also runs as it was before the issue-19 tuning of its spam lists
+and line rules (:data:`BASELINE_COMMIT`, unpacked from git and run in a
+subprocess), and on each half of the sample (split by source before tuning,
+:data:`TUNE_REPOS`). A second set, 35 Wikipedia and law texts
+(benchmarks/quality_eval/structured/), measures the line rules on
+structured text.
+
+Tables: drops per family for every system, overall and per half;
+vn-cleaner's reasons per family;
 language ID on the sample's toned, unaccented, Telex/VNI, mixed and foreign
-texts (vn-cleaner's script profile vs py3langid alone).
+texts (vn-cleaner's script profile vs py3langid alone); the Wikipedia and
+law texts.
 
 Run ``python -m benchmarks.bench_quality_eval`` (``--misses`` lists every
 wrong call) or ``python -m benchmarks --only quality_eval --out DIR``.
@@ -28,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -39,6 +49,7 @@ from typing import Any
 
 import regex
 
+import cleaner
 from benchmarks.bench_quality import Verdict, _datatrove_filters, _langid_top
 from benchmarks.common import REPO, Table, version_of
 from cleaner.quality import score_quality
@@ -404,9 +415,21 @@ def structured_table(results: dict[str, list[str | None]], docs: list[Doc]) -> T
 def baseline_verdicts(docs: list[Doc]) -> list[str | None] | None:
     """The first reason of vn-cleaner at :data:`BASELINE_COMMIT` for each document (None: kept).
 
+    None when git or the commit is not available.
+    """
+    script = "print(json.dumps([(score_quality(t).reasons or [None])[0] for t in texts]))\n"
+    answer = run_baseline(script, [doc["text"] for doc in docs])
+    return None if answer is None else list(json.loads(answer))
+
+
+def run_baseline(script: str, texts: list[str]) -> str | None:
+    """Run ``script`` with vn-cleaner at :data:`BASELINE_COMMIT`; its standard output.
+
     The baseline's ``src/`` is unpacked from git into a temporary directory and
-    run in a subprocess, pure Python (its compiled kernels give the same
-    numbers); None when git or the commit is not available.
+    run in a subprocess, where ``script`` finds ``texts``, ``json``, ``time``
+    and ``score_quality``. The compiled kernels of this checkout are copied in
+    when ``_speedups.c`` is unchanged since the baseline (else it runs pure
+    Python, whose results are the same). None when git or the commit is missing.
     """
     with tempfile.TemporaryDirectory() as tmp:
         archive = Path(tmp) / "src.tar"
@@ -419,24 +442,38 @@ def baseline_verdicts(docs: list[Doc]) -> list[str | None] | None:
             return None
         with tarfile.open(archive) as tar:
             tar.extractall(tmp, filter="data")
-        texts = Path(tmp) / "texts.json"
-        texts.write_text(json.dumps([doc["text"] for doc in docs]), encoding="utf-8")
-        script = (
-            "import json, sys\n"
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        if _same_kernels():
+            for built in Path(cleaner.__file__).parent.glob("_speedups*.so"):
+                shutil.copy(built, Path(tmp) / "src" / "cleaner")
+        else:
+            env["VN_CLEANER_PURE_PYTHON"] = "1"
+        inputs = Path(tmp) / "texts.json"
+        inputs.write_text(json.dumps(texts), encoding="utf-8")
+        prelude = (
+            "import json, sys, time\n"
             "from cleaner.quality import score_quality\n"
             "texts = json.load(open(sys.argv[1], encoding='utf-8'))\n"
-            "print(json.dumps([(score_quality(t).reasons or [None])[0] for t in texts]))\n"
         )
-        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src"), "VN_CLEANER_PURE_PYTHON": "1"}
         answer = subprocess.run(
-            [sys.executable, "-c", script, str(texts)],
+            [sys.executable, "-c", prelude + script, str(inputs)],
             capture_output=True,
             text=True,
             env=env,
             check=True,
         )
-    verdicts_: list[str | None] = json.loads(answer.stdout)
-    return verdicts_
+    return answer.stdout
+
+
+def _same_kernels() -> bool:
+    """Whether ``_speedups.c`` is the same at the baseline and in this checkout."""
+    source = "src/cleaner/_speedups.c"
+    diff = subprocess.run(
+        ["git", "-C", str(REPO), "diff", "--quiet", BASELINE_COMMIT, "--", source],
+        capture_output=True,
+        check=False,
+    )
+    return diff.returncode == 0
 
 
 def run(quick: bool, out_dir: Path) -> list[Table]:
