@@ -17,7 +17,8 @@ that judge them live in ``data/quality/default.toml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,8 +28,10 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "WordCache",
     "document_scores",
     "line_scores",
+    "lower_words",
     "repetition_scores",
     "syllables",
 ]
@@ -76,6 +79,42 @@ def syllables(text: str) -> list[str]:
     pattern = SYLLABLE if _MARK.search(text) else _LETTERS_AND_DIGITS
     words: list[str] = pattern.findall(text)
     return words
+
+
+_T = TypeVar("_T")
+
+
+class WordCache(dict[str, _T]):
+    """Word → ``compute(word)``, filled on first sight.
+
+    A corpus repeats most of its words, so few lookups miss, and a lookup by
+    ``map(cache.__getitem__, words)`` runs without a Python call per word.
+    The cache is emptied when full, which keeps memory bounded over any corpus.
+    """
+
+    limit = 1 << 18
+
+    def __init__(self, compute: Callable[[str], _T]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, word: str) -> _T:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self._compute(word)
+        return value
+
+
+_LOWER: WordCache[str] = WordCache(str.lower)
+
+
+def lower_words(words: Iterable[str]) -> list[str]:
+    """``words`` in lower case (the same as lower-casing each).
+
+    >>> lower_words(["Hà", "NỘI", "2024"])
+    ['hà', 'nội', '2024']
+    """
+    return list(map(_LOWER.__getitem__, words))
 
 
 def document_scores(

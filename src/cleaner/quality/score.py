@@ -21,7 +21,13 @@ from typing import Literal, NamedTuple
 
 from cleaner.errors import check_optional, check_text
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
-from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores, syllables
+from cleaner.quality.heuristics import (
+    document_scores,
+    line_scores,
+    lower_words,
+    repetition_scores,
+    syllables,
+)
 from cleaner.quality.langid import vietnamese_probability
 from cleaner.quality.script import script_profile
 from cleaner.quality.spam import flagged_weights, load_flagged_terms
@@ -88,8 +94,7 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
     written = syllables(text)
-    # One lower() of the joined syllables instead of one call per syllable.
-    words = "\n".join(written).lower().split("\n") if written else []
+    words = lower_words(written)
     repetition = config.repetition
     scores: dict[str, float] = {}
     scores.update(script_profile(written))

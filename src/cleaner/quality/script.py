@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from cleaner.normalize.syllables import apply_tone, parse_syllable
+from cleaner.quality.heuristics import WordCache
 
 __all__ = ["WordClass", "classify_word", "decode_keystrokes", "script_profile"]
 
@@ -69,25 +70,6 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
     }
 
 
-class _ClassCache(dict[str, WordClass]):
-    """Word → class, filled on first sight.
-
-    A corpus repeats most of its words, so few lookups miss. The cache is
-    emptied when full, which keeps memory bounded over any corpus.
-    """
-
-    limit = 1 << 18
-
-    def __missing__(self, word: str) -> WordClass:
-        if len(self) >= self.limit:
-            self.clear()
-        kind = self[word] = _classify(word)
-        return kind
-
-
-_CLASSES = _ClassCache()
-
-
 def classify_word(word: str) -> WordClass:
     """The class of one word as written (a run of letters, marks and digits).
 
@@ -110,6 +92,10 @@ def _classify(word: str) -> WordClass:
     if decode_keystrokes(lower) is not None:
         return "debris"
     return "foreign"
+
+
+#: Word → class; running text repeats most of its words.
+_CLASSES: WordCache[WordClass] = WordCache(_classify)
 
 
 def decode_keystrokes(word: str) -> str | None:
