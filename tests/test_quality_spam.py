@@ -188,3 +188,9 @@ def test_brand_names_count_only_on_pages_that_name_the_trade() -> None:
     weights = flagged_weights(lower_syllables(page), TERMS)
     # "link vào nhà cái" 3, and 11 brand names (mb66, ae888 five times each, k89bet) 2 each.
     assert weights["betting"] == 3.0 + 2.0 * 11
+
+
+def test_common_prose_is_not_lottery_jargon() -> None:
+    # "vấn đề về" (the issue of) holds the lô đề jargon "đề về": it is not listed.
+    text = "Bài viết bàn về vấn đề về vitamin E và vấn đề về liều dùng hằng ngày."
+    assert flagged_weights(lower_syllables(text), TERMS)["lottery"] == 0.0
