@@ -15,9 +15,18 @@ in. Systems compared in one run, on the same texts (as stored, NFC):
   document whose top language is ``vi``. datatrove's LanguageFilter needs
   fastText and downloads its model at run time, so it is left out.
 
-Tables: drops per family for every system; vn-cleaner's reasons per family;
+vn-cleaner also runs as it was before the issue-19 tuning of its spam lists
+and line rules (:data:`BASELINE_COMMIT`, unpacked from git and run in a
+subprocess), and on each half of the sample (split by source before tuning,
+:data:`TUNE_REPOS`). A second set, 35 Wikipedia and law texts
+(benchmarks/quality_eval/structured/), measures the line rules on
+structured text.
+
+Tables: drops per family for every system, overall and per half;
+vn-cleaner's reasons per family;
 language ID on the sample's toned, unaccented, Telex/VNI, mixed and foreign
-texts (vn-cleaner's script profile vs py3langid alone).
+texts (vn-cleaner's script profile vs py3langid alone); the Wikipedia and
+law texts.
 
 Run ``python -m benchmarks.bench_quality_eval`` (``--misses`` lists every
 wrong call) or ``python -m benchmarks --only quality_eval --out DIR``.
@@ -27,6 +36,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,18 +49,49 @@ from typing import Any
 
 import regex
 
+import cleaner
 from benchmarks.bench_quality import Verdict, _datatrove_filters, _langid_top
-from benchmarks.common import Table, version_of
+from benchmarks.common import REPO, Table, version_of
 from cleaner.quality import score_quality
 
 EVAL_DIR = Path(__file__).parent / "quality_eval" / "data"
+#: Wikipedia and law texts (35: 33 keep, 2 annex tables) for the line rule.
+STRUCTURED_DIR = Path(__file__).parent / "quality_eval" / "structured"
+#: The sample's sources whose documents the issue-19 spam and line changes were
+#: tuned on; every other source is held out. Fixed by source, before tuning:
+#: betting (K89bet), lottery (the lottery site), adult (erotic stories) and a
+#: betting-tips page, Wikipedia, dantri news and laws, and half of the
+#: language and heuristic sources. Held out: the lô đề forum, the casino and
+#: sunwin pages, the escort page, the clickbait portal, reviews, course notes,
+#: the shared dev news and the rest.
+TUNE_REPOS = frozenset(
+    {
+        "JohnDoe00112233/blog-v1",
+        "truyendam/truyendam-net",
+        "gj-loitp/5_KetQuaXoSo",
+        "SDAvenus/soikeongon",
+        "undertheseanlp/corpus.viwiki",
+        "undertheseanlp/resources",
+        "VHN-DEV/myPythonTool",
+        "rayngan999/Obfuscation-Automation",
+        "khoinguyen1108/QlyKhachHang",
+        "coderstrong/keonhacai888",
+        "vuongcog/vietnamese-agricultural-products",
+    }
+)
+#: vn-cleaner before the issue-19 spam and line changes (the branch point of
+#: qual19), run from its source in a subprocess, pure Python, for a before/after
+#: comparison in one run.
+BASELINE_COMMIT = "c3fa7fe1305e7532878c0f6e60ecc9b3ab55afb8"
+OURS = "vn-cleaner quality stage"
+BEFORE = f"vn-cleaner before (commit {BASELINE_COMMIT[:7]})"
 FAMILIES = ("heuristic", "language", "spam")
 #: vn-cleaner reasons of the language and spam families; every other reason
 #: (length, lines, repetition, C4 notices, empty) is a heuristic one.
 LANGUAGE_REASONS = frozenset(
     {"not_vietnamese", "no_diacritics", "typing_debris", "mixed_language", "low_langid_score"}
 )
-SPAM_REASONS = frozenset({"gambling_spam", "adult_content"})
+SPAM_REASONS = frozenset({"gambling_spam", "adult_content", "scam_advert"})
 #: The script reason vn-cleaner should give each kind of writing (None: no script reason).
 EXPECTED_SCRIPT_REASON: dict[str, str | None] = {
     "vi": None,
@@ -157,12 +203,14 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.1%} ({part}/{whole})" if whole else "n/a"
 
 
-def drops_table(docs: list[Doc], results: dict[str, list[str | None]]) -> Table:
+def drops_table(
+    docs: list[Doc], results: dict[str, list[str | None]], name: str = "the labelled sample"
+) -> Table:
     """Precision and recall of `drop`, overall and per labelled family, for every system."""
     gold = Counter(doc["family"] for doc in docs if doc["label"] == "drop")
     keeps = sum(doc["label"] == "keep" for doc in docs)
     table = Table(
-        f"Quality filters on the labelled sample ({len(docs)} documents; "
+        f"Quality filters on {name} ({len(docs)} documents; "
         f"{keeps} keep, {sum(gold.values())} drop)",
         [
             "system",
@@ -236,8 +284,8 @@ def family_table(docs: list[Doc], reasons: list[tuple[str, ...]]) -> Table:
     table.notes.append(
         "Reasons are mapped to families: language = not_vietnamese, no_diacritics, "
         "typing_debris, mixed_language, low_langid_score; spam = gambling_spam, "
-        "adult_content; every other reason is heuristic. A reason of the family: named "
-        "anywhere in the document's reasons; filed under it: the first reason."
+        "adult_content, scam_advert; every other reason is heuristic. A reason of the "
+        "family: named anywhere in the document's reasons; filed under it: the first reason."
     )
     return table
 
@@ -294,9 +342,12 @@ def evaluate(docs: list[Doc]) -> tuple[list[Table], dict[str, list[str | None]]]
     """Every system on ``docs``: the tables and each system's verdicts."""
     peers, notes = peer_systems()
     ours = [score_quality(doc["text"]).reasons for doc in docs]
-    results: dict[str, list[str | None]] = {
-        "vn-cleaner quality stage": [found[0] if found else None for found in ours]
-    }
+    results: dict[str, list[str | None]] = {OURS: [found[0] if found else None for found in ours]}
+    before = baseline_verdicts(docs)
+    if before is None:
+        notes.append(f"The baseline ({BASELINE_COMMIT[:7]}) needs git and this repository.")
+    else:
+        results[BEFORE] = before
     results.update({name: verdicts(judge, docs) for name, judge in peers.items()})
     drops = drops_table(docs, results)
     drops.notes += notes
@@ -305,14 +356,145 @@ def evaluate(docs: list[Doc]) -> tuple[list[Table], dict[str, list[str | None]]]
         "datatrove's Vietnamese word tokenizer needs spaCy and pyvi, so its filters get "
         "words = syllables and punctuation (as in the quality section)."
     )
-    return [drops, family_table(docs, ours), langid_table(docs, ours, _langid_top())], results
+    tables = [drops, *half_tables(docs, results)]
+    tables += [family_table(docs, ours), langid_table(docs, ours, _langid_top())]
+    return tables, results
+
+
+def half_tables(docs: list[Doc], results: dict[str, list[str | None]]) -> list[Table]:
+    """vn-cleaner before and after on the tuning half and on the held-out half of the sample."""
+    ours = {name: results[name] for name in (OURS, BEFORE) if name in results}
+    tables = []
+    for half, tuned in (("tuning half", True), ("held-out half", False)):
+        keep = [(doc["repo"] in TUNE_REPOS) == tuned for doc in docs]
+        subset = [doc for doc, chosen in zip(docs, keep, strict=True) if chosen]
+        chosen = {
+            name: [reason for reason, pick in zip(reasons, keep, strict=True) if pick]
+            for name, reasons in ours.items()
+        }
+        table = drops_table(subset, chosen, f"the sample's {half}")
+        table.notes.append(
+            "Halves split by source before tuning (TUNE_REPOS in bench_quality_eval.py); "
+            "the spam lists and the line rule were tuned on the tuning half only."
+        )
+        tables.append(table)
+    return tables
+
+
+def structured_table(results: dict[str, list[str | None]], docs: list[Doc]) -> Table:
+    """Wikipedia and law texts: how many kept ones each system keeps, and why it drops the rest."""
+    keeps = [index for index, doc in enumerate(docs) if doc["label"] == "keep"]
+    table = Table(
+        f"Wikipedia and law texts ({len(docs)} documents: {len(keeps)} keep, "
+        f"{len(docs) - len(keeps)} annex tables to drop)",
+        ["system", "keep documents kept", "annex tables dropped", "reasons for kept ones dropped"],
+    )
+    for name, reasons in results.items():
+        wrong = Counter(reasons[index] for index in keeps if reasons[index])
+        table.add(
+            name,
+            _share(len(keeps) - sum(wrong.values()), len(keeps)),
+            _share(
+                sum(
+                    bool(reason)
+                    for doc, reason in zip(docs, reasons, strict=True)
+                    if doc["label"] == "drop"
+                ),
+                len(docs) - len(keeps),
+            ),
+            ", ".join(f"{reason} {count}" for reason, count in wrong.most_common(4)) or "-",
+        )
+    table.notes.append(
+        "Texts not in the sample: 20 Vietnamese Wikipedia articles with section headings "
+        "and 15 law excerpts (undertheseanlp/corpus.viwiki and undertheseanlp/resources "
+        "CP_Vietnamese-VLC, seeded shuffle 2019), labelled by reading; see SOURCES.md."
+    )
+    return table
+
+
+def baseline_verdicts(docs: list[Doc]) -> list[str | None] | None:
+    """The first reason of vn-cleaner at :data:`BASELINE_COMMIT` for each document (None: kept).
+
+    None when git or the commit is not available.
+    """
+    script = "print(json.dumps([(score_quality(t).reasons or [None])[0] for t in texts]))\n"
+    answer = run_baseline(script, [doc["text"] for doc in docs])
+    return None if answer is None else list(json.loads(answer))
+
+
+def run_baseline(script: str, texts: list[str]) -> str | None:
+    """Run ``script`` with vn-cleaner at :data:`BASELINE_COMMIT`; its standard output.
+
+    The baseline's ``src/`` is unpacked from git into a temporary directory and
+    run in a subprocess, where ``script`` finds ``texts``, ``json``, ``time``
+    and ``score_quality``. The compiled kernels of this checkout are copied in
+    when ``_speedups.c`` is unchanged since the baseline (else it runs pure
+    Python, whose results are the same). None when git or the commit is missing.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Path(tmp) / "src.tar"
+        made = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "-o", str(archive), BASELINE_COMMIT, "src"],
+            capture_output=True,
+            check=False,
+        )
+        if made.returncode:
+            return None
+        with tarfile.open(archive) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src")}
+        if _same_kernels():
+            for built in Path(cleaner.__file__).parent.glob("_speedups*.so"):
+                shutil.copy(built, Path(tmp) / "src" / "cleaner")
+        else:
+            env["VN_CLEANER_PURE_PYTHON"] = "1"
+        inputs = Path(tmp) / "texts.json"
+        inputs.write_text(json.dumps(texts), encoding="utf-8")
+        prelude = (
+            "import json, sys, time\n"
+            "from cleaner.quality import score_quality\n"
+            "texts = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+        )
+        answer = subprocess.run(
+            [sys.executable, "-c", prelude + script, str(inputs)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+    return answer.stdout
+
+
+def _same_kernels() -> bool:
+    """Whether ``_speedups.c`` is the same at the baseline and in this checkout."""
+    source = "src/cleaner/_speedups.c"
+    diff = subprocess.run(
+        ["git", "-C", str(REPO), "diff", "--quiet", BASELINE_COMMIT, "--", source],
+        capture_output=True,
+        check=False,
+    )
+    return diff.returncode == 0
 
 
 def run(quick: bool, out_dir: Path) -> list[Table]:
     """The section of ``python -m benchmarks``; ``--quick`` scores every fourth document."""
     del out_dir
     docs = load_sample()
-    return evaluate(docs[::4] if quick else docs)[0]
+    tables, _ = evaluate(docs[::4] if quick else docs)
+    return [*tables, evaluate_structured()]
+
+
+def evaluate_structured() -> Table:
+    """The Wikipedia and law texts, judged by every system."""
+    docs = load_sample(STRUCTURED_DIR)
+    peers, _ = peer_systems()
+    ours = [score_quality(doc["text"]).reasons for doc in docs]
+    results: dict[str, list[str | None]] = {OURS: [found[0] if found else None for found in ours]}
+    before = baseline_verdicts(docs)
+    if before is not None:
+        results[BEFORE] = before
+    results.update({name: verdicts(judge, docs) for name, judge in peers.items()})
+    return structured_table(results, docs)
 
 
 def main() -> None:
@@ -321,7 +503,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list every wrong call")
     args = parser.parse_args()
     tables, results = evaluate(load_sample())
-    for table in tables:
+    for table in [*tables, evaluate_structured()]:
         print(table.markdown())
     if args.misses:
         print("\n".join(misses(load_sample(), results)))

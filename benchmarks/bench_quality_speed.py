@@ -3,7 +3,9 @@
 Compared in one run, one core, on the same normalized dev articles:
 
 - vn-cleaner's ``score_quality`` with its compiled n-gram kernel, and in
-  pure Python (``VN_CLEANER_PURE_PYTHON``);
+  pure Python (``VN_CLEANER_PURE_PYTHON``); and as it was before the issue-19
+  tuning (``BASELINE_COMMIT`` of bench_quality_eval, timed the same way in a
+  subprocess);
 - vn-cleaner's ``redact_pii`` (phone numbers through phonenumbers);
 - datatrove's GopherQualityFilter, GopherRepetitionFilter and
   FineWebQualityFilter with FineWeb-2's vie_Latn settings (as in the
@@ -27,6 +29,7 @@ from pathlib import Path
 import regex
 
 from benchmarks.bench_quality import Verdict, _datatrove_filters, _dev_docs, _run_each
+from benchmarks.bench_quality_eval import BASELINE_COMMIT, run_baseline
 from benchmarks.common import REPO, Table, nbytes, pure_python, version_of
 from cleaner.pii import redact_pii
 from cleaner.quality import score_quality
@@ -98,6 +101,9 @@ def _speed_table(texts: list[str]) -> Table:
                 seconds[name] = _cpu_seconds(system, texts)
         else:
             seconds[name] = _cpu_seconds(system, texts)
+    before = _baseline_seconds(texts)
+    if before is not None:
+        seconds[f"vn-cleaner score_quality at {BASELINE_COMMIT[:7]} (before)"] = before
     baseline = seconds.get(BASELINE, seconds["vn-cleaner score_quality (compiled kernel)"])
     table = Table(
         f"Quality stage throughput (one core, CPU time, {len(texts):,} articles, "
@@ -127,6 +133,19 @@ def _memory_table(texts: list[str]) -> Table:
         tracemalloc.stop()
         table.add(len(part), round(nbytes(part) / 1e6, 1), round(peak / 2**20, 2))
     return table
+
+
+def _baseline_seconds(texts: list[str]) -> float | None:
+    """CPU seconds of ``score_quality`` at the baseline commit, timed as :func:`_cpu_seconds`."""
+    script = (
+        "score_quality(texts[0])\n"
+        "started = time.process_time()\n"
+        "for text in texts:\n"
+        "    score_quality(text)\n"
+        "print(time.process_time() - started)\n"
+    )
+    answer = run_baseline(script, texts)
+    return None if answer is None else float(answer)
 
 
 def _cpu_seconds(system: Callable[[str], object], texts: list[str]) -> float:

@@ -60,7 +60,7 @@ def test_quality_tag_keeps_every_record_with_its_reasons(tmp_path: Path) -> None
 
 def test_quality_config_overrides_a_threshold(tmp_path: Path) -> None:
     config = tmp_path / "quality.toml"
-    config.write_text("[spam]\nmax_gambling_per_100 = 0\n", encoding="utf-8")
+    config.write_text("[spam]\nmax_gambling_per_1000 = 0\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     result = cleaner(write_input(tmp_path), "--out", out, "--quality-config", config)
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,8 @@ FIELDS = {"id", "repo", "path", "commit", "locator", "text", "label", "family", 
 FAMILIES = {"heuristic", "language", "spam"}
 SCRIPTS = {"vi", "vi_plain", "vi_typed", "mixed", "other", "garbled", "none"}
 SHARED_FILE = "shared_dev.jsonl"
+#: Wikipedia and law texts for the line rule (issue 19), kept apart from the sample.
+STRUCTURED_FILE = "structured.jsonl"
 
 
 def _records(path: Path) -> list[dict[str, Any]]:
@@ -25,15 +27,24 @@ def _records(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-FILES = sorted((EVAL / "data").glob("*.jsonl"))
+FILES = sorted((EVAL / "data").glob("*.jsonl")) + sorted((EVAL / "structured").glob("*.jsonl"))
 DOCS = [(path.name, record) for path in FILES for record in _records(path)]
 
 
 def test_sample_holds_300_documents_mostly_found_outside_the_shared_set() -> None:
-    per_file = Counter(name for name, _ in DOCS)
-    assert len(DOCS) >= 300
+    per_file = Counter(name for name, _ in DOCS if name != STRUCTURED_FILE)
+    assert sum(per_file.values()) >= 300
     assert per_file[SHARED_FILE] <= 50
-    assert len(DOCS) - per_file[SHARED_FILE] >= 250
+    assert sum(per_file.values()) - per_file[SHARED_FILE] >= 250
+
+
+def test_structured_set_holds_30_kept_wikipedia_and_law_documents() -> None:
+    structured = [record for name, record in DOCS if name == STRUCTURED_FILE]
+    assert sum(record["label"] == "keep" for record in structured) >= 30
+    assert {record["repo"] for record in structured} == {
+        "undertheseanlp/corpus.viwiki",
+        "undertheseanlp/resources",
+    }
 
 
 def test_ids_are_unique_across_files() -> None:

@@ -68,7 +68,7 @@ def test_pipeline_counts_quality_reasons() -> None:
 
 def test_stage_with_a_user_config_survives_pickling(tmp_path: Path) -> None:
     path = tmp_path / "quality.toml"
-    path.write_text("[spam]\nmax_gambling_per_100 = 0\n", encoding="utf-8")
+    path.write_text("[spam]\nmax_gambling_per_1000 = 0\n", encoding="utf-8")
     stage = QualityStage(load_quality_config(path))
     copy = pickle.loads(pickle.dumps(stage))
     assert copy == stage

@@ -104,10 +104,11 @@ class LangidSettings:
 
 @dataclass(frozen=True, slots=True)
 class SpamThresholds:
-    """Weighted flagged-term rules (gambling and adult), per 100 syllables."""
+    """Weighted flagged-term rules (gambling, adult, scam adverts), per 1,000 syllables."""
 
-    max_gambling_per_100: float
-    max_adult_per_100: float
+    max_gambling_per_1000: float
+    max_adult_per_1000: float
+    max_scam_per_1000: float
     min_flagged_weight: float
 
 

@@ -17,7 +17,8 @@ that judge them live in ``data/quality/default.toml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -27,8 +28,10 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "WordCache",
     "document_scores",
     "line_scores",
+    "lower_words",
     "repetition_scores",
     "syllables",
 ]
@@ -39,10 +42,24 @@ _MARK = regex.compile(r"\p{M}")
 _LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 # A whitespace-separated token without a letter ("2024", "---", "|").
 _NON_ALPHA_TOKEN = regex.compile(r"(?<!\S)[^\s\p{L}]+(?!\S)")
-# FineWeb's line_punct_ratio: a line ending in terminal punctuation (datatrove's
-# TERMINAL_PUNCTUATION for Latin script: . ! ?), closing quotes allowed after it.
-_TERMINAL = (".", "!", "?")
+# FineWeb's line_punct_ratio counts lines ending in . ! ? (datatrove's
+# TERMINAL_PUNCTUATION for Latin script), closing quotes allowed after it. Here
+# a clause ending in ";" or ":" ends a line too: laws write one clause a line
+# ("a) ... vững mạnh;") after an introduction ("... các tiêu chuẩn sau:").
+_TERMINAL = (".", "!", "?", "…", ";", ":")
 _CLOSING = "\"'”’»)]"
+# A line break inside a sentence: the next line goes on in lower case (text
+# hard-wrapped at a width, as some sites and editors store it).
+_WRAPPED = regex.compile(r"(?<![.!?…;:])[ \t]*\n[ \t]*(?=\p{Ll})")
+# Structure, not prose, so not judged for punctuation: wiki headings ("==
+# Tham khảo =="), legal headings ("Điều 40", "Chương II", "Mục 2."), Markdown
+# headings, and table rows (cells split by "|" or tabs).
+_HEADING = regex.compile(
+    r"=+[^=]*=+|(?:điều|chương|mục|phần|phụ lục|tiết)\s+[\dIVXLCDM]+\b.*|#{1,6}\s.*",
+    regex.IGNORECASE,
+)
+_HEADING_MAX_CHARS = 100
+_TABLE_ROW = regex.compile(r"[|\t]")
 # Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
 _BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
 _ELLIPSES = ("...", "…")
@@ -62,6 +79,42 @@ def syllables(text: str) -> list[str]:
     pattern = SYLLABLE if _MARK.search(text) else _LETTERS_AND_DIGITS
     words: list[str] = pattern.findall(text)
     return words
+
+
+_T = TypeVar("_T")
+
+
+class WordCache(dict[str, _T]):
+    """Word → ``compute(word)``, filled on first sight.
+
+    A corpus repeats most of its words, so few lookups miss, and a lookup by
+    ``map(cache.__getitem__, words)`` runs without a Python call per word.
+    The cache is emptied when full, which keeps memory bounded over any corpus.
+    """
+
+    limit = 1 << 18
+
+    def __init__(self, compute: Callable[[str], _T]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, word: str) -> _T:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self._compute(word)
+        return value
+
+
+_LOWER: WordCache[str] = WordCache(str.lower)
+
+
+def lower_words(words: Iterable[str]) -> list[str]:
+    """``words`` in lower case (the same as lower-casing each).
+
+    >>> lower_words(["Hà", "NỘI", "2024"])
+    ['hà', 'nội', '2024']
+    """
+    return list(map(_LOWER.__getitem__, words))
 
 
 def document_scores(
@@ -96,8 +149,10 @@ def document_scores(
         if tokens
         else 0.0,
         "stop_syllables": len(set(stop_syllables).intersection(words)),
-        "line_punct_share": sum(_ends_sentence(line) for line in lines) / per_line,
-        "newlines_per_syllable": text.count("\n") / max(len(words), 1),
+        "line_punct_share": _line_punct_share(text),
+        # Line breaks between non-blank lines: FineWeb counts every "\n", so
+        # the blank lines around a wiki "== heading ==" count as list items.
+        "newlines_per_syllable": max(len(lines) - 1, 0) / max(len(words), 1),
     }
 
 
@@ -176,6 +231,27 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
         lines = _nonblank_lines(lower)
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
     return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+
+
+def _line_punct_share(text: str) -> float:
+    """Share of the characters of prose lines that are in lines ending a sentence or clause.
+
+    FineWeb's line_punct_ratio counts lines, so a Wikipedia article's link
+    lines and empty section headings, or a law's one-line article headings,
+    outweigh its paragraphs; and text wrapped at a width fails line by line.
+    Here wrapped lines are joined first, headings and table rows are not
+    judged, and each line weighs its length: a menu of short unpunctuated
+    lines still fails, a few of them under long paragraphs do not.
+    """
+    prose = [line for line in _nonblank_lines(_WRAPPED.sub(" ", text)) if not _is_structure(line)]
+    chars = sum(map(len, prose))
+    ended = sum(len(line) for line in prose if _ends_sentence(line))
+    return ended / chars if chars else 0.0
+
+
+def _is_structure(line: str) -> bool:
+    heading = len(line) <= _HEADING_MAX_CHARS and _HEADING.fullmatch(line) is not None
+    return heading or _TABLE_ROW.search(line) is not None
 
 
 def _ends_sentence(line: str) -> bool:

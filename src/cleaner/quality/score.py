@@ -21,13 +21,26 @@ from typing import Literal, NamedTuple
 
 from cleaner.errors import check_optional, check_text
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
-from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores, syllables
+from cleaner.quality.heuristics import (
+    document_scores,
+    line_scores,
+    lower_words,
+    repetition_scores,
+    syllables,
+)
 from cleaner.quality.langid import vietnamese_probability
 from cleaner.quality.script import script_profile
 from cleaner.quality.spam import flagged_weights, load_flagged_terms
 from cleaner.records import Record, as_records
 
 __all__ = ["QualityResult", "QualityVerdict", "filter_quality", "score_quality"]
+
+#: The concepts of data/quality/flagged_vi.txt each spam rule sums.
+_SPAM_GROUPS = {
+    "gambling": ("betting", "lottery", "casino"),
+    "adult": ("adult",),
+    "scam": ("loan_shark", "fake_medicine"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,17 +94,13 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
     written = syllables(text)
-    # One lower() of the joined syllables instead of one call per syllable.
-    words = "\n".join(written).lower().split("\n") if written else []
+    words = lower_words(written)
     repetition = config.repetition
     scores: dict[str, float] = {}
     scores.update(script_profile(written))
     if config.langid.enabled:
         scores["langid_vi"] = vietnamese_probability(text)
-    weights = flagged_weights(words, load_flagged_terms())
-    for concept, weight in weights.items():
-        scores[f"{concept}_weight"] = weight
-        scores[f"{concept}_per_100"] = 100 * weight / max(len(words), 1)
+    scores.update(_spam_scores(words))
     scores.update(line_scores(text, config.lines.notice_phrases))
     scores.update(document_scores(text, words, config.document.stop_syllables))
     scores.update(
@@ -175,18 +184,31 @@ def _script_reasons(scores: dict[str, float], thresholds: ScriptThresholds) -> l
     return []
 
 
+def _spam_scores(words: list[str]) -> dict[str, float]:
+    """Each concept's flagged weight; each spam group's weight, in all and per 1,000 syllables."""
+    weights = flagged_weights(words, load_flagged_terms())
+    scores = {f"{concept}_weight": weight for concept, weight in weights.items()}
+    per_word = 1000 / max(len(words), 1)
+    for group, concepts in _SPAM_GROUPS.items():
+        total = sum(weights[concept] for concept in concepts)
+        scores[f"{group}_weight"] = total
+        scores[f"{group}_per_1000"] = per_word * total
+    return scores
+
+
 def _spam_reasons(scores: dict[str, float], thresholds: SpamThresholds) -> list[str]:
-    """gambling_spam and adult_content: dense flagged terms, with enough weight in all."""
+    """gambling_spam, adult_content, scam_advert: dense flagged terms, with enough weight in all."""
     limits = {
-        "gambling_spam": ("gambling", thresholds.max_gambling_per_100),
-        "adult_content": ("adult", thresholds.max_adult_per_100),
+        "gambling_spam": ("gambling", thresholds.max_gambling_per_1000),
+        "adult_content": ("adult", thresholds.max_adult_per_1000),
+        "scam_advert": ("scam", thresholds.max_scam_per_1000),
     }
     return [
         reason
-        for reason, (concept, limit) in limits.items()
+        for reason, (group, limit) in limits.items()
         if limit
-        and scores[f"{concept}_weight"] >= thresholds.min_flagged_weight
-        and scores[f"{concept}_per_100"] > limit
+        and scores[f"{group}_weight"] >= thresholds.min_flagged_weight
+        and scores[f"{group}_per_1000"] > limit
     ]
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from cleaner.normalize.syllables import apply_tone, parse_syllable
+from cleaner.quality.heuristics import WordCache
 
 __all__ = ["WordClass", "classify_word", "decode_keystrokes", "script_profile"]
 
@@ -54,10 +55,9 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
         ``marked_share``, ``plain_share``, ``debris_share``, ``foreign_share``
         (0 when there is no letter word).
     """
-    counts: Counter[WordClass] = Counter()
-    # Classes of the distinct words only: running text repeats most of its words.
-    for word, count in Counter(words).items():
-        counts[_CLASSES[word]] += count
+    # One C-level pass: the cache answers most words without a Python call
+    # (running text repeats most of its words), and Counter counts the classes.
+    counts: Counter[WordClass] = Counter(map(_CLASSES.__getitem__, words))
     letter_words = counts.total() - sum(counts[kind] for kind in _UNCOUNTED)
     per_word = max(letter_words, 1)
     return {
@@ -68,25 +68,6 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
         "debris_share": counts["debris"] / per_word,
         "foreign_share": counts["foreign"] / per_word,
     }
-
-
-class _ClassCache(dict[str, WordClass]):
-    """Word → class, filled on first sight.
-
-    A corpus repeats most of its words, so few lookups miss. The cache is
-    emptied when full, which keeps memory bounded over any corpus.
-    """
-
-    limit = 1 << 18
-
-    def __missing__(self, word: str) -> WordClass:
-        if len(self) >= self.limit:
-            self.clear()
-        kind = self[word] = _classify(word)
-        return kind
-
-
-_CLASSES = _ClassCache()
 
 
 def classify_word(word: str) -> WordClass:
@@ -111,6 +92,10 @@ def _classify(word: str) -> WordClass:
     if decode_keystrokes(lower) is not None:
         return "debris"
     return "foreign"
+
+
+#: Word → class; running text repeats most of its words.
+_CLASSES: WordCache[WordClass] = WordCache(_classify)
 
 
 def decode_keystrokes(word: str) -> str | None:
