@@ -236,7 +236,7 @@ def strip_trailing_teasers(labels: list[LineLabel], kept: list[int], is_byline: 
 #: A carousel opens with this many words at least, this many characters long,
 #: and comes round this many times within the window.
 CAROUSEL_PHRASE_WORDS = 5
-MIN_CAROUSEL_PHRASE_CHARS = 20
+MIN_CAROUSEL_PHRASE_CHARS = 15
 MIN_CAROUSEL_ROUNDS = 3
 CAROUSEL_WINDOW = 2000
 _WORD_END = regex.compile(r"\S+")
