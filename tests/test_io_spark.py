@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,11 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Java is not installed (Spark needs a JRE)", allow_module_level=True)
 
-from cleaner.spark import _read_files, spark_session  # noqa: E402 - after the skips
+from cleaner.spark import _read_files  # noqa: E402 - after the skips
 
 #: Formats whose Spark test needs more than the table writers: HTML and WARC
 #: (extra 'html') are read by the same library function on both engines.
 NOT_HERE = {"html", "warc"}
-
-
-@pytest.fixture(scope="module")
-def spark() -> Any:
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = spark_session("local[2]")
-    session.sparkContext.setLogLevel("FATAL")
-    return session
 
 
 def spark_rows(spark: Any, inputs: list[Path]) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +21,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Java is not installed (Spark needs a JRE)", allow_module_level=True)
 
-from cleaner.spark import duplicates_dataframe, spark_session  # noqa: E402 - after the skips
-
-
-@pytest.fixture(scope="module")
-def spark() -> Any:
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = spark_session("local[2]")
-    session.sparkContext.setLogLevel("FATAL")
-    return session
+from cleaner.spark import duplicates_dataframe  # noqa: E402 - after the skips
 
 
 def kept_on_spark(spark: Any, rows: list[dict[str, Any]], keep: str) -> list[str]:
