@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,17 @@ def spark() -> Iterator[Any]:
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+def cleaner_run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """``cleaner run ARGS`` in a subprocess, as a user runs it; output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "cleaner", "run", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=600,  # a hang guard; Spark runs take a minute
+        check=False,
+    )
 
 
 def seed_paths() -> list[Path]:

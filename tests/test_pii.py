@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 import cleaner
 from cleaner import ConfigError, PiiConfig, PiiStage, Record, apply_edits
 from cleaner.pii import PII_KINDS, _phone_checker, redact_pii, redact_pii_and_explain
-from conftest import load_vectors
+from conftest import cleaner_run, load_vectors
 
 CASES = load_vectors("pii_cases.jsonl")
 #: A real-shaped contact line with one of every kind (numbers made up).
@@ -158,16 +157,6 @@ def test_api_exports() -> None:
 # --- the CLI -----------------------------------------------------------------------------
 
 
-def run_cleaner(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", "run", *map(str, args), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def write_input(tmp_path: Path) -> Path:
     path = tmp_path / "in.jsonl"
     records = [
@@ -182,8 +171,15 @@ def write_input(tmp_path: Path) -> Path:
 
 def test_cli_pii_redact_writes_tokens_and_counts(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cleaner(
-        write_input(tmp_path), "--out", f"{out}/", "--pii", "redact", "--skip", "boilerplate"
+    result = cleaner_run(
+        "--quiet",
+        write_input(tmp_path),
+        "--out",
+        f"{out}/",
+        "--pii",
+        "redact",
+        "--skip",
+        "boilerplate",
     )
     assert result.returncode == 0, result.stderr
     kept = [json.loads(line) for line in (out / "cleaned.jsonl").read_text("utf-8").splitlines()]
@@ -205,7 +201,8 @@ def test_cli_pii_redact_writes_tokens_and_counts(tmp_path: Path) -> None:
 
 
 def test_cli_bad_token_is_a_clear_error(tmp_path: Path) -> None:
-    result = run_cleaner(
+    result = cleaner_run(
+        "--quiet",
         write_input(tmp_path),
         "--out",
         tmp_path / "o.jsonl",

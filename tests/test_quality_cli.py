@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import load_vectors
+from conftest import cleaner_run, load_vectors
 
 CASES = {case["id"]: case["input"] for case in load_vectors("quality_cases.jsonl")}
 KEPT = ["health_news", "football_news", "betting_crackdown_is_not_spam"]
 DROPPED = {"telex_health_news": "typing_debris", "gambling_landing_page": "gambling_spam"}
-
-
-def cleaner(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", "run", *map(str, args), "--quiet"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
 
 
 def write_input(tmp_path: Path) -> Path:
@@ -37,7 +25,7 @@ def read_jsonl(path: Path) -> list[dict[str, object]]:
 
 def test_quality_drop_files_each_drop_under_its_reason(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = cleaner(write_input(tmp_path), "--out", f"{out}/", "--quality", "drop")
+    result = cleaner_run("--quiet", write_input(tmp_path), "--out", f"{out}/", "--quality", "drop")
     assert result.returncode == 0, result.stderr
     kept = read_jsonl(out / "cleaned.jsonl")
     assert [record["id"] for record in kept] == KEPT
@@ -52,7 +40,7 @@ def test_quality_drop_files_each_drop_under_its_reason(tmp_path: Path) -> None:
 
 def test_quality_tag_keeps_every_record_with_its_reasons(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    result = cleaner(write_input(tmp_path), "--out", out, "--quality", "tag")
+    result = cleaner_run("--quiet", write_input(tmp_path), "--out", out, "--quality", "tag")
     assert result.returncode == 0, result.stderr
     reasons = {r["id"]: r["quality"]["reasons"][:1] for r in read_jsonl(out)}  # type: ignore[index]
     assert reasons == {**{name: [] for name in KEPT}, **{k: [v] for k, v in DROPPED.items()}}
@@ -62,14 +50,16 @@ def test_quality_config_overrides_a_threshold(tmp_path: Path) -> None:
     config = tmp_path / "quality.toml"
     config.write_text("[spam]\nmax_gambling_per_1000 = 0\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = cleaner(write_input(tmp_path), "--out", out, "--quality-config", config)
+    result = cleaner_run("--quiet", write_input(tmp_path), "--out", out, "--quality-config", config)
     assert result.returncode == 0, result.stderr
     assert "gambling_landing_page" in {r["id"] for r in read_jsonl(out)}
 
 
 def test_skip_quality_wins(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
-    result = cleaner(write_input(tmp_path), "--out", out, "--quality", "drop", "--skip", "quality")
+    result = cleaner_run(
+        "--quiet", write_input(tmp_path), "--out", out, "--quality", "drop", "--skip", "quality"
+    )
     assert result.returncode == 0, result.stderr
     assert all("quality" not in record for record in read_jsonl(out))
 
@@ -77,8 +67,8 @@ def test_skip_quality_wins(tmp_path: Path) -> None:
 def test_bad_quality_config_is_a_clear_error(tmp_path: Path) -> None:
     config = tmp_path / "quality.toml"
     config.write_text("[spam]\nmax_gambling = 1\n", encoding="utf-8")
-    result = cleaner(
-        write_input(tmp_path), "--out", tmp_path / "o.jsonl", "--quality-config", config
+    result = cleaner_run(
+        "--quiet", write_input(tmp_path), "--out", tmp_path / "o.jsonl", "--quality-config", config
     )
     assert result.returncode != 0
     assert "max_gambling" in result.stderr and "unknown key" in result.stderr

@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cleaner.quality import score_quality
-from conftest import load_vectors
+from conftest import cleaner_run, load_vectors
 
 pytestmark = pytest.mark.slow
 pyspark = pytest.importorskip("pyspark")
@@ -38,16 +36,6 @@ def test_spark_drop_mode_keeps_the_passing_rows(spark: Any) -> None:
     assert kept == {c["id"] for c in CASES if score_quality(c["input"]).passed}
 
 
-def run_cleaner(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cleaner", "run", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def test_cli_spark_quality_and_pii_match_the_local_engine(tmp_path: Path) -> None:
     records = [{"id": c["id"], "text": c["input"]} for c in CASES]
     records.append(
@@ -63,9 +51,9 @@ def test_cli_spark_quality_and_pii_match_the_local_engine(tmp_path: Path) -> Non
     # Dedup is left out: the engines break ties between copies differently
     # (local: the first seen; Spark: the smallest id), and two cases share a text.
     options = ["--quality", "tag", "--pii", "redact", "--skip", "dedup"]
-    local = run_cleaner(src, "--out", f"{tmp_path}/local/", "--quiet", *options)
+    local = cleaner_run(src, "--out", f"{tmp_path}/local/", "--quiet", *options)
     assert local.returncode == 0, local.stderr
-    on_spark = run_cleaner(
+    on_spark = cleaner_run(
         src, "--out", tmp_path / "spark", "--engine", "spark", "--format", "jsonl",
         "--stats", tmp_path / "spark-stats.json", *options,
     )  # fmt: skip
