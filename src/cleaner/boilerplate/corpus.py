@@ -290,8 +290,8 @@ class SiteTemplates:
 
     def _rows(self, keys: np.ndarray[Any, np.dtype[np.uint64]]) -> np.ndarray[Any, Any]:
         shift = np.uint64(64 - (self.width.bit_length() - 1))
-        with np.errstate(over="ignore"):
-            return (keys[None, :] * _ROW_MULTIPLIERS[: self.depth, None]) >> shift
+        # Array products wrap modulo 2**64 without a warning (only scalars warn).
+        return (keys[None, :] * _ROW_MULTIPLIERS[: self.depth, None]) >> shift
 
     def _flush(self) -> None:
         if not self._pending:

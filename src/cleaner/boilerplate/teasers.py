@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -138,8 +139,14 @@ def _pair_after_sign_off(labels: list[LineLabel], kept: list[int], is_byline: Is
 def _last_segment_start(text: str) -> int:
     """Offset where the last sentence-like segment of ``text`` starts."""
     window = max(0, len(text) - MAX_TEASER_CHARS - 1)
-    spans = segment_spans(text[window:])
-    return window + spans[-1][0] if spans else len(text)
+    return window + _last_segment_in(text[window:])
+
+
+@lru_cache(maxsize=64)
+def _last_segment_in(window: str) -> int:
+    """:func:`_last_segment_start` in a window; each revise round asks again about the same end."""
+    spans = segment_spans(window)
+    return spans[-1][0] if spans else len(window)
 
 
 #: Removals that a sign-off makes: an article's own last sentence may stand before them.
