@@ -191,7 +191,9 @@ Spans = Sequence[Sequence[tuple[int, int]]]
 _IDENTITY_CACHE = 4096
 
 
-@lru_cache(maxsize=_IDENTITY_CACHE)
+Identity = Callable[[str], tuple[int, int, bool]]
+
+
 def _identity(piece: str) -> tuple[int, int, bool]:
     """The key, the context hash and whether a word is there, of a segment (or its opening)."""
     shape = _shape(piece)
@@ -201,13 +203,19 @@ def _identity(piece: str) -> tuple[int, int, bool]:
     return key, context, _LETTER.search(shape) is not None
 
 
-def _units(lines: Sequence[str], spans: Spans | None = None) -> list[_Unit]:
+#: Lookups remember identities; counting does not (each document's segments are new there).
+_remembered_identity: Identity = lru_cache(maxsize=_IDENTITY_CACHE)(_identity)
+
+
+def _units(
+    lines: Sequence[str], spans: Spans | None = None, identity: Identity = _identity
+) -> list[_Unit]:
     """The segments of ``lines`` (``spans``: their segment spans, when already known)."""
     units: list[_Unit] = []
     for line_no, line in enumerate(lines):
         for start, end in segment_spans(line) if spans is None else spans[line_no]:
             countable = end - start <= MAX_TEMPLATE_SEGMENT
-            key, context, has_word = _identity(
+            key, context, has_word = identity(
                 line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
             )
             units.append(_Unit(line_no, start, end, countable and has_word, key, context))
@@ -388,7 +396,7 @@ class SiteTemplates:
         if source not in self.docs:
             return []
         source_key = _hash_text(source)
-        units = _units(lines, spans)
+        units = _units(lines, spans, _remembered_identity)
         countable = [i for i, unit in enumerate(units) if unit.countable]
         text = "\n".join(lines)
         head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
