@@ -246,6 +246,24 @@ def test_site_banner_inside_a_flattened_line_is_learned_and_cut() -> None:
     assert restore(out, removals) == text
 
 
+def test_each_config_strips_with_its_own_templates_when_given_a_source() -> None:
+    # Configs that differ only in their templates compare equal: the config
+    # made for a record's source must come from the very config passed.
+    banner = "Đọc báo 24h trên điện thoại mỗi ngày"
+    records = [
+        Record(str(i), f"{banner} Tin số {i} về giá vàng hôm nay.", {"source": "24h"})
+        for i in range(30)
+    ]
+    learned = BoilerplateConfig(templates=learn_boilerplate(records))
+    plain = BoilerplateConfig()
+    assert learned == plain
+    text = f"{banner} Trời mưa to suốt đêm qua ở Hà Nội."
+    for _ in range(2):
+        with_templates = strip_boilerplate_result(text, config=learned, source="24h").text
+        assert with_templates == "Trời mưa to suốt đêm qua ở Hà Nội."
+        assert strip_boilerplate_result(text, config=plain, source="24h").text == text
+
+
 def test_a_copied_article_is_not_a_template() -> None:
     article = (
         "Giá vàng hôm nay tăng mạnh. Các nhà đầu tư lo ngại lạm phát. "

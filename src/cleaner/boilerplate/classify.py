@@ -78,11 +78,7 @@ def _page_scripts(label: LineLabel) -> None:
 def _opening_carousel(label: LineLabel) -> None:
     """Remove a carousel of headlines that comes round several times before the text."""
     end = carousel_end(label.text)
-    if end is None:
-        return
-    if end >= len(label.text.rstrip()):
-        label.remove("related_news_block")
-    else:
+    if end is not None:
         label.add_cut(0, end, "related_news_inline")
 
 
@@ -217,6 +213,22 @@ def _drop_caption_lines(labels: list[LineLabel]) -> None:
             label.remove("photo_caption", "caption", certain=False)
 
 
+def _line_rules(label: LineLabel, matchers: Matchers, keep_captions: bool) -> None:
+    """The rules that read one line alone: whole line, scripts, carousels, segments, credits."""
+    _whole_line(label, matchers, keep_captions)
+    if not label.removed:
+        _page_scripts(label)
+    if not label.removed:
+        _opening_carousel(label)
+    if label.removed:
+        return
+    _segment_rules(label, matchers)
+    _inline_related(label, matchers)
+    _teasers_before_read_more(label)
+    if not keep_captions:
+        cut_credits(label)
+
+
 def classify_lines(
     lines: list[str],
     matchers: Matchers,
@@ -224,6 +236,7 @@ def classify_lines(
     keep_captions: bool,
     templates: SiteTemplates | None,
     source: str,
+    clean: set[str] | None = None,
 ) -> list[LineLabel]:
     """Label every line: whole-line and segment rules, templates, credits, inline runs.
 
@@ -233,26 +246,20 @@ def classify_lines(
         keep_captions: Leave photo captions and credits in place.
         templates: Per-site templates from ``learn_boilerplate``, if any.
         source: The source name to look ``templates`` up with.
+        clean: Lines in which an earlier pass with the same options found
+            nothing by the line rules; they are skipped, since those rules
+            read nothing but the line. This pass's clean lines are added.
 
     Returns:
         One label per line, in order.
     """
     labels = label_lines(lines)
     for label in labels:
-        if label.blank:
+        if label.blank or (clean is not None and label.text in clean):
             continue
-        _whole_line(label, matchers, keep_captions)
-        if not label.removed:
-            _page_scripts(label)
-        if not label.removed:
-            _opening_carousel(label)
-        if label.removed:
-            continue
-        _segment_rules(label, matchers)
-        _inline_related(label, matchers)
-        _teasers_before_read_more(label)
-        if not keep_captions:
-            cut_credits(label)
+        _line_rules(label, matchers, keep_captions)
+        if clean is not None and not label.removed and not label.cuts:
+            clean.add(label.text)
     if templates is not None:
         _template_cuts(labels, templates, source)
     if not keep_captions:

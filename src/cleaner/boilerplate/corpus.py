@@ -29,6 +29,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -96,6 +97,19 @@ def _hash_text(text: str) -> int:
     """
     data = text.encode("utf-8", "surrogatepass")
     return zlib.crc32(data) | zlib.adler32(data) << 32
+
+
+#: Words whose hash is remembered: syllables recur in every document ...
+_WORD_CACHE = 1 << 14
+#: ... and are short; a longer word (a URL, a run with no space) is hashed each time.
+_MAX_REMEMBERED_WORD = 32
+
+_remembered_hash = lru_cache(maxsize=_WORD_CACHE)(_hash_text)
+
+
+def _word_hash(word: str) -> int:
+    """:func:`_hash_text` of one affix word, remembered when it is short."""
+    return _remembered_hash(word) if len(word) <= _MAX_REMEMBERED_WORD else _hash_text(word)
 
 
 def _mix(seed: int, value: int) -> int:
@@ -172,17 +186,38 @@ _CONTEXT_CHARS = 64
 Spans = Sequence[Sequence[tuple[int, int]]]
 
 
-def _units(lines: Sequence[str], spans: Spans | None = None) -> list[_Unit]:
+#: Segments whose identity is remembered: a document's segments, between the
+#: boilerplate stage's passes (the second pass sees mostly the same segments).
+_IDENTITY_CACHE = 4096
+
+
+Identity = Callable[[str], tuple[int, int, bool]]
+
+
+def _identity(piece: str) -> tuple[int, int, bool]:
+    """The key, the context hash and whether a word is there, of a segment (or its opening)."""
+    shape = _shape(piece)
+    key = _hash_text(shape)
+    context = key if len(shape) <= _CONTEXT_CHARS else _hash_text(shape[:_CONTEXT_CHARS])
+    # "2." of a numbered list recurs everywhere and is no template: one needs a word.
+    return key, context, _LETTER.search(shape) is not None
+
+
+#: Lookups remember identities; counting does not (each document's segments are new there).
+_remembered_identity: Identity = lru_cache(maxsize=_IDENTITY_CACHE)(_identity)
+
+
+def _units(
+    lines: Sequence[str], spans: Spans | None = None, identity: Identity = _identity
+) -> list[_Unit]:
     """The segments of ``lines`` (``spans``: their segment spans, when already known)."""
     units: list[_Unit] = []
     for line_no, line in enumerate(lines):
         for start, end in segment_spans(line) if spans is None else spans[line_no]:
             countable = end - start <= MAX_TEMPLATE_SEGMENT
-            shape = _shape(line[start:end] if countable else line[start : start + _CONTEXT_CHARS])
-            key = _hash_text(shape)
-            context = key if len(shape) <= _CONTEXT_CHARS else _hash_text(shape[:_CONTEXT_CHARS])
-            # "2." of a numbered list recurs everywhere and is no template: one needs a word.
-            has_word = _LETTER.search(shape) is not None
+            key, context, has_word = identity(
+                line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
+            )
             units.append(_Unit(line_no, start, end, countable and has_word, key, context))
     return units
 
@@ -253,9 +288,9 @@ class SiteTemplates:
         # One word past the longest template, to see where documents diverge.
         head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
         tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
-        prefixes = _affix_keys(source, _PREFIX, [_hash_text(word) for word in head])
+        prefixes = _affix_keys(source, _PREFIX, [_word_hash(word) for word in head])
         yield from prefixes
-        yield from _affix_keys(source, _SUFFIX, [_hash_text(word) for word in reversed(tail)])
+        yield from _affix_keys(source, _SUFFIX, [_word_hash(word) for word in reversed(tail)])
         if prefixes and len(head) <= PREFIX_WORDS:
             # A short page ends here: what tells a page that is only chrome
             # (others go on after the same words) from many copies of one text.
@@ -263,8 +298,8 @@ class SiteTemplates:
 
     def _rows(self, keys: np.ndarray[Any, np.dtype[np.uint64]]) -> np.ndarray[Any, Any]:
         shift = np.uint64(64 - (self.width.bit_length() - 1))
-        with np.errstate(over="ignore"):
-            return (keys[None, :] * _ROW_MULTIPLIERS[: self.depth, None]) >> shift
+        # Array products wrap modulo 2**64 without a warning (only scalars warn).
+        return (keys[None, :] * _ROW_MULTIPLIERS[: self.depth, None]) >> shift
 
     def _flush(self) -> None:
         if not self._pending:
@@ -361,17 +396,17 @@ class SiteTemplates:
         if source not in self.docs:
             return []
         source_key = _hash_text(source)
-        units = _units(lines, spans)
+        units = _units(lines, spans, _remembered_identity)
         countable = [i for i, unit in enumerate(units) if unit.countable]
         text = "\n".join(lines)
         head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
         tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
         if not head:
             return []
-        prefix_keys = _affix_keys(source_key, _PREFIX, [_hash_text(word) for word in head])
+        prefix_keys = _affix_keys(source_key, _PREFIX, [_word_hash(word) for word in head])
         if len(head) <= PREFIX_WORDS:
             prefix_keys.append(_mix(prefix_keys[-1], _PAGE))
-        suffix_keys = _affix_keys(source_key, _SUFFIX, [_hash_text(w) for w in reversed(tail)])
+        suffix_keys = _affix_keys(source_key, _SUFFIX, [_word_hash(w) for w in reversed(tail)])
         # One sketch lookup for the whole document: numpy's cost is per call.
         segment_seed = _mix(source_key, _SEGMENT)
         segment_keys = [_mix(segment_seed, units[i].key) for i in countable]

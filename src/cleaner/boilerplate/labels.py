@@ -128,6 +128,8 @@ class LineLabel:
 
     def kept_text(self) -> str:
         """The line with its inline cuts taken out."""
+        if not self.cuts:
+            return self.text  # most lines: the revise rules ask about every line, often
         pieces: list[str] = []
         position = 0
         for cut in sorted(self.cuts, key=lambda c: c.start):

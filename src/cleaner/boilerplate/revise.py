@@ -259,9 +259,10 @@ def _lead_end(text: str, matchers: Matchers) -> int | None:
     end = _lead_segments_end(text[:BLOCK_WINDOW], len(text) > BLOCK_WINDOW, matchers)
     offset = end if end is not None else 0
     offset += len(text[offset:]) - len(text[offset:].lstrip())
-    prefix = matchers.lead_prefix.match(text, offset)
-    if prefix is not None:
-        end = prefix.end()
+    # Datelines can stack ("Chủ Nhật 12/3/2023 10:00 Thứ Hai 13/3/2023 …"):
+    # all of them go at once, or each revise round would take one more.
+    while (prefix := matchers.lead_prefix.match(text, offset)) is not None:
+        end = offset = prefix.end()
     return end
 
 

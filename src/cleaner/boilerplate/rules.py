@@ -9,7 +9,7 @@ call; long lines are sentence-like and skip the whole-line test entirely.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -19,6 +19,11 @@ __all__ = ["MAX_SHORT_LINE", "Matchers", "compile_rules", "ends_sentence"]
 
 #: Lines longer than this are never removed by a whole-line rule: they are prose.
 MAX_SHORT_LINE = 400
+
+#: Segment answers remembered per rule set (a document's segments, many times over) ...
+_MAX_REMEMBERED_SEGMENTS = 1 << 14
+#: ... for segments up to this long (the rules look at no longer ones).
+_REMEMBERED_SEGMENT_CHARS = 160
 
 #: Whole-line concepts and the reason code each one reports, in priority order.
 WHOLE_LINE_REASONS: dict[str, str] = {
@@ -81,6 +86,9 @@ class Matchers:
     byline: regex.Pattern[str]
     page_label: regex.Pattern[str]
     end_mark: regex.Pattern[str]
+    _segment_answers: dict[str, tuple[str, str] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def whole_line_reason(self, line: str) -> tuple[str, str] | None:
         """``(concept, reason)`` when the whole stripped line is boilerplate.
@@ -92,8 +100,20 @@ class Matchers:
         return _reason(self.whole_line.fullmatch(line))
 
     def segment_reason(self, segment: str) -> tuple[str, str] | None:
-        """``(concept, reason)`` when a segment of a longer line is boilerplate."""
-        return _reason(self.segment.fullmatch(segment))
+        """``(concept, reason)`` when a segment of a longer line is boilerplate.
+
+        Answers are remembered: the stage's second pass over its own output
+        asks again about nearly every segment of the first.
+        """
+        known = self._segment_answers
+        if segment in known:
+            return known[segment]
+        found = _reason(self.segment.fullmatch(segment))
+        if len(segment) <= _REMEMBERED_SEGMENT_CHARS:
+            if len(known) >= _MAX_REMEMBERED_SEGMENTS:
+                known.clear()
+            known[segment] = found
+        return found
 
 
 def _reason(match: regex.Match[str] | None) -> tuple[str, str] | None:

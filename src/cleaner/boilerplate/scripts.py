@@ -25,19 +25,19 @@ __all__ = ["find_scripts"]
 _HINTS = ("{", "document.", "window.", "googletag", "adsbygoogle", "$(", "jQuery(")
 #: Where a statement starts (at a word boundary, never inside a word).
 _OPENER = regex.compile(
-    r"(?<![\w.$])(?:if\s*\(|try\s*\{|(?:var|let|const)\s+[A-Za-z_$][\w$]*\s*=|"
-    r"function\s*[A-Za-z_$]*\s*\(|\(\s*function\s*\(|document\.|window\.|googletag\.|"
-    r"\(\s*adsbygoogle|\$\(|jQuery\()"
+    r"(?<![\w.$])(?:if\s{0,8}\(|try\s{0,8}\{|(?:var|let|const)\s{1,8}[A-Za-z_$][\w$]{0,60}\s{0,8}=|"
+    r"function\s{0,8}[A-Za-z_$]{0,60}\s{0,8}\(|\(\s{0,8}function\s{0,8}\(|document\.|window\.|"
+    r"googletag\.|\(\s{0,8}adsbygoogle|\$\(|jQuery\()"
 )
 #: What makes a snippet the page's own code: a call into the page or its ad slots.
 _PAGE_CALL = regex.compile(
-    r"document\.|window\.|googletag|adsbygoogle|catch\s*\(|\.push\(|innerHTML|"
+    r"document\.|window\.|googletag|adsbygoogle|catch\s{0,8}\(|\.push\(|innerHTML|"
     r"getElementById|setTimeout|Ads?[A-Z_]"
 )
 #: String literals, left out when looking for Vietnamese words.
-_STRING = regex.compile(r"\"[^\"]*\"|'[^']*'")
+_STRING = regex.compile(r"\"[^\"\n]{0,4000}\"|'[^'\n]{0,4000}'")
 #: What may follow a closed statement and still be code.
-_CONTINUES = regex.compile(r"\s*(?:[{}.;()]|else\b|catch\b|finally\b|&&|\|\|)")
+_CONTINUES = regex.compile(r"\s{0,8}(?:[{}.;()]|else\b|catch\b|finally\b|&&|\|\|)")
 #: A letter with a Vietnamese diacritic: no ad script spells one outside a string.
 _VIETNAMESE_LETTER = regex.compile(r"[^\x00-\x7F\s]")
 #: A snippet is at most this long (a line of minified code, a few statements).

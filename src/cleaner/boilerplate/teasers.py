@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -145,7 +146,13 @@ def _pair_after_sign_off(labels: list[LineLabel], kept: list[int], is_byline: Is
 def _segment_starts(text: str) -> list[int]:
     """Offsets where the sentence-like segments near the end of ``text`` start, last first."""
     window = max(0, len(text) - MAX_TEASER_CHARS - 1)
-    return [window + start for start, _ in reversed(segment_spans(text[window:]))]
+    return [window + start for start in _segment_starts_in(text[window:])]
+
+
+@lru_cache(maxsize=64)
+def _segment_starts_in(window: str) -> tuple[int, ...]:
+    """:func:`_segment_starts` in a window; each revise round asks again about the same end."""
+    return tuple(start for start, _ in reversed(segment_spans(window)))
 
 
 def _glued_teaser_start(text: str, starts: list[int]) -> int | None:
@@ -280,7 +287,9 @@ def carousel_end(line: str) -> int | None:
     end = line.rfind(" ", 0, end + 1) if end < len(line) and line[end] != " " else end
     rest = _CAROUSEL_GAP.match(line, end)
     assert rest is not None  # the pattern matches the empty string
-    if rest.end() < len(line) and not _OPENER.match(line, rest.end()):
+    # An article must follow, opening like a sentence: a line of nothing but
+    # rounds is a list, which the line rules judge.
+    if rest.end() >= len(line.rstrip()) or not _OPENER.match(line, rest.end()):
         return None
     return rest.end() if end > rounds[-1] else None
 

@@ -196,8 +196,11 @@ def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
         text = _run_plan(text, config, edits)
         if text is before or text == before:
             break
-        # VIQR is decoded once (see after_first_pass).
-        config = replace(config, legacy=after_first_pass(config.legacy))
+        # VIQR is decoded once (see after_first_pass); any other mode stays, and
+        # the config with it (a new one per changed text cost a check of every option).
+        later = after_first_pass(config.legacy)
+        if later != config.legacy:
+            config = replace(config, legacy=later)
     return text
 
 
