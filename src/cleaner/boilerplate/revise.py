@@ -16,12 +16,10 @@ from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
-from cleaner.boilerplate.teasers import strip_trailing_teasers
+from cleaner.boilerplate.teasers import MAX_HEADLINE_CHARS, strip_trailing_teasers
 
 __all__ = ["revise_labels"]
 
-#: A related-news headline is short; longer lines mean the article resumed.
-MAX_HEADLINE_CHARS = 160
 #: A related-news block is a list of a few headlines, never a whole page.
 MAX_BLOCK_LINES = 60
 #: The source tag is only looked for on the first few kept non-blank lines.

@@ -37,11 +37,12 @@ from cleaner.boilerplate.labels import LineLabel
 from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 
-__all__ = ["carousel_end", "strip_trailing_teasers"]
+__all__ = ["MAX_HEADLINE_CHARS", "carousel_end", "strip_trailing_teasers"]
 
 IsByline = Callable[[str], bool]
 
-#: A headline is short; a summary is a sentence or two.
+#: A headline is short (a longer line in a related block means the article
+#: resumed); a summary is a sentence or two.
 MAX_HEADLINE_CHARS = 160
 MAX_TEASER_CHARS = 700
 #: A glued box is tighter still: a headline and a one-sentence summary. A
