@@ -46,8 +46,10 @@ MAX_SCRIPT_CHARS = 4000
 #: close ("document.(" a thousand times) must not make the search quadratic.
 SCAN_BUDGET = 8
 
-_OPENING = {"{": "}", "(": ")"}
+_OPENING = frozenset("{(")
 _CLOSING = frozenset("})")
+#: The spaces before a further statement.
+_SPACES = regex.compile(r" *")
 
 
 def find_scripts(text: str) -> list[tuple[int, int]]:
@@ -108,7 +110,11 @@ def _continues(text: str, index: int) -> bool:
     """Whether more code follows a closed statement: a brace, ``else``, another statement."""
     if _CONTINUES.match(text, index) is not None:
         return True
-    return _OPENER.match(text, len(text) - len(text[index:].lstrip(" "))) is not None
+    spaces = _SPACES.match(text, index)
+    assert spaces is not None  # the pattern matches the empty string
+    # Matched in place: a slice of the rest of the line per closed statement
+    # made long lines of statements quadratic.
+    return _OPENER.match(text, spaces.end()) is not None
 
 
 def _string_end(text: str, start: int, limit: int) -> int:
