@@ -94,7 +94,7 @@ class ExactDocument:
 class _Group:
     """The best-ranked member of one key's documents so far."""
 
-    rank: tuple[Any, int]
+    rank: Any
     position: int
 
 
@@ -103,7 +103,7 @@ class _Keys:
     """Per document, in input order, the compact data the decision needs."""
 
     ids: list[str] = field(default_factory=list)
-    ranks: list[tuple[Any, int]] = field(default_factory=list)
+    ranks: list[Any] = field(default_factory=list)
     texts: list[int | None] = field(default_factory=list)
     urls: list[str | None] = field(default_factory=list)
 
@@ -126,10 +126,9 @@ def exact_drops(
         Position → ``{"reason", "duplicate_of", ...}`` as the dedup stage files a drop.
     """
     keys = _Keys()
-    for position, document in enumerate(documents):
+    for document in documents:
         keys.ids.append(document.id)
-        rank = keep_key(keep, document.id, document.text, document.meta)
-        keys.ranks.append((rank, position))
+        keys.ranks.append(keep_key(keep, document.id, document.text, document.meta))
         # Blank texts are the dedup stage's (reason "empty"), not copies.
         keys.texts.append(text_key(document.text) if document.text.strip() else None)
         keys.urls.append(normalize_url(document.url) if document.url else None)
@@ -153,8 +152,12 @@ def exact_drops(
     return drops
 
 
-def _best_of_groups(ranks: list[tuple[Any, int]], keys: list[Any]) -> list[int]:
-    """Per position, the position kept for its key (itself when its key is ``None``)."""
+def _best_of_groups(ranks: list[Any], keys: list[Any]) -> list[int]:
+    """Per position, the position kept for its key (itself when its key is ``None``).
+
+    Positions are visited in input order and only a strictly better rank
+    replaces the kept one, so equal ranks go to the first seen.
+    """
     best: dict[Any, _Group] = {}
     for position, key in enumerate(keys):
         if key is None:
