@@ -362,7 +362,7 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
     classes = Table(
         "vn-cleaner recall per boilerplate class (templates learned)",
         ["class", "spans", "recall"]
-        + [f"{title} {column}" for title in (t for _, t in APART_SETS.values())
+        + [f"{title} {column}" for _, title in APART_SETS.values()
            for column in ("spans", "recall")],
     )  # fmt: skip
     prefixes = ("class:", *(f"{group}:class:" for group, _ in APART_SETS.values()))
