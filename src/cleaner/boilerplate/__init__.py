@@ -33,12 +33,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, Literal
 
 import regex
 
+from cleaner.boilerplate.blank_runs import FoldedLines, fold_blank_runs
 from cleaner.boilerplate.classify import classify_lines, cut_credits
 from cleaner.boilerplate.corpus import LineStats, SiteTemplates, learn_boilerplate
 from cleaner.boilerplate.labels import BlankLine, LineLabel
@@ -276,17 +277,18 @@ def _with_source(cfg: BoilerplateConfig, source: Any) -> BoilerplateConfig:
 
 
 def _label_lines(
-    lines: list[str], cfg: BoilerplateConfig, clean: set[str]
+    folded: FoldedLines, cfg: BoilerplateConfig, clean: set[str]
 ) -> tuple[list[LineLabel], bool]:
     """One pass of the stage: classify, revise, guard, drop the lines it empties.
 
+    One label per folded line (:mod:`~cleaner.boilerplate.blank_runs`).
     ``clean`` holds the lines the line rules found nothing in, shared by the
     passes over one text (see :func:`~cleaner.boilerplate.classify.classify_lines`).
     """
     matchers = _matchers(cfg.extra_rules)
     keep_captions = cfg.captions == "keep"
     labels = classify_lines(
-        lines,
+        folded.lines,
         matchers,
         keep_captions=keep_captions,
         templates=cfg.templates,
@@ -294,8 +296,7 @@ def _label_lines(
         clean=clean,
     )
     revise_labels(labels, matchers, keep_captions=keep_captions)
-    size = sum(len(line) for line in lines) + len(lines) - 1
-    suspicious = _guard_against_gutting(labels, size, keep_captions)
+    suspicious = _guard_against_gutting(labels, folded.size(), keep_captions)
     _drop_emptied_lines(labels)
     _drop_blank_lines(labels)
     return labels, suspicious
@@ -306,7 +307,11 @@ MAX_PASSES = 4
 
 
 def _settle(
-    labels: list[LineLabel], cfg: BoilerplateConfig, guarded: bool, clean: set[str]
+    labels: list[LineLabel],
+    folded: FoldedLines,
+    cfg: BoilerplateConfig,
+    guarded: bool,
+    clean: set[str],
 ) -> bool:
     """Rerun the stage on its own output until it removes nothing more (idempotence).
 
@@ -330,6 +335,7 @@ def _settle(
 
     Args:
         labels: The first pass's labels, updated in place.
+        folded: The lines they label.
         cfg: The stage's options.
         guarded: Whether the gutting guard acted in the first pass.
         clean: The lines the line rules found nothing in, in any pass so far.
@@ -341,7 +347,7 @@ def _settle(
         kept = [index for index, label in enumerate(labels) if not label.removed]
         if not kept or not (guarded or any(labels[index].cuts for index in kept)):
             break
-        kept_lines = [labels[index].kept_text() for index in kept]
+        kept_lines = folded.select(kept, [labels[index].kept_text() for index in kept])
         again, guarded_again = _label_lines(kept_lines, cfg, clean)
         if not any(label.removed or label.cuts for label in again):
             break
@@ -385,10 +391,25 @@ def strip_boilerplate_result(
     check_text("text", text)
     cfg = _config(config, options)
     clean: set[str] = set()
-    labels, suspicious = _label_lines(text.split("\n"), cfg, clean)
-    suspicious = _settle(labels, cfg, suspicious, clean)
-    removals = [r for i, label in enumerate(labels) for r in _line_removals(i, label)]
-    kept = [label.kept_text() for label in labels if not label.removed]
+    folded = fold_blank_runs(text.split("\n"))
+    labels, suspicious = _label_lines(folded, cfg, clean)
+    suspicious = _settle(labels, folded, cfg, suspicious, clean)
+    return _unfold(labels, folded, suspicious)
+
+
+def _unfold(labels: list[LineLabel], folded: FoldedLines, suspicious: bool) -> StripResult:
+    """The result for the input lines: each folded line's verdict for every line it stands for."""
+    removals: list[Removal] = []
+    kept: list[str] = []
+    line_no = 0
+    for label, count in zip(labels, folded.counts(), strict=True):
+        if label.removed or label.cuts:
+            for offset in range(count):
+                removals.extend(_line_removals(line_no + offset, label))
+        line_no += count
+        if not label.removed:
+            line = label.kept_text()
+            kept.append(line if count == 1 else "\n".join(repeat(line, count)))
     return StripResult("\n".join(kept), removals, suspicious)
 
 

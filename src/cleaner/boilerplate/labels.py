@@ -47,10 +47,10 @@ class LineLabel:
     # short lines must not hold ten million empty lists.
     cuts: tuple[Cut, ...] = ()
     certain: bool = True
-    _segments: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    _segments: tuple[tuple[int, int], ...] | None = field(default=None, repr=False, compare=False)
 
     @property
-    def segments(self) -> list[tuple[int, int]]:
+    def segments(self) -> tuple[tuple[int, int], ...]:
         """The sentence-like segment spans of the input line (computed once, until forgotten)."""
         if self._segments is None:
             self._segments = segment_spans(self.text)

@@ -20,7 +20,7 @@ from cleaner.boilerplate.teasers import MAX_HEADLINE_CHARS, strip_trailing_tease
 
 __all__ = ["revise_labels"]
 
-#: A related-news block is a list of a few headlines, never a whole page.
+#: A related-news block is a list of a few headlines (non-blank lines), never a whole page.
 MAX_BLOCK_LINES = 60
 #: The source tag is only looked for on the first few kept non-blank lines.
 LEAD_LINES = 3
@@ -58,13 +58,21 @@ def _extend_related_blocks(labels: list[LineLabel], matchers: Matchers) -> None:
             index += 1
             continue
         headlines: set[str] = set()
-        end = min(len(labels), index + 1 + MAX_BLOCK_LINES)
+        # The block's length in non-blank lines: blank lines between headlines
+        # are layout (and a run of them is one line to the stage, see blank_runs).
+        lines_left = MAX_BLOCK_LINES
         index += 1
-        while index < end and _continues_block(labels[index], headlines, matchers):
+        while (
+            index < len(labels)
+            and lines_left
+            and _continues_block(labels[index], headlines, matchers)
+        ):
             label = labels[index]
-            if not label.blank and label.reason is None:
-                headlines.add(label.text.strip())
-                label.remove("related_news_block", certain=False)
+            if not label.blank:
+                lines_left -= 1
+                if label.reason is None:
+                    headlines.add(label.text.strip())
+                    label.remove("related_news_block", certain=False)
             index += 1
 
 
@@ -155,7 +163,7 @@ _GLUED_SENTENCE_END = regex.compile(
 )
 
 
-def _split_glued_tail(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _split_glued_tail(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     """Split a byline glued to the last sentence off the last segment."""
     if not spans:
         return spans
@@ -167,7 +175,7 @@ def _split_glued_tail(text: str, spans: list[tuple[int, int]]) -> list[tuple[int
     ]
     if not glues or glues[-1] == start:
         return spans
-    return [*spans[:-1], (start, glues[-1]), (glues[-1], end)]
+    return (*spans[:-1], (start, glues[-1]), (glues[-1], end))
 
 
 def _sign_off_start(text: str, matchers: Matchers) -> int | None:
