@@ -309,3 +309,33 @@ def test_a_name_the_article_repeats_is_no_carousel() -> None:
         f"hành động. {name} nói thêm rằng Mỹ sẽ tiếp tục theo dõi tình hình."
     )
     assert strip_boilerplate(text) == text.replace(" Ảnh: AFP.", "")
+
+
+#: kenh14 (set e, kenh14-0001): a link to another article between the photo
+#: credit and the "Theo X" that ends the page.
+LINKED_HEADLINE = (
+    "Hành trình lột xác của Khánh Vân: Từ cô bé niềng răng, da đen nhẻm đến mỹ nhân "
+    "toả sáng ở đấu trường nhan sắc lớn nhất hành tinh"
+)
+
+
+def test_a_headline_between_a_credit_and_the_closing_source_goes() -> None:
+    text = "\n".join([*ARTICLE, "Ảnh: NVCC", LINKED_HEADLINE, "Theo Trí Thức Trẻ"])
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "\n".join(ARTICLE)
+    reasons = {r.text: r.reason for r in removals}
+    assert reasons[LINKED_HEADLINE] == "related_news_block"
+
+
+def test_a_closing_line_without_a_full_stop_after_prose_stays() -> None:
+    # The same headline right after the article's prose is the article's own.
+    text = "\n".join([*ARTICLE, LINKED_HEADLINE, "Theo Trí Thức Trẻ"])
+    assert strip_boilerplate(text) == "\n".join([*ARTICLE, LINKED_HEADLINE])
+
+
+def test_a_subheading_between_two_captions_stays() -> None:
+    # A subheading has its section after it: it is never the last kept line.
+    heading = "Những khu vực có nguy cơ cao nhất trong thành phố hiện nay"
+    section = "Phần lớn số ca mắc mới tập trung ở các quận nội thành đông dân cư."
+    text = "\n".join([*ARTICLE, "Ảnh: Lâm Thỏa", heading, "Ảnh: TTXVN", section])
+    assert strip_boilerplate(text) == "\n".join([*ARTICLE, heading, section])

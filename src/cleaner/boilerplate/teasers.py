@@ -2,7 +2,7 @@
 
 News sites end an article with boxes that advertise other articles: a
 headline and its summary ("sapo"). Scrapers keep them with no header before
-them, so the header rules never fire. Three shapes are recognised, only in
+them, so the header rules never fire. Four shapes are recognised, only in
 the run of kept text that ends the document (inside an article, the same
 shapes are a subheading and its paragraph):
 
@@ -14,9 +14,11 @@ shapes are a subheading and its paragraph):
 - a headline line, then its summary line that repeats two of its syllables
   ("Phó Thủ tướng Canada bị phạt …" / "Phó Thủ tướng kiêm Bộ trưởng …");
 - a summary cut short by an ellipsis ("… thiếu hụt xăng...") right before
-  furniture that was removed (24h's "next article" box before its footer).
+  furniture that was removed (24h's "next article" box before its footer);
+- a lone headline line with removed furniture on both sides (a photo credit
+  before it, the "Theo X" that ends the page after it).
 
-All three are uncertain removals: the gutting guard may give them back.
+All four are uncertain removals: the gutting guard may give them back.
 
 A page can also open with a carousel of headlines that a scraper flattened
 with every slide it held, so the same few headlines come round two and three
@@ -204,8 +206,28 @@ def _teaser_start(labels: list[LineLabel], index: int) -> int | None:
     return None
 
 
+def _headline_between_furniture(labels: list[LineLabel], index: int) -> bool:
+    """Line ``index`` is a headline with removed lines right before it and after it.
+
+    A link to another article between a photo credit and the "Theo X" that
+    ends the page (kenh14: "Ảnh: NVCC" / "Hành trình lột xác của Khánh Vân:
+    …" / "Theo Trí Thức Trẻ"). A subheading has the section it opens after
+    it, so it is never the last kept line.
+    """
+    label = labels[index]
+    if label.cuts or not _is_headline(label.text):
+        return False
+    before = next((line for line in reversed(labels[:index]) if not line.blank), None)
+    if before is None or not before.removed:
+        return False
+    return any(line.removed for line in labels[index + 1 :])
+
+
 def _strip_one(labels: list[LineLabel], kept: list[int], is_byline: IsByline) -> bool:
     """Take one teaser off the end of the kept text; whether there was one."""
+    if len(kept) > 1 and _headline_between_furniture(labels, kept[-1]):
+        labels[kept.pop()].remove("related_news_block", certain=False)
+        return True
     last = labels[kept[-1]]
     start = _teaser_start(labels, kept[-1])
     if start is not None:
