@@ -339,3 +339,30 @@ def test_a_subheading_between_two_captions_stays() -> None:
     section = "Phần lớn số ca mắc mới tập trung ở các quận nội thành đông dân cư."
     text = "\n".join([*ARTICLE, "Ảnh: Lâm Thỏa", heading, "Ảnh: TTXVN", section])
     assert strip_boilerplate(text) == "\n".join([*ARTICLE, heading, section])
+
+
+#: vietnamnet (set b, vietnamnet-0016): a related box of headline and summary
+#: lines, each pair set apart by blank lines.
+BOX_OF_PAIRS = [
+    "",
+    "",
+    "Phó Thủ tướng Canada bị phạt chạy xe quá tốc độ dù từng tuyên bố không có ô tô",
+    "Phó Thủ tướng kiêm Bộ trưởng Tài chính Canada bị phạt 200 USD vì chạy quá tốc độ.",
+    "",
+    "",
+    "Thêm vụ giẫm đạp gây chấn động ở Congo, 11 người thiệt mạng trong đêm",
+    "Bộ trưởng Nội vụ Congo cho biết 11 người đã thiệt mạng trong vụ giẫm đạp mới xảy ra.",
+]
+
+
+def test_a_box_of_teaser_pairs_closing_the_page_goes() -> None:
+    text = "\n".join([*ARTICLE, *BOX_OF_PAIRS])
+    out, removals = strip_boilerplate_and_explain(text)
+    assert out == "\n".join(ARTICLE)
+    assert {r.reason for r in removals if r.text} == {"related_news_block"}
+
+
+def test_one_last_subheading_and_its_paragraph_stay() -> None:
+    # One pair alone after a blank line is the article's last section.
+    text = "\n".join([*ARTICLE, *BOX_OF_PAIRS[4:]])
+    assert strip_boilerplate(text) == text

@@ -12,7 +12,9 @@ shapes are a subheading and its paragraph):
   brand names such as "iPhone" or "VietNamNet" open in capitals or are one
   letter long, so they do not count);
 - a headline line, then its summary line that repeats two of its syllables
-  ("Phó Thủ tướng Canada bị phạt …" / "Phó Thủ tướng kiêm Bộ trưởng …");
+  ("Phó Thủ tướng Canada bị phạt …" / "Phó Thủ tướng kiêm Bộ trưởng …"),
+  after the article's sign-off, or as one of two or more such pairs set
+  apart by blank lines (a related box);
 - a summary cut short by an ellipsis ("… thiếu hụt xăng...") right before
   furniture that was removed (24h's "next article" box before its footer);
 - a lone headline line with removed furniture on both sides (a photo credit
@@ -146,6 +148,34 @@ def _pair_after_sign_off(labels: list[LineLabel], kept: list[int], is_byline: Is
     return is_byline(labels[kept[-3]].kept_text()) and _is_teaser_pair(headline, summary)
 
 
+def _set_apart_pair(labels: list[LineLabel], headline: int, summary: int) -> bool:
+    """Lines ``headline`` and ``summary`` are a teaser pair, together, after a blank line."""
+    return (
+        summary == headline + 1
+        and headline > 0
+        and labels[headline - 1].blank
+        and _is_teaser_pair(labels[headline].kept_text(), labels[summary].kept_text())
+    )
+
+
+def _box_of_pairs_ends(labels: list[LineLabel], kept: list[int]) -> bool:
+    """The last two kept lines are one of the teaser pairs of a related box.
+
+    A box lists its teasers as a headline line and its summary line, each pair
+    set apart by a blank line (vietnamnet: "Phó Thủ tướng Canada bị phạt …" /
+    "Phó Thủ tướng kiêm Bộ trưởng …"). One such pair can close an article (a
+    last subheading and its paragraph), so a pair counts only when another
+    pair stands right before it, or a related block was already removed
+    after it.
+    """
+    headline, summary = kept[-2:]
+    if not _set_apart_pair(labels, headline, summary):
+        return False
+    if any(line.reason == "related_news_block" for line in labels[summary + 1 :]):
+        return True
+    return len(kept) > 4 and _set_apart_pair(labels, kept[-4], kept[-3])
+
+
 def _segment_starts(text: str) -> list[int]:
     """Offsets where the sentence-like segments near the end of ``text`` start, last first."""
     window = max(0, len(text) - MAX_TEASER_CHARS - 1)
@@ -242,7 +272,9 @@ def _strip_one(labels: list[LineLabel], kept: list[int], is_byline: IsByline) ->
         last.remove("related_news_block", certain=False)
         kept.pop()
         return True
-    if len(kept) > 2 and _pair_after_sign_off(labels, kept, is_byline):
+    if len(kept) > 2 and (
+        _pair_after_sign_off(labels, kept, is_byline) or _box_of_pairs_ends(labels, kept)
+    ):
         for index in kept[-2:]:
             labels[index].remove("related_news_block", certain=False)
         del kept[-2:]
