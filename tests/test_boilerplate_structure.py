@@ -366,3 +366,21 @@ def test_one_last_subheading_and_its_paragraph_stay() -> None:
     # One pair alone after a blank line is the article's last section.
     text = "\n".join([*ARTICLE, *BOX_OF_PAIRS[4:]])
     assert strip_boilerplate(text) == text
+
+
+def test_a_glued_teaser_whose_headline_asks_a_question_goes() -> None:
+    # vietnamnet (set e, vietnamnet-e0020): "… phía trước?Tròn một tháng …".
+    teaser = (
+        "Điều gì đang chờ đợi hoa hậu Thuỳ Tiên phía trước?Tròn một tháng Thuỳ Tiên trở "
+        "thành đại sứ của hãng thời trang, nhiều người lo ngại cô đối diện mất mát lớn."
+    )
+    assert strip_boilerplate(" ".join([*ARTICLE, teaser])) == " ".join(ARTICLE)
+
+
+def test_a_question_glued_to_an_answer_that_does_not_echo_it_stays() -> None:
+    last = (
+        "Vậy người dân cần làm gì trong mùa mưa năm nay?Các chuyên gia khuyên nên ngủ màn "
+        "và phát quang bụi rậm quanh nhà."
+    )
+    text = " ".join([*ARTICLE, last])
+    assert strip_boilerplate(text) == text

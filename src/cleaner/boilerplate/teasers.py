@@ -76,9 +76,13 @@ _TRUNCATED = regex.compile(r"\p{L}(?:\.{3}|…)[\"”’']?\Z")
 #: "viênVay"), or it is capitalised and the second is a Vietnamese word with
 #: a diacritic ("Việt NamThủ tướng", "GazaLực lượng"). Brand names are one
 #: lower-case letter ("iPhone") or join plain-letter words ("VinFast",
-#: "VietNamNet", "MobiFone"), so do not count.
+#: "VietNamNet", "MobiFone"), so do not count. A headline that ends in a
+#: question mark runs into its summary the same way ("… phía trước?Tròn một
+#: tháng …"); a closing quote does not count, since names hold apostrophes
+#: ("C’Land", "O’Riordan").
 _GLUE = regex.compile(
-    r"(?=\p{Lu}\p{Ll})(?:(?<=\s\p{Ll}{2,12})|(?<=\s\p{Lu}\p{Ll}{1,11})(?=\p{Lu}[a-z]*[^\x00-\x7F]))"
+    r"(?=\p{Lu}\p{Ll})(?:(?<=\s\p{Ll}{2,12})|(?<=\s\p{Lu}\p{Ll}{1,11})(?=\p{Lu}[a-z]*[^\x00-\x7F])"
+    r"|(?<=\p{L}[?!]))"
 )
 #: A list ends with "..." too ("Hương, hoa, quả tươi, vàng mã, …"); a summary has few commas.
 MAX_TRUNCATED_COMMAS = 3
@@ -95,7 +99,8 @@ def _is_glued_teaser(segment: str) -> bool:
     if _OPENER.match(segment) is None:
         return False
     glue = _GLUE.search(segment, MIN_HEADLINE_CHARS, MAX_GLUED_HEADLINE_CHARS + 1)
-    if glue is None or _SENTENCE_MARK.search(segment, 0, glue.start()) is not None:
+    # The headline holds no sentence mark, except the "?" or "!" that ends it.
+    if glue is None or _SENTENCE_MARK.search(segment, 0, glue.start() - 1) is not None:
         return False
     headline, summary = segment[: glue.start()], segment[glue.start() :]
     return (
