@@ -37,6 +37,15 @@ import regex
 
 from cleaner.boilerplate.rules import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
+from cleaner.boilerplate.shingles import (
+    SHINGLE_WORDS,
+    WINDOW_WORDS,
+    chrome_piece,
+    covered_runs,
+    line_pieces,
+    shingle_keys,
+    word_offsets,
+)
 from cleaner.errors import ConfigError, check_fraction, check_int
 from cleaner.records import Record, as_records
 
@@ -83,8 +92,8 @@ _MASK64 = (1 << 64) - 1
 _GOLDEN = 0x9E3779B97F4A7C15
 _GOLDEN_2 = 0xC2B2AE3D27D4EB4F
 #: Kinds of key: a segment, a segment with what precedes / follows it, a
-#: prefix, a suffix, a whole short page.
-_SEGMENT, _BEFORE, _AFTER, _PREFIX, _SUFFIX, _PAGE = range(1, 7)
+#: prefix, a suffix, a whole short page, a word shingle near an end.
+_SEGMENT, _BEFORE, _AFTER, _PREFIX, _SUFFIX, _PAGE, _SHINGLE = range(1, 8)
 #: Context of the first and the last segment of a document.
 _START, _END = 0x5EED0001, 0x5EED0002
 
@@ -100,16 +109,30 @@ def _hash_text(text: str) -> int:
 
 
 #: Words whose hash is remembered: syllables recur in every document ...
-_WORD_CACHE = 1 << 14
+_WORD_CACHE = 1 << 16
 #: ... and are short; a longer word (a URL, a run with no space) is hashed each time.
 _MAX_REMEMBERED_WORD = 32
+_word_hash_cache: dict[str, int] = {}
 
-_remembered_hash = lru_cache(maxsize=_WORD_CACHE)(_hash_text)
 
+def _word_hashes(words: Sequence[str]) -> list[int]:
+    """:func:`_hash_text` of each word, remembered for short words.
 
-def _word_hash(word: str) -> int:
-    """:func:`_hash_text` of one affix word, remembered when it is short."""
-    return _remembered_hash(word) if len(word) <= _MAX_REMEMBERED_WORD else _hash_text(word)
+    Hundreds of words are hashed per document (its two ends): one dictionary
+    read each in a comprehension, where a cached function call per word was
+    the largest cost of learning.
+    """
+    remembered = _word_hash_cache.get
+    hashes = [remembered(word) for word in words]
+    if None in hashes:
+        if len(_word_hash_cache) > _WORD_CACHE:
+            _word_hash_cache.clear()  # bounded: a long corpus meets many new words
+        for index, word in enumerate(words):
+            if hashes[index] is None:
+                value = hashes[index] = _hash_text(word)
+                if len(word) <= _MAX_REMEMBERED_WORD:
+                    _word_hash_cache[word] = value
+    return hashes  # type: ignore[return-value]  # no None is left
 
 
 def _mix(seed: int, value: int) -> int:
@@ -137,13 +160,12 @@ def _segment_keys(source: int, unit: _Unit, before: int, after: int) -> tuple[in
     )
 
 
-def _affix_words(text: str, count: int, *, from_end: bool) -> list[str]:
-    """The shaped first (or last) ``count`` words of ``text``, without shaping all of it.
+def _shaped_words(words: list[str]) -> list[str]:
+    """``words`` (the first or last words of a text) shaped, without shaping all of it.
 
     Shaping acts on each word alone (URLs and digit runs never span a space),
     so shaping the words at one end equals taking them from the shaped text.
     """
-    words = text.rsplit(None, count)[-count:] if from_end else text.split(None, count)[:count]
     return _shape(" ".join(words)).split(" ") if words else []
 
 
@@ -162,6 +184,95 @@ class Template:
     start: int
     end: int
     certain: bool
+
+
+class _Ends(NamedTuple):
+    """The shaped words at each end of a document (:data:`WINDOW_WORDS` of them), hashed.
+
+    Shared by the affixes (their first and last few words) and the shingle
+    runs (:mod:`~cleaner.boilerplate.shingles`). For a document of no more
+    words than the window, both ends are the whole document.
+    """
+
+    text: str
+    head: list[str]
+    tail: list[str]
+    head_hashes: list[int]
+    tail_hashes: list[int]
+    whole: bool
+
+    @classmethod
+    def of(cls, text: str) -> _Ends:
+        """The ends of ``text``."""
+        pieces = text.split(None, WINDOW_WORDS)
+        whole = len(pieces) <= WINDOW_WORDS
+        head = _shaped_words(pieces[:WINDOW_WORDS])
+        head_hashes = _word_hashes(head)
+        if whole:
+            return cls(text, head, head, head_hashes, head_hashes, whole)
+        tail = _shaped_words(text.rsplit(None, WINDOW_WORDS)[-WINDOW_WORDS:])
+        return cls(text, head, tail, head_hashes, _word_hashes(tail), whole)
+
+    def affixes(self) -> tuple[list[str], list[str]]:
+        """The words prefixes and suffixes are counted on: one past the longest template."""
+        return self.head[: PREFIX_WORDS + 1], self.tail[-(PREFIX_WORDS + 1) :]
+
+    def affix_keys(self, source: int) -> tuple[list[int], list[int]]:
+        """The keys of the prefixes and of the suffixes of :meth:`affixes`' words."""
+        prefixes = _affix_keys(source, _PREFIX, self.head_hashes[: PREFIX_WORDS + 1])
+        suffix_hashes = self.tail_hashes[-(PREFIX_WORDS + 1) :][::-1]
+        return prefixes, _affix_keys(source, _SUFFIX, suffix_hashes)
+
+    def _windows(self) -> list[tuple[list[str], list[int], bool]]:
+        """The windows shingles are taken from: words, their hashes, whether it is the tail."""
+        head = (self.head, self.head_hashes, False)
+        return [head] if self.whole else [head, (self.tail, self.tail_hashes, True)]
+
+    def shingle_keys(self, source: int) -> np.ndarray[Any, np.dtype[np.uint64]]:
+        """The keys of the shingles of both ends, head first (once when they are one).
+
+        One array for both windows (numpy's cost is per call); the shingles
+        that would straddle the two are dropped.
+        """
+        keys = shingle_keys(_mix(source, _SHINGLE), self.head_hashes + self.tail_hashes)
+        if self.whole:
+            return keys[: max(0, len(self.head) - SHINGLE_WORDS + 1)]
+        head_count = max(0, len(self.head) - SHINGLE_WORDS + 1)
+        return np.concatenate([keys[:head_count], keys[len(self.head) :]])
+
+    def run_templates(
+        self, lines: Sequence[str], frequent: np.ndarray[Any, np.dtype[np.bool_]]
+    ) -> list[Template]:
+        """The chrome in runs of frequent shingles (``frequent``: per key of :meth:`shingle_keys`).
+
+        A run over a whole short page is left to the prefix rules (a page of
+        chrome only, or copies of one text); in the others, only the part
+        :func:`~cleaner.boilerplate.shingles.chrome_piece` keeps. A run that
+        reaches the inner edge of its window may go on past it: it is not
+        certain chrome.
+        """
+        templates: list[Template] = []
+        position = 0
+        for words, _, from_end in self._windows():
+            count = max(0, len(words) - SHINGLE_WORDS + 1)
+            runs = covered_runs(frequent[position : position + count])
+            position += count
+            if self.whole:
+                runs = [run for run in runs if run != (0, len(words))]
+            pieces = [chrome_piece(words, start, end) for start, end in runs]
+            runs = [piece for piece in pieces if piece is not None]
+            if not runs:
+                continue
+            offsets = word_offsets(self.text, len(words), from_end=from_end)
+            for start, end in runs:
+                inner_edge = not self.whole and (start == 0 if from_end else end == len(words))
+                first, last = offsets[start][0], offsets[end - 1][1]
+                certain = not inner_edge and last - first <= MAX_CERTAIN_RUN_CHARS
+                templates.extend(
+                    Template(line_no, piece_start, piece_end, certain)
+                    for line_no, piece_start, piece_end in line_pieces(lines, first, last)
+                )
+        return templates
 
 
 class _Unit(NamedTuple):
@@ -275,22 +386,25 @@ class SiteTemplates:
         """
         self.docs[source] = self.docs.get(source, 0) + 1
         units = _units(text.split("\n"), spans)
-        self._pending.extend(set(self._document_keys(text, units, _hash_text(source))))
+        source_key = _hash_text(source)
+        ends = _Ends.of(text)
+        keys = set(self._document_keys(ends, units, source_key))
+        # Once per document, however many times a shingle occurs in it.
+        keys.update(ends.shingle_keys(source_key).tolist())
+        self._pending.extend(keys)
         if len(self._pending) >= 1 << 18:
             self._flush()
 
-    def _document_keys(self, text: str, units: list[_Unit], source: int) -> Iterable[int]:
+    def _document_keys(self, ends: _Ends, units: list[_Unit], source: int) -> Iterable[int]:
         for index, unit in enumerate(units):
             if unit.countable:
                 yield from _segment_keys(
                     source, unit, _context(units, index - 1), _context(units, index + 1)
                 )
-        # One word past the longest template, to see where documents diverge.
-        head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
-        tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
-        prefixes = _affix_keys(source, _PREFIX, [_word_hash(word) for word in head])
+        head, _ = ends.affixes()
+        prefixes, suffixes = ends.affix_keys(source)
         yield from prefixes
-        yield from _affix_keys(source, _SUFFIX, [_word_hash(word) for word in reversed(tail)])
+        yield from suffixes
         if prefixes and len(head) <= PREFIX_WORDS:
             # A short page ends here: what tells a page that is only chrome
             # (others go on after the same words) from many copies of one text.
@@ -347,12 +461,17 @@ class SiteTemplates:
 
     # -- querying ---------------------------------------------------------------
 
-    def _estimates(self, keys: list[int]) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Count-mean-min estimates of the document frequencies of ``keys``."""
+    def _estimates(
+        self, keys: list[int], more: np.ndarray[Any, np.dtype[np.uint64]] | None = None
+    ) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Count-mean-min estimates of the document frequencies of ``keys``, then of ``more``."""
         self._flush()
-        if not keys:
+        wanted = np.array(keys, dtype=np.uint64)
+        if more is not None and more.size:
+            wanted = np.concatenate([wanted, more])
+        if not wanted.size:
             return np.zeros(0)
-        rows = self._rows(np.array(keys, dtype=np.uint64))
+        rows = self._rows(wanted)
         # One flat take: fancy indexing in two dimensions cost more than the lookups.
         cells = (rows + self._row_offsets()).ravel().astype(np.intp)
         counts = self.table.ravel().take(cells).astype(np.float64).reshape(rows.shape)
@@ -399,26 +518,28 @@ class SiteTemplates:
         units = _units(lines, spans, _remembered_identity)
         countable = [i for i, unit in enumerate(units) if unit.countable]
         text = "\n".join(lines)
-        head = _affix_words(text, PREFIX_WORDS + 1, from_end=False)
-        tail = _affix_words(text, PREFIX_WORDS + 1, from_end=True)
+        ends = _Ends.of(text)
+        head, tail = ends.affixes()
         if not head:
             return []
-        prefix_keys = _affix_keys(source_key, _PREFIX, [_word_hash(word) for word in head])
+        prefix_keys, suffix_keys = ends.affix_keys(source_key)
         if len(head) <= PREFIX_WORDS:
             prefix_keys.append(_mix(prefix_keys[-1], _PAGE))
-        suffix_keys = _affix_keys(source_key, _SUFFIX, [_word_hash(w) for w in reversed(tail)])
         # One sketch lookup for the whole document: numpy's cost is per call.
         segment_seed = _mix(source_key, _SEGMENT)
         segment_keys = [_mix(segment_seed, units[i].key) for i in countable]
-        estimates = self._estimates(segment_keys + prefix_keys + suffix_keys)
+        affix_keys = segment_keys + prefix_keys + suffix_keys
+        estimates = self._estimates(affix_keys, ends.shingle_keys(source_key))
         segment_counts = estimates[: len(segment_keys)]
         prefix_counts = estimates[len(segment_keys) : len(segment_keys) + len(prefix_keys)]
-        suffix_counts = estimates[len(segment_keys) + len(prefix_keys) :]
+        suffix_counts = estimates[len(segment_keys) + len(prefix_keys) : len(affix_keys)]
         frequent = segment_counts >= self._threshold(source, self.min_fraction)
         found = self._segment_templates(
             units, [i for i, hit in zip(countable, frequent, strict=True) if hit], source_key
         )
         found.extend(self._affix_templates(lines, source, head, tail, prefix_counts, suffix_counts))
+        threshold = self._threshold(source, self.affix_fraction)
+        found.extend(ends.run_templates(lines, estimates[len(affix_keys) :] >= threshold))
         return found
 
     def _segment_templates(
