@@ -26,9 +26,9 @@ import pytest
 import regex
 
 import cleaner
-from cleaner.boilerplate.patterns import load_rules
+from cleaner.boilerplate.matchers import compile_rules
+from cleaner.boilerplate.rule_files import load_rules
 from cleaner.boilerplate.rule_safety import check_repeats
-from cleaner.boilerplate.rules import compile_rules
 
 # Timing checks: the slow tier, run by .ci/run.
 pytestmark = pytest.mark.slow

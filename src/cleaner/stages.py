@@ -16,7 +16,7 @@ from cleaner.boilerplate import (
     BoilerplateConfig,
     strip_boilerplate_result,
 )
-from cleaner.boilerplate.corpus import SiteTemplates
+from cleaner.boilerplate.templates import SiteTemplates
 from cleaner.dedup import (
     LEVELS,
     MIN_PASSAGE_SYLLABLES,
@@ -28,7 +28,7 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
+from cleaner.dedup.engine import BATCH, BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
 from cleaner.dedup.keep import LONGEST, KeepPolicy, KeepRule
 from cleaner.errors import ConfigError

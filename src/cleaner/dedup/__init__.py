@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
-from cleaner.dedup.corpus import DedupConfig, DedupCorpus, Resolution, longest_text
+from cleaner.dedup.engine import DedupConfig, DedupCorpus, Resolution, longest_text
 from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy, KeepRule, keep_key, parse_keep
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params

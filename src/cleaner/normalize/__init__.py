@@ -28,7 +28,7 @@ from cleaner.normalize.encodings import (
     fix_encoding,
     restore_lost_letters,
 )
-from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
+from cleaner.normalize.flags import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
 from cleaner.normalize.tones import fix_eth, place_tones, repair_double_tones
 
