@@ -64,7 +64,7 @@ def adversarial_inputs(size: int) -> dict[str, str]:
 
 def shipped_patterns() -> Iterator[tuple[str, Any]]:
     for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
-        if info.name in ("cleaner.spark", "cleaner.__main__"):
+        if info.name == "cleaner.__main__":
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():

@@ -57,15 +57,14 @@ from cleaner.errors import ConfigError, InputError
 from cleaner.io import (
     STDIN,
     AtomicFile,
-    OutputFormat,
     ReadOptions,
     RecordWriter,
     Rejects,
     check_input_dependencies,
     compression,
     input_files,
+    output_format,
     read_records,
-    require_parquet,
 )
 from cleaner.pipeline import (
     CommittingStage,
@@ -126,7 +125,7 @@ class OutputPaths:
     def resolve(
         cls,
         out: str,
-        fmt: OutputFormat,
+        fmt: str,
         removed: str | None = None,
         stats: str | None = None,
         rejects: str | None = None,
@@ -215,7 +214,7 @@ class RunOptions:
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
-    fmt: OutputFormat = "jsonl"
+    fmt: str = "jsonl"
     workers: int = 1
     shard_size: int = DEFAULT_SHARD_SIZE
     resume: bool = False
@@ -320,10 +319,9 @@ def run_files(
     return report
 
 
-def _check_dependencies(inputs: Sequence[str], fmt: OutputFormat) -> None:
-    """Fail fast when an optional package the run will need is missing."""
-    if fmt == "parquet":
-        require_parquet()
+def _check_dependencies(inputs: Sequence[str], fmt: str) -> None:
+    """Fail fast on an unknown output format, or an optional package the run will need."""
+    output_format(fmt).check_dependencies()
     check_input_dependencies(inputs)
 
 
