@@ -52,6 +52,7 @@ from cleaner.stages import (
     ExactDedupStage,
     NormalizeStage,
     PiiStage,
+    optional_stages,
 )
 
 EXIT_INPUT_ERROR = 1
@@ -205,7 +206,7 @@ def main() -> None:
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate", "exact_dedup", "dedup", "quality"]),
+    type=click.Choice(optional_stages()),
     help="Skip a stage; repeatable (skipping dedup skips exact_dedup too).",
 )
 @click.option(

@@ -37,6 +37,7 @@ from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
 from cleaner.pii import PiiConfig, redact_pii_and_explain
 from cleaner.pipeline import Event, StageOutput
+from cleaner.quality.stage import QualityStage
 from cleaner.records import Record, decode_record, encode_records
 
 
@@ -614,3 +615,38 @@ def _cut_paragraphs(
         emit(Event(record_id, stage, reason, "removal", 1, detail))
     dropped = {duplicate.passage.paragraph for duplicate, _ in duplicates}
     return "\n".join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+@dataclass(frozen=True)
+class StageKind:
+    """A registered stage of ``cleaner run``.
+
+    Attributes:
+        stage: Its class; the class's ``name`` is its registry key.
+        optional: ``--skip`` can leave it out.
+    """
+
+    stage: type[Any]
+    optional: bool = True
+
+
+#: Every stage of ``cleaner run``, by name, in the order a run applies them.
+#: ``--skip`` offers the optional ones; the Spark engine runs each of them in
+#: :func:`cleaner.spark.run_spark` (exact copies inside its near-duplicate step).
+STAGES: dict[str, StageKind] = {
+    "normalize": StageKind(NormalizeStage, optional=False),
+    "pii": StageKind(PiiStage, optional=False),  # opt-in with --pii redact instead
+    "boilerplate": StageKind(BoilerplateStage),
+    "exact_dedup": StageKind(ExactDedupStage),
+    "dedup": StageKind(DedupStage),
+    "quality": StageKind(QualityStage),
+}
+
+
+def optional_stages() -> list[str]:
+    """The stage names ``--skip`` accepts.
+
+    >>> optional_stages()
+    ['boilerplate', 'exact_dedup', 'dedup', 'quality']
+    """
+    return [name for name, kind in STAGES.items() if kind.optional]
