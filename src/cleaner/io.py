@@ -963,6 +963,17 @@ def _current_umask() -> int:
 class AtomicFile:
     """A binary file written under a temporary name and renamed into place on commit.
 
+    As a context manager it commits when the block ends normally and deletes
+    the temporary file when the block (or the commit) raises, so an error
+    leaves nothing behind:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with AtomicFile(folder / "tin.txt") as out:
+    ...     _ = out.handle.write("Hà Nội".encode())
+    >>> (folder / "tin.txt").read_text(encoding="utf-8"), len(list(folder.iterdir()))
+    ('Hà Nội', 1)
+
     Args:
         path: The final path. Its directory is created if needed.
     """
@@ -974,9 +985,27 @@ class AtomicFile:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
         self._tmp = Path(tmp)
-        # mkstemp creates 0600 files; outputs get the usual mode (0666 minus umask).
-        os.chmod(fd, 0o666 & ~_current_umask())
-        self.handle: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            # mkstemp creates 0600 files; outputs get the usual mode (0666 minus umask).
+            os.chmod(fd, 0o666 & ~_current_umask())
+            self.handle: IO[bytes] = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            self._tmp.unlink()
+            raise
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.discard()
+            return
+        try:
+            self.commit()
+        except BaseException:
+            self.discard()
+            raise
 
     def finish(self) -> None:
         """Flush, sync and close the temporary file; nothing appears at ``path`` yet.

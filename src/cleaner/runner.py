@@ -692,9 +692,13 @@ class _Shard:
     def __init__(self, directory: Path, index: int) -> None:
         self.index = index
         self._directory = directory
-        self._files = {
-            kind: AtomicFile(_shard_path(directory, index, kind)) for kind in _SHARD_FILES
-        }
+        self._files: dict[str, AtomicFile] = {}
+        try:
+            for kind in _SHARD_FILES:
+                self._files[kind] = AtomicFile(_shard_path(directory, index, kind))
+        except BaseException:
+            self.discard()  # the files created before the one that failed
+            raise
         self._digests = {kind: hashlib.sha256() for kind in _SHARD_FILES}
 
     def write(self, records: bytes, events: bytes) -> None:
@@ -707,10 +711,11 @@ class _Shard:
         """Publish the shard; the marker is written last and marks it finished."""
         for file in self._files.values():
             file.commit()
-        marker = AtomicFile(_shard_path(self._directory, self.index, "stats"))
         sums = {kind: digest.hexdigest() for kind, digest in self._digests.items()}
-        marker.handle.write(orjson.dumps({"stats": [s.as_dict() for s in stats], "sha256": sums}))
-        marker.commit()
+        with AtomicFile(_shard_path(self._directory, self.index, "stats")) as marker:
+            marker.handle.write(
+                orjson.dumps({"stats": [s.as_dict() for s in stats], "sha256": sums})
+            )
 
     def discard(self) -> None:
         for file in self._files.values():
@@ -774,9 +779,8 @@ class _WorkDir:
                 )
         else:
             path.mkdir(parents=True, exist_ok=True)
-            marker = AtomicFile(saved)
-            marker.handle.write(fingerprint.encode())
-            marker.commit()
+            with AtomicFile(saved) as marker:
+                marker.handle.write(fingerprint.encode())
         work = cls(path, keep_on_failure=True)
         work.drop_damaged_shards()
         return work

@@ -266,13 +266,10 @@ class DedupStage:
         """Yield the kept records from encoded batches and their :meth:`signer` output."""
         with tempfile.TemporaryDirectory(prefix="cleaner-dedup.", dir=self.spill_dir) as tmp:
             buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
-            corpus = DedupCorpus(replace(self.config, spill_dir=tmp))
-            try:
+            with DedupCorpus(replace(self.config, spill_dir=tmp)) as corpus:
                 for signed in buffer.spool_encoded(batches):
                     corpus.add_signed(signed)
                 drops = _document_drops(corpus)
-            finally:
-                corpus.close()
             yield from buffer.replay(drops, {}, emit, self.name)
 
     def spill_to(self, directory: Path) -> None:
@@ -455,11 +452,10 @@ class _IndexJournal:
         return _OwnDocuments(first=first, unclaimed=keys)
 
     def write(self, run_id: str | None, first: int, index: NearDuplicateIndex) -> None:
-        journal = AtomicFile(self.path)
         entry = {"run": run_id, "first": first, "documents": len(index)}
         entry["last_key"] = _last_key(index)
-        journal.handle.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
-        journal.commit()
+        with AtomicFile(self.path) as journal:
+            journal.handle.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -535,12 +531,11 @@ def _passage_cuts(
     Documents are numbered by input position (record ids may repeat in
     lenient runs); a custom keep rule still sees the real id.
     """
-    corpus = PassageCorpus(config, min_syllables, rule_id=lambda position: ids[int(position)])
-    try:
+    with PassageCorpus(
+        config, min_syllables, rule_id=lambda position: ids[int(position)]
+    ) as corpus:
         corpus.add((str(n), record.text, record.meta) for n, record in enumerate(records))
         found = corpus.resolve()
-    finally:
-        corpus.close()
     cuts: dict[int, list[tuple[PassageDuplicate, str]]] = {}
     for duplicate in found:
         original = ids[int(duplicate.duplicate_of.doc_id)]

@@ -338,3 +338,9 @@ class DedupCorpus:
     def close(self) -> None:
         """Release the spilled shingle file."""
         self.shingles.close()
+
+    def __enter__(self) -> DedupCorpus:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close()
