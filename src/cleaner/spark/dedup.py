@@ -41,7 +41,7 @@ import numpy as np
 
 from cleaner.dedup import DedupConfig, Duplicate
 from cleaner.dedup.cluster import Edge, exact_jaccard, link, signature_jaccard
-from cleaner.dedup.keep import KeepPolicy
+from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy
 from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError
@@ -73,7 +73,8 @@ def _dedup_config(level: str, config: DedupConfig | None, options: dict[str, Any
         raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
     cfg = replace(config or DedupConfig(), **options)
     if not isinstance(cfg.keep, KeepPolicy):
-        raise ConfigError("Spark dedup takes a keep policy (longest, newest:FIELD, priority:FILE)")
+        orderless = [k.spelling(name) for name, k in KEEP_POLICIES.items() if not k.input_order]
+        raise ConfigError(f"Spark dedup takes a keep policy ({', '.join(orderless)})")
     if cfg.keep.needs_input_order():
         raise ConfigError(
             "keep policy 'first' is input order, which Spark does not have; "
