@@ -5,7 +5,8 @@ Usage: ``python -m benchmarks [--quick] [--only normalize,...] [--out DIR]``.
 The committed benchmarks/RESULTS.md is curated by hand (each section keeps the
 command and the commit of the run it quotes), so a run never writes over it
 by default: without ``--out`` the results go to a new temporary directory,
-whose path is printed.
+whose path is printed; and ``--out`` naming the directory of the committed
+file is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Table, corpus_label, machine_info
+from benchmarks.common import REPO, Table, corpus_label, machine_info
+
+#: The curated results the README quotes: a run never writes here.
+COMMITTED = REPO / "benchmarks" / "RESULTS.md"
 
 SECTIONS = (
     "normalize",
@@ -51,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         help="where RESULTS.md and the plots go (default: a new temporary directory)",
     )
     args = parser.parse_args(argv)
+    if args.out is not None and args.out.resolve() == COMMITTED.parent:
+        parser.error(f"--out would write over the committed {COMMITTED}; name another directory")
     if args.out is None:
         args.out = Path(tempfile.mkdtemp(prefix="vn-cleaner-bench-"))
     sections = [s for s in args.only.split(",") if s]

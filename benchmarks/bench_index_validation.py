@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks.bench_index import SEED, synthetic_documents, vocabulary
 from benchmarks.common import Table, best_seconds
 from cleaner import NearDuplicateIndex
-from cleaner.arrayfile import read_arrays
+from cleaner.dedup.arrayfile import read_arrays
 from cleaner.dedup.cluster import Verify
 
 VERIFY_MODES: tuple[Verify, ...] = ("exact", "signature")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cleaner import IndexFormatError
-from cleaner.arrayfile import FORMAT_VERSION, MAGIC, read_arrays, write_arrays
+from cleaner.dedup.arrayfile import FORMAT_VERSION, MAGIC, read_arrays, write_arrays
 
 
 def sample(tmp_path: Path) -> Path:

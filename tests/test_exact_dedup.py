@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner.dedup.corpus import longest_text
+from cleaner.dedup.engine import longest_text
 from cleaner.dedup.exact import ExactDocument, exact_drops, normalize_url, text_key
 from cleaner.dedup.keep import LONGEST, parse_keep
 

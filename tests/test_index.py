@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from cleaner import ConfigError, IndexFormatError, NearDuplicateIndex
-from cleaner.arrayfile import read_arrays, write_arrays
+from cleaner.dedup.arrayfile import read_arrays, write_arrays
 from cleaner.dedup.index import MAX_NUM_PERM
 from conftest import seed_paths
 

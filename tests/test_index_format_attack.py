@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pytest
 
 from cleaner import CleanerError, IndexFormatError, NearDuplicateIndex
-from cleaner.arrayfile import MAGIC, read_arrays, write_arrays
+from cleaner.dedup.arrayfile import MAGIC, read_arrays, write_arrays
 from conftest import seed_paths
 
 Arrays = dict[str, npt.NDArray[Any]]

@@ -23,7 +23,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("Java is not installed (Spark needs a JRE)", allow_module_level=True)
 
-from cleaner.spark import _read_files  # noqa: E402 - after the skips
+from cleaner.spark.reading import read_files  # noqa: E402 - after the skips
 
 #: Formats whose Spark test needs more than the table writers: HTML and WARC
 #: (extra 'html') are read by the same library function on both engines.
@@ -33,7 +33,7 @@ NOT_HERE = {"html", "warc"}
 def spark_rows(spark: Any, inputs: list[Path]) -> list[dict[str, Any]]:
     from cleaner.io import ReadOptions
 
-    df = _read_files(spark, [str(path) for path in inputs], ReadOptions())
+    df = read_files(spark, [str(path) for path in inputs], ReadOptions())
     rows = [row.asDict() for row in df.collect()]
     return sorted(rows, key=lambda row: row["id"])
 

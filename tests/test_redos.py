@@ -26,9 +26,9 @@ import pytest
 import regex
 
 import cleaner
-from cleaner.boilerplate.patterns import load_rules
+from cleaner.boilerplate.matchers import compile_rules
+from cleaner.boilerplate.rule_files import load_rules
 from cleaner.boilerplate.rule_safety import check_repeats
-from cleaner.boilerplate.rules import compile_rules
 
 # Timing checks: the slow tier, run by .ci/run.
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def adversarial_inputs(size: int) -> dict[str, str]:
 
 def shipped_patterns() -> Iterator[tuple[str, Any]]:
     for info in pkgutil.walk_packages(cleaner.__path__, "cleaner."):
-        if info.name in ("cleaner.spark", "cleaner.__main__"):
+        if info.name == "cleaner.__main__":
             continue
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():

@@ -105,7 +105,12 @@ def test_bad_options_are_config_errors(spark: Any) -> None:
     with pytest.raises(ConfigError, match="passage"):
         duplicates_dataframe(df, level="passage")
     with pytest.raises(ConfigError, match="missing column"):
-        clean_dataframe(df, text_col="body")
+        clean_dataframe(df, text_field="body")
+    with (
+        pytest.warns(DeprecationWarning, match="text_field"),
+        pytest.raises(ConfigError, match="missing column"),
+    ):
+        clean_dataframe(df, text_col="body")  # the old keyword still reaches the check
     with pytest.raises(ConfigError, match="unknown"):
         clean_dataframe(df, colour="red")
 

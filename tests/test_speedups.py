@@ -34,9 +34,9 @@ from cleaner.normalize import (
     build_plan,
     normalize,
     normalize_and_explain,
-    profile,
     tones,
 )
+from cleaner.normalize import flags as text_flags_module
 from cleaner.normalize.syllables import ALL_VOWELS, CONSONANT_TONE
 from conftest import load_vectors, seed_paths
 
@@ -97,7 +97,7 @@ def test_scanner_is_built_where_a_compiler_is() -> None:
 
 def test_pure_python_switch(pure_python: None) -> None:
     assert not speedups.enabled()
-    assert profile.text_flags("hoà bình", "first_vowel") is None
+    assert text_flags_module.text_flags("hoà bình", "first_vowel") is None
     assert normalize("hoà  bình") == "hòa bình"
 
 
@@ -127,28 +127,28 @@ def test_candidates_match_the_regexes_on_any_text(text: str, style: Any) -> None
 @settings(max_examples=500, deadline=None)
 @given(TRICKY_TEXT | st.text(max_size=40))
 def test_layout_flag_is_exactly_the_space_checks(text: str) -> None:
-    flags = profile.text_flags(text, "first_vowel")
+    flags = text_flags_module.text_flags(text, "first_vowel")
     assert flags is not None
     expected = (
         "  " in text or " \n" in text or "\n " in text or text.startswith(" ") or text.endswith(" ")
     )
-    assert bool(flags & profile.SPACE_LAYOUT) == expected
+    assert bool(flags & text_flags_module.SPACE_LAYOUT) == expected
 
 
 @needs_scanner
 @settings(max_examples=500, deadline=None)
 @given(TRICKY_TEXT | st.text(max_size=40))
 def test_not_nfc_flag_covers_every_text_nfc_would_change(text: str) -> None:
-    flags = profile.text_flags(text, "first_vowel")
+    flags = text_flags_module.text_flags(text, "first_vowel")
     assert flags is not None
-    if not flags & (profile.NOT_NFC | profile.ASTRAL):
+    if not flags & (text_flags_module.NOT_NFC | text_flags_module.ASTRAL):
         assert unicodedata.is_normalized("NFC", text)
 
 
 def test_nfc_table_flags_every_composing_pair() -> None:
     # Every canonical pair of BMP letters composes only when its second letter is flagged.
-    table = profile.character_table()
-    flagged = {code for code in range(0x10000) if table[code] >> 7 & profile.NOT_NFC}
+    table = text_flags_module.character_table()
+    flagged = {code for code in range(0x10000) if table[code] >> 7 & text_flags_module.NOT_NFC}
     for code in range(0x10000):
         decomposition = unicodedata.decomposition(chr(code))
         if decomposition and not decomposition.startswith("<"):
@@ -174,10 +174,10 @@ def test_a_step_whose_triggers_are_absent_changes_nothing(
     text: str, config: NormalizeConfig
 ) -> None:
     style = "first_vowel" if config.tone_style == "keep" else config.tone_style
-    flags = profile.text_flags(text, style)
+    flags = text_flags_module.text_flags(text, style)
     assert flags is not None
     for name, fixer in build_plan(config):
-        if not flags & profile.TRIGGERS[name]:
+        if not flags & text_flags_module.TRIGGERS[name]:
             assert fixer(text, None) == text, name
 
 
@@ -209,7 +209,7 @@ def test_normalize_is_the_same_with_and_without_the_scanner_on_real_text() -> No
 
 @needs_scanner
 def test_scanner_rejects_bad_tables_and_input() -> None:
-    table = profile.character_table()
+    table = text_flags_module.character_table()
     with pytest.raises(ValueError, match="table must be"):
         speedups.Scanner(table[:100], array("i"))
     with pytest.raises(ValueError, match="sorted"):
@@ -328,9 +328,9 @@ def test_kernel_rejects_mismatched_buffers() -> None:
 @needs_scanner
 def test_cp1258_tone_flag_counts_after_vowels_but_not_after_gi_or_qu() -> None:
     def cp1258_flag(text: str) -> int:
-        flags = profile.text_flags(text, "first_vowel")
+        flags = text_flags_module.text_flags(text, "first_vowel")
         assert flags is not None
-        return flags & profile.CP1258_TONE
+        return flags & text_flags_module.CP1258_TONE
 
     assert cp1258_flag("Viêòt") and cp1258_flag("hoòc") and cp1258_flag("Tiêìng")
     assert not cp1258_flag("treo giò, giòn") and not cp1258_flag("quì")

@@ -2,7 +2,7 @@
  * cleaner._speedups: the optional compiled fast paths of cleaner.
  *
  *   - Scanner: one pass over a text that says what normalization would have
- *     to look at (cleaner/normalize/profile.py);
+ *     to look at (cleaner/normalize/flags.py);
  *   - shingle_hashes: a text's syllable n-gram hashes in one pass, the same
  *     values as the numpy code of cleaner/dedup/shingles.py;
  *   - ngram_repetition: the Gopher n-gram scores of the quality filters
@@ -13,7 +13,7 @@
  *
  * ---- Scanner ----------------------------------------------------------------
  *
- * The character knowledge lives in Python (cleaner/normalize/profile.py and
+ * The character knowledge lives in Python (cleaner/normalize/flags.py and
  * tones.py build the tables from the syllable model and the fixers' own
  * character sets); this file only walks the text once. A Scanner holds:
  *

@@ -27,7 +27,6 @@ from cleaner.dedup import (
     VERIFY_MODES,
     DedupConfig,
     Level,
-    Linkage,
     Verify,
     parse_keep,
     text_settings,
@@ -35,7 +34,7 @@ from cleaner.dedup import (
 from cleaner.errors import CleanerError, ConfigError
 from cleaner.io import (
     DEFAULT_MAX_RECORD_BYTES,
-    OutputFormat,
+    OUTPUT_FORMATS,
     ReadOptions,
     describe_input_formats,
 )
@@ -53,6 +52,7 @@ from cleaner.stages import (
     ExactDedupStage,
     NormalizeStage,
     PiiStage,
+    optional_stages,
 )
 
 EXIT_INPUT_ERROR = 1
@@ -77,7 +77,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "parquet"]),
+    type=click.Choice(list(OUTPUT_FORMATS)),
     default="jsonl",
     show_default=True,
     help="Output format.",
@@ -168,7 +168,7 @@ def main() -> None:
 @click.option("--ngram", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option(
     "--linkage",
-    type=click.Choice(LINKAGES),
+    type=click.Choice(list(LINKAGES)),
     default="connected",
     show_default=True,
     help="Clusters as connected components, or around a kept document (no chaining).",
@@ -206,7 +206,7 @@ def main() -> None:
     "--skip",
     "skipped",
     multiple=True,
-    type=click.Choice(["boilerplate", "exact_dedup", "dedup", "quality"]),
+    type=click.Choice(optional_stages()),
     help="Skip a stage; repeatable (skipping dedup skips exact_dedup too).",
 )
 @click.option(
@@ -342,7 +342,6 @@ def run(
     debug: bool,
 ) -> None:
     """Clean input files (the help text lists the formats of :data:`cleaner.io.INPUT_FORMATS`)."""
-    output_format = cast(OutputFormat, fmt)  # click.Choice has checked it
     if engine == "spark":
         unsupported = {
             "--workers": workers != 1,
@@ -393,7 +392,7 @@ def run(
         )
         return
     with _errors_exit(debug):
-        paths = OutputPaths.resolve(out, output_format, removed_path, stats_path, rejects_path)
+        paths = OutputPaths.resolve(out, fmt, removed_path, stats_path, rejects_path)
         paths.check(inputs, {"--index": index_path})
         options = RunOptions(
             read=ReadOptions(
@@ -402,7 +401,7 @@ def run(
                 strict=strict,
                 max_record_bytes=max_record_bytes,
             ),
-            fmt=output_format,
+            fmt=fmt,
             workers=workers,
             shard_size=shard_size,
             resume=resume,
@@ -439,7 +438,7 @@ def run(
                 threshold=threshold,
                 num_perm=num_perm,
                 ngram=ngram,
-                linkage=cast(Linkage, linkage),
+                linkage=linkage,
                 verify=cast(Verify, verify),
                 keep=parse_keep(keep_spec, source_field=source_field),
             )
@@ -507,9 +506,9 @@ def _run_on_spark(
             out,
             fmt=fmt,
             master=master,
-            text_col=text_field,
-            id_col=id_field,
-            source_col=source_field,
+            text_field=text_field,
+            id_field=id_field,
+            source_field=source_field,
             min_docs=corpus_min_docs,
             clean_options=clean_options,
             dedup=config,

@@ -10,6 +10,7 @@ when the run completes, so an interrupted run never leaves half an output.
 
 from __future__ import annotations
 
+import abc
 import base64
 import contextlib
 import csv
@@ -25,14 +26,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePath, PurePosixPath
-from typing import IO, Any, BinaryIO, Literal, TypeAlias, cast
+from typing import IO, Any, BinaryIO, TypeAlias, cast
 
 import orjson
 
 from cleaner.errors import ConfigError, InputError, check_collection, check_int, check_path
 from cleaner.records import Record
-
-OutputFormat: TypeAlias = Literal["jsonl", "parquet"]
+from cleaner.registry import lookup
 
 #: Input lines longer than this many bytes are rejected (``record_too_large``).
 DEFAULT_MAX_RECORD_BYTES = 256 * 1024 * 1024
@@ -963,6 +963,17 @@ def _current_umask() -> int:
 class AtomicFile:
     """A binary file written under a temporary name and renamed into place on commit.
 
+    As a context manager it commits when the block ends normally and deletes
+    the temporary file when the block (or the commit) raises, so an error
+    leaves nothing behind:
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with AtomicFile(folder / "tin.txt") as out:
+    ...     _ = out.handle.write("Hà Nội".encode())
+    >>> (folder / "tin.txt").read_text(encoding="utf-8"), len(list(folder.iterdir()))
+    ('Hà Nội', 1)
+
     Args:
         path: The final path. Its directory is created if needed.
     """
@@ -974,9 +985,27 @@ class AtomicFile:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
         self._tmp = Path(tmp)
-        # mkstemp creates 0600 files; outputs get the usual mode (0666 minus umask).
-        os.chmod(fd, 0o666 & ~_current_umask())
-        self.handle: IO[bytes] = os.fdopen(fd, "wb")
+        try:
+            # mkstemp creates 0600 files; outputs get the usual mode (0666 minus umask).
+            os.chmod(fd, 0o666 & ~_current_umask())
+            self.handle: IO[bytes] = os.fdopen(fd, "wb")
+        except BaseException:
+            os.close(fd)
+            self._tmp.unlink()
+            raise
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.discard()
+            return
+        try:
+            self.commit()
+        except BaseException:
+            self.discard()
+            raise
 
     def finish(self) -> None:
         """Flush, sync and close the temporary file; nothing appears at ``path`` yet.
@@ -1002,76 +1031,72 @@ class AtomicFile:
             self._tmp.unlink()
 
 
-class RecordWriter:
-    """Writes records as JSON lines or Parquet, atomically.
+# -- output formats: one sink class and one registration each ------------------------
+#
+# ``cleaner run`` (:class:`RecordWriter`), the Spark engine and the CLI's
+# ``--format`` choices all read :data:`OUTPUT_FORMATS`. A new format is a
+# :class:`RecordSink` class and one entry there.
 
-    Use as a context manager: the output appears at ``path`` only when the
-    block exits without an exception.
+
+class RecordSink(abc.ABC):
+    """Encodes output rows into an open binary file; one subclass per output format.
 
     Args:
-        path: Output file.
-        fmt: ``"jsonl"`` or ``"parquet"``.
+        handle: The (temporary) file to write to.
         text_field: Name of the text field in the output.
         id_field: Name of the id field in the output.
-        batch_size: Records per Parquet row group batch.
+        batch_size: Rows a format may buffer before it encodes them.
     """
 
-    def __init__(
-        self,
-        path: str | Path,
-        fmt: OutputFormat = "jsonl",
-        *,
-        text_field: str = "text",
-        id_field: str = "id",
-        batch_size: int = 4096,
-    ) -> None:
-        if fmt not in ("jsonl", "parquet"):
-            raise ConfigError(f"unknown output format {fmt!r} (expected jsonl or parquet)")
-        check_path("path", path)
-        check_int("batch_size", batch_size, 1)
-        if fmt == "parquet":
-            require_parquet()  # before the temporary file exists, not at the first flush
-        self.fmt = fmt
+    def __init__(self, handle: IO[bytes], text_field: str, id_field: str, batch_size: int) -> None:
+        self.handle = handle
         self.text_field = text_field
         self.id_field = id_field
-        self.count = 0
-        self.bytes_written = 0
-        self._file = AtomicFile(path)
+        self.batch_size = batch_size
+
+    @abc.abstractmethod
+    def write(self, row: dict[str, Any]) -> int:
+        """Encode one row; returns the bytes written now (0 when the row is buffered)."""
+
+    def finish(self) -> None:  # noqa: B027 - a format that buffers nothing has nothing to do
+        """Write what is buffered and any footer; the file is then complete."""
+
+    def abandon(self) -> None:  # noqa: B027 - as finish
+        """Release what the format holds; the file is thrown away."""
+
+
+class JsonLinesSink(RecordSink):
+    """One JSON object a line, written as it comes."""
+
+    def write(self, row: dict[str, Any]) -> int:
+        """Encode one row as a line."""
+        line = orjson.dumps(row) + b"\n"
+        self.handle.write(line)
+        return len(line)
+
+
+class ParquetSink(RecordSink):
+    """Row groups of ``batch_size`` rows; the columns are fixed by the first batch."""
+
+    def __init__(self, handle: IO[bytes], text_field: str, id_field: str, batch_size: int) -> None:
+        super().__init__(handle, text_field, id_field, batch_size)
         self._batch: list[dict[str, Any]] = []
-        self._batch_size = batch_size
         self._parquet: Any = None
         self._numbers: dict[str, tuple[type, str]] = {}
-        self._finished = False
 
-    def __enter__(self) -> RecordWriter:
-        return self
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.discard()
-
-    def write(self, record: Record) -> None:
-        """Append one record.
+    def write(self, row: dict[str, Any]) -> int:
+        """Buffer one row, and encode the batch when it is full.
 
         Raises:
-            ConfigError: (Parquet) when the record does not fit the columns: see
-                :meth:`_check_parquet_row`.
+            ConfigError: When the row does not fit the columns: see :meth:`_check_row`.
         """
-        row = record_row(record, self.text_field, self.id_field)
-        self.count += 1
-        if self.fmt == "jsonl":
-            line = orjson.dumps(row) + b"\n"
-            self.bytes_written += len(line)
-            self._file.handle.write(line)
-            return
-        self._check_parquet_row(row)
+        self._check_row(row)
         self._batch.append(row)
-        if len(self._batch) >= self._batch_size:
-            self._flush_parquet()
+        if len(self._batch) >= self.batch_size:
+            self._flush()
+        return 0
 
-    def _check_parquet_row(self, row: dict[str, Any]) -> None:
+    def _check_row(self, row: dict[str, Any]) -> None:
         """Refuse what Parquet would silently change or drop.
 
         A column has one type, fixed by the first batch: a field first seen
@@ -1085,7 +1110,7 @@ class RecordWriter:
             if new:
                 raise ConfigError(
                     f"cannot write Parquet: record {record_id!r}: field {new[0]!r} is not in "
-                    f"the first {self._batch_size} records, whose fields fixed the columns; "
+                    f"the first {self.batch_size} records, whose fields fixed the columns; "
                     "use --format jsonl, or give every record the field (null when unknown)"
                 )
         for name, value in row.items():
@@ -1100,7 +1125,7 @@ class RecordWriter:
                         "in the input"
                     )
 
-    def _flush_parquet(self) -> None:
+    def _flush(self) -> None:
         if not self._batch:
             return
         import pyarrow as pa
@@ -1111,7 +1136,7 @@ class RecordWriter:
         table = pa.Table.from_arrays(columns, names=names)
         try:
             if self._parquet is None:
-                self._parquet = require_parquet().ParquetWriter(self._file.handle, table.schema)
+                self._parquet = require_parquet().ParquetWriter(self.handle, table.schema)
             self._parquet.write_table(table)
         except pa.ArrowException as error:
             raise ConfigError(f"cannot write Parquet: {error}; use --format jsonl") from None
@@ -1149,19 +1174,128 @@ class RecordWriter:
         return self._batch[0][self.id_field]
 
     def finish(self) -> None:
+        """Encode the last batch and write the footer (an empty file gets id and text columns)."""
+        self._flush()
+        if self._parquet is None:
+            import pyarrow as pa
+
+            schema = pa.schema([(self.id_field, pa.string()), (self.text_field, pa.string())])
+            self._parquet = require_parquet().ParquetWriter(self.handle, schema)
+        self._parquet.close()
+
+    def abandon(self) -> None:
+        """Close the Parquet writer, whatever state it is in."""
+        if self._parquet is not None:
+            with contextlib.suppress(Exception):  # the file is thrown away anyway
+                self._parquet.close()
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """How records are written in one format, by every engine.
+
+    Attributes:
+        sink: Encodes rows into a file (``cleaner run``, :class:`RecordWriter`).
+        spark: The name of the ``DataFrameWriter`` method that writes the format.
+        extra: The optional extra the format needs, if any.
+    """
+
+    sink: type[RecordSink]
+    spark: str
+    extra: str | None = None
+
+    def check_dependencies(self) -> None:
+        """Fail fast when the format needs an optional package that is missing.
+
+        Raises:
+            ConfigError: pyarrow (Parquet) is not installed.
+        """
+        if self.extra == "parquet":
+            require_parquet()
+
+
+#: Every output format, by name (``--format``; ``cleaned.<name>`` in an output directory).
+OUTPUT_FORMATS: dict[str, OutputFormat] = {
+    "jsonl": OutputFormat(JsonLinesSink, spark="json"),
+    "parquet": OutputFormat(ParquetSink, spark="parquet", extra="parquet"),
+}
+
+
+def output_format(name: str) -> OutputFormat:
+    """The registered output format ``name``.
+
+    Raises:
+        ConfigError: No output format has that name.
+    """
+    return lookup(OUTPUT_FORMATS, name, "output format")
+
+
+class RecordWriter:
+    """Writes records in a registered output format (:data:`OUTPUT_FORMATS`), atomically.
+
+    Use as a context manager: the output appears at ``path`` only when the
+    block exits without an exception.
+
+    Args:
+        path: Output file.
+        fmt: An :data:`OUTPUT_FORMATS` name.
+        text_field: Name of the text field in the output.
+        id_field: Name of the id field in the output.
+        batch_size: Records per Parquet row group batch.
+
+    Raises:
+        ConfigError: An unknown format, or one whose optional package is missing.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        fmt: str = "jsonl",
+        *,
+        text_field: str = "text",
+        id_field: str = "id",
+        batch_size: int = 4096,
+    ) -> None:
+        output = output_format(fmt)
+        check_path("path", path)
+        check_int("batch_size", batch_size, 1)
+        output.check_dependencies()  # before the temporary file exists, not at the first flush
+        self.fmt = fmt
+        self.text_field = text_field
+        self.id_field = id_field
+        self.count = 0
+        self.bytes_written = 0
+        self._file = AtomicFile(path)
+        self._sink = output.sink(self._file.handle, text_field, id_field, batch_size)
+        self._finished = False
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+    def write(self, record: Record) -> None:
+        """Append one record.
+
+        Raises:
+            ConfigError: (Parquet) when the record does not fit the columns: see
+                :meth:`ParquetSink._check_row`.
+        """
+        self.count += 1
+        self.bytes_written += self._sink.write(record_row(record, self.text_field, self.id_field))
+
+    def finish(self) -> None:
         """Complete the temporary file (Parquet footer, sync); nothing appears yet.
 
         :meth:`commit` then moves it into place; a run with several outputs
         finishes them all before it commits any.
         """
-        if self.fmt == "parquet" and not self._finished:
-            self._flush_parquet()
-            if self._parquet is None:
-                import pyarrow as pa
-
-                schema = pa.schema([(self.id_field, pa.string()), (self.text_field, pa.string())])
-                self._parquet = require_parquet().ParquetWriter(self._file.handle, schema)
-            self._parquet.close()
+        if not self._finished:
+            self._sink.finish()
         self._finished = True
         self._file.finish()
 
@@ -1176,7 +1310,5 @@ class RecordWriter:
 
     def discard(self) -> None:
         """Abandon the output: nothing appears at the target path."""
-        if self._parquet is not None:
-            with contextlib.suppress(Exception):  # the file is thrown away anyway
-                self._parquet.close()
+        self._sink.abandon()
         self._file.discard()

@@ -57,15 +57,14 @@ from cleaner.errors import ConfigError, InputError
 from cleaner.io import (
     STDIN,
     AtomicFile,
-    OutputFormat,
     ReadOptions,
     RecordWriter,
     Rejects,
     check_input_dependencies,
     compression,
     input_files,
+    output_format,
     read_records,
-    require_parquet,
 )
 from cleaner.pipeline import (
     CommittingStage,
@@ -126,7 +125,7 @@ class OutputPaths:
     def resolve(
         cls,
         out: str,
-        fmt: OutputFormat,
+        fmt: str,
         removed: str | None = None,
         stats: str | None = None,
         rejects: str | None = None,
@@ -215,7 +214,7 @@ class RunOptions:
     """
 
     read: ReadOptions = field(default_factory=ReadOptions)
-    fmt: OutputFormat = "jsonl"
+    fmt: str = "jsonl"
     workers: int = 1
     shard_size: int = DEFAULT_SHARD_SIZE
     resume: bool = False
@@ -320,10 +319,9 @@ def run_files(
     return report
 
 
-def _check_dependencies(inputs: Sequence[str], fmt: OutputFormat) -> None:
-    """Fail fast when an optional package the run will need is missing."""
-    if fmt == "parquet":
-        require_parquet()
+def _check_dependencies(inputs: Sequence[str], fmt: str) -> None:
+    """Fail fast on an unknown output format, or an optional package the run will need."""
+    output_format(fmt).check_dependencies()
     check_input_dependencies(inputs)
 
 
@@ -694,9 +692,13 @@ class _Shard:
     def __init__(self, directory: Path, index: int) -> None:
         self.index = index
         self._directory = directory
-        self._files = {
-            kind: AtomicFile(_shard_path(directory, index, kind)) for kind in _SHARD_FILES
-        }
+        self._files: dict[str, AtomicFile] = {}
+        try:
+            for kind in _SHARD_FILES:
+                self._files[kind] = AtomicFile(_shard_path(directory, index, kind))
+        except BaseException:
+            self.discard()  # the files created before the one that failed
+            raise
         self._digests = {kind: hashlib.sha256() for kind in _SHARD_FILES}
 
     def write(self, records: bytes, events: bytes) -> None:
@@ -709,10 +711,11 @@ class _Shard:
         """Publish the shard; the marker is written last and marks it finished."""
         for file in self._files.values():
             file.commit()
-        marker = AtomicFile(_shard_path(self._directory, self.index, "stats"))
         sums = {kind: digest.hexdigest() for kind, digest in self._digests.items()}
-        marker.handle.write(orjson.dumps({"stats": [s.as_dict() for s in stats], "sha256": sums}))
-        marker.commit()
+        with AtomicFile(_shard_path(self._directory, self.index, "stats")) as marker:
+            marker.handle.write(
+                orjson.dumps({"stats": [s.as_dict() for s in stats], "sha256": sums})
+            )
 
     def discard(self) -> None:
         for file in self._files.values():
@@ -776,9 +779,8 @@ class _WorkDir:
                 )
         else:
             path.mkdir(parents=True, exist_ok=True)
-            marker = AtomicFile(saved)
-            marker.handle.write(fingerprint.encode())
-            marker.commit()
+            with AtomicFile(saved) as marker:
+                marker.handle.write(fingerprint.encode())
         work = cls(path, keep_on_failure=True)
         work.drop_damaged_shards()
         return work

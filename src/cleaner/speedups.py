@@ -2,7 +2,7 @@
 
 Installing the package compiles ``_speedups.c`` when a C compiler is there:
 a scanner that walks a text once and reports what normalization would have
-to look at (:mod:`cleaner.normalize.profile`), a shingler that hashes a
+to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
 MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
 repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`).

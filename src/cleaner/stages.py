@@ -16,7 +16,7 @@ from cleaner.boilerplate import (
     BoilerplateConfig,
     strip_boilerplate_result,
 )
-from cleaner.boilerplate.corpus import SiteTemplates
+from cleaner.boilerplate.templates import SiteTemplates
 from cleaner.dedup import (
     LEVELS,
     MIN_PASSAGE_SYLLABLES,
@@ -28,7 +28,7 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
+from cleaner.dedup.engine import BATCH, BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
 from cleaner.dedup.keep import LONGEST, KeepPolicy, KeepRule
 from cleaner.errors import ConfigError
@@ -37,6 +37,7 @@ from cleaner.io import AtomicFile
 from cleaner.normalize import NormalizeConfig, normalize_and_explain
 from cleaner.pii import PiiConfig, redact_pii_and_explain
 from cleaner.pipeline import Event, StageOutput
+from cleaner.quality.stage import QualityStage
 from cleaner.records import Record, decode_record, encode_records
 
 
@@ -265,13 +266,10 @@ class DedupStage:
         """Yield the kept records from encoded batches and their :meth:`signer` output."""
         with tempfile.TemporaryDirectory(prefix="cleaner-dedup.", dir=self.spill_dir) as tmp:
             buffer = _RecordBuffer(Path(tmp) / "records.jsonl")
-            corpus = DedupCorpus(replace(self.config, spill_dir=tmp))
-            try:
+            with DedupCorpus(replace(self.config, spill_dir=tmp)) as corpus:
                 for signed in buffer.spool_encoded(batches):
                     corpus.add_signed(signed)
                 drops = _document_drops(corpus)
-            finally:
-                corpus.close()
             yield from buffer.replay(drops, {}, emit, self.name)
 
     def spill_to(self, directory: Path) -> None:
@@ -454,11 +452,10 @@ class _IndexJournal:
         return _OwnDocuments(first=first, unclaimed=keys)
 
     def write(self, run_id: str | None, first: int, index: NearDuplicateIndex) -> None:
-        journal = AtomicFile(self.path)
         entry = {"run": run_id, "first": first, "documents": len(index)}
         entry["last_key"] = _last_key(index)
-        journal.handle.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
-        journal.commit()
+        with AtomicFile(self.path) as journal:
+            journal.handle.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -534,12 +531,11 @@ def _passage_cuts(
     Documents are numbered by input position (record ids may repeat in
     lenient runs); a custom keep rule still sees the real id.
     """
-    corpus = PassageCorpus(config, min_syllables, rule_id=lambda position: ids[int(position)])
-    try:
+    with PassageCorpus(
+        config, min_syllables, rule_id=lambda position: ids[int(position)]
+    ) as corpus:
         corpus.add((str(n), record.text, record.meta) for n, record in enumerate(records))
         found = corpus.resolve()
-    finally:
-        corpus.close()
     cuts: dict[int, list[tuple[PassageDuplicate, str]]] = {}
     for duplicate in found:
         original = ids[int(duplicate.duplicate_of.doc_id)]
@@ -614,3 +610,38 @@ def _cut_paragraphs(
         emit(Event(record_id, stage, reason, "removal", 1, detail))
     dropped = {duplicate.passage.paragraph for duplicate, _ in duplicates}
     return "\n".join(line for number, line in enumerate(lines) if number not in dropped)
+
+
+@dataclass(frozen=True)
+class StageKind:
+    """A registered stage of ``cleaner run``.
+
+    Attributes:
+        stage: Its class; the class's ``name`` is its registry key.
+        optional: ``--skip`` can leave it out.
+    """
+
+    stage: type[Any]
+    optional: bool = True
+
+
+#: Every stage of ``cleaner run``, by name, in the order a run applies them.
+#: ``--skip`` offers the optional ones; the Spark engine runs each of them in
+#: :func:`cleaner.spark.run_spark` (exact copies inside its near-duplicate step).
+STAGES: dict[str, StageKind] = {
+    "normalize": StageKind(NormalizeStage, optional=False),
+    "pii": StageKind(PiiStage, optional=False),  # opt-in with --pii redact instead
+    "boilerplate": StageKind(BoilerplateStage),
+    "exact_dedup": StageKind(ExactDedupStage),
+    "dedup": StageKind(DedupStage),
+    "quality": StageKind(QualityStage),
+}
+
+
+def optional_stages() -> list[str]:
+    """The stage names ``--skip`` accepts.
+
+    >>> optional_stages()
+    ['boilerplate', 'exact_dedup', 'dedup', 'quality']
+    """
+    return [name for name, kind in STAGES.items() if kind.optional]

@@ -5,7 +5,7 @@ The stage works on lines and on the sentence-like segments inside them
 article onto one line. A first pass labels each line and segment on its own
 (:mod:`~cleaner.boilerplate.classify`): rules from the packaged vocabulary,
 credits cut out of their sentence, per-site templates learned from the corpus
-(:mod:`~cleaner.boilerplate.corpus`). A second pass revises with context
+(:mod:`~cleaner.boilerplate.templates`). A second pass revises with context
 (:mod:`~cleaner.boilerplate.revise`): related-news blocks, the lead's
 furniture and source tag, the sign-off block that ends the article.
 
@@ -41,11 +41,11 @@ import regex
 
 from cleaner.boilerplate.blank_runs import FoldedLines, fold_blank_runs
 from cleaner.boilerplate.classify import classify_lines, cut_credits
-from cleaner.boilerplate.corpus import LineStats, SiteTemplates, learn_boilerplate
 from cleaner.boilerplate.labels import BlankLine, LineLabel
-from cleaner.boilerplate.patterns import load_rules
+from cleaner.boilerplate.matchers import Matchers, compile_rules
 from cleaner.boilerplate.revise import revise_labels
-from cleaner.boilerplate.rules import Matchers, compile_rules
+from cleaner.boilerplate.rule_files import load_rules
+from cleaner.boilerplate.templates import LineStats, SiteTemplates, learn_boilerplate
 from cleaner.errors import (
     ConfigError,
     check_collection,

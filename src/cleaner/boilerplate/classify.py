@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import regex
 
-from cleaner.boilerplate.corpus import SiteTemplates
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel, label_lines
-from cleaner.boilerplate.rules import Matchers
+from cleaner.boilerplate.matchers import Matchers
 from cleaner.boilerplate.scripts import find_scripts
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.teasers import carousel_end
+from cleaner.boilerplate.templates import SiteTemplates
 
 __all__ = ["MAX_CAPTION_CHARS", "classify_lines", "cut_credits", "is_caption_like"]
 

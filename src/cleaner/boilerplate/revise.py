@@ -14,7 +14,7 @@ import regex
 from cleaner.boilerplate.captions import remove_scene_captions
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
-from cleaner.boilerplate.rules import Matchers, ends_sentence
+from cleaner.boilerplate.matchers import Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.teasers import MAX_HEADLINE_CHARS, strip_trailing_teasers
 

@@ -38,7 +38,7 @@ from functools import lru_cache
 import regex
 
 from cleaner.boilerplate.labels import LineLabel
-from cleaner.boilerplate.rules import ends_sentence
+from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 
 __all__ = ["MAX_HEADLINE_CHARS", "carousel_end", "strip_trailing_teasers"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
-from cleaner.dedup.corpus import DedupConfig, DedupCorpus, Resolution, longest_text
+from cleaner.dedup.engine import DedupConfig, DedupCorpus, Resolution, longest_text
 from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy, KeepRule, keep_key, parse_keep
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
@@ -247,12 +247,9 @@ def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
 
 
 def _documents(items: list[tuple[str, str, dict[str, Any]]], cfg: DedupConfig) -> DedupResult:
-    corpus = DedupCorpus(cfg)
-    try:
+    with DedupCorpus(cfg) as corpus:
         corpus.add(items)
         resolution = corpus.resolve()
-    finally:
-        corpus.close()
     ids = corpus.ids
     duplicates = sorted(
         (_duplicate(ids, node, resolution) for node in resolution.dropped),
@@ -363,6 +360,12 @@ class PassageCorpus:
         """Release spilled data."""
         self.corpus.close()
 
+    def __enter__(self) -> PassageCorpus:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close()
+
 
 def _passages(
     items: list[tuple[str, str, dict[str, Any]]],
@@ -370,12 +373,9 @@ def _passages(
     min_syllables: int,
     within_document: bool,
 ) -> DedupResult:
-    passages = PassageCorpus(cfg, min_syllables, within_document)
-    try:
+    with PassageCorpus(cfg, min_syllables, within_document) as passages:
         passages.add(items)
         found = passages.resolve()
-    finally:
-        passages.close()
     return DedupResult(
         kept=[record_id for record_id, text, _ in items if text.strip()],
         empty=[record_id for record_id, text, _ in items if not text.strip()],

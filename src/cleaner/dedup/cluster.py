@@ -18,23 +18,25 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.dedup.shingles import U32, U64
-from cleaner.errors import ConfigError
+from cleaner.registry import lookup
 
 __all__ = [
     "LINKAGES",
     "VERIFY_MODES",
     "Edge",
+    "LinkFunction",
     "Linkage",
     "Verify",
     "candidate_pairs",
     "exact_jaccard",
     "link",
+    "linkage_function",
 ]
 
 Verify: TypeAlias = Literal["exact", "signature", "none"]
-Linkage: TypeAlias = Literal["connected", "representative"]
+#: A :data:`LINKAGES` name.
+Linkage: TypeAlias = str
 VERIFY_MODES: tuple[Verify, ...] = ("exact", "signature", "none")
-LINKAGES: tuple[Linkage, ...] = ("connected", "representative")
 I64 = npt.NDArray[np.int64]
 
 
@@ -107,17 +109,29 @@ class Assignment:
     jaccard: float
 
 
+#: A linkage: verified edges and the keep-rule ranks → dropped document → :class:`Assignment`.
+LinkFunction: TypeAlias = Callable[[list[Edge], I64], dict[int, Assignment]]
+
+
 def link(edges: list[Edge], rank: I64, linkage: Linkage) -> dict[int, Assignment]:
     """Assign every linked document that is not kept to its cluster's kept one.
 
     Returns:
         Dropped document → :class:`Assignment`. Documents not in the mapping are kept.
+
+    Raises:
+        ConfigError: ``linkage`` is not a :data:`LINKAGES` name.
     """
-    if linkage == "connected":
-        return _connected(edges, rank)
-    if linkage == "representative":
-        return _representative(edges, rank)
-    raise ConfigError(f"linkage must be one of {', '.join(LINKAGES)}, got {linkage!r}")
+    return linkage_function(linkage)(edges, rank)
+
+
+def linkage_function(name: Linkage) -> LinkFunction:
+    """The registered linkage ``name``.
+
+    Raises:
+        ConfigError: No linkage has that name.
+    """
+    return lookup(LINKAGES, name, "linkage")
 
 
 def _connected(edges: list[Edge], rank: I64) -> dict[int, Assignment]:
@@ -173,3 +187,12 @@ def _representative(edges: list[Edge], rank: I64) -> dict[int, Assignment]:
         else:
             kept.add(node)
     return assignments
+
+
+#: Every linkage, by name (``--linkage``, ``DedupConfig.linkage``). A new one is a
+#: :data:`LinkFunction` and an entry here; Spark runs it on the collected
+#: verified edges unless :mod:`cleaner.spark.dedup` has a distributed form of it.
+LINKAGES: dict[str, LinkFunction] = {
+    "connected": _connected,
+    "representative": _representative,
+}

@@ -5,7 +5,7 @@ and many fetches of one page (``http``/``https``, ``www.``, a tracking
 parameter, a trailing slash). Both are found with one 64-bit key a
 document, far cheaper than shingling and signing them; the dedup stage then
 compares only what is left. The copy kept is the one the near-duplicate
-keep policy prefers (:class:`~cleaner.dedup.corpus.DedupConfig`'s ``keep``,
+keep policy prefers (:class:`~cleaner.dedup.engine.DedupConfig`'s ``keep``,
 :mod:`cleaner.dedup.keep`), ties to the first seen, as near duplicates are
 chosen.
 

@@ -3,7 +3,7 @@
 Documents are added one by one or in batches and queried by text. Each
 document keeps its band keys and, for exact verification, its 64-bit
 shingle set. Saving writes one checksummed, versioned file (see
-:mod:`cleaner.arrayfile`; no pickle) in which every band's keys are sorted,
+:mod:`cleaner.dedup.arrayfile`; no pickle) in which every band's keys are sorted,
 so a loaded index answers queries with binary searches on memory-mapped
 arrays and opens without reading everything. Documents added after loading
 live in a small in-memory overlay until the next save.
@@ -41,9 +41,9 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner._version import __version__
-from cleaner.arrayfile import int_in_range, read_arrays, read_metadata, write_arrays
+from cleaner.dedup.arrayfile import int_in_range, read_arrays, read_metadata, write_arrays
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
-from cleaner.dedup.corpus import DedupConfig
+from cleaner.dedup.engine import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
 from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch

@@ -29,11 +29,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from cleaner.errors import ConfigError, InputError
 
-__all__ = ["KEEP_POLICIES", "Keep", "KeepPolicy", "KeepRule", "keep_key", "parse_keep"]
+__all__ = [
+    "KEEP_POLICIES",
+    "Keep",
+    "KeepPolicy",
+    "KeepRule",
+    "PolicyKind",
+    "describe_keep_policies",
+    "keep_key",
+    "parse_keep",
+]
 
 #: A custom rule: maps ``(id, text)`` to a sort key; the smallest is kept
 #: (equal keys: the first seen).
@@ -67,16 +76,42 @@ def _priority(policy: KeepPolicy, record_id: str, text: str, meta: Mapping[str, 
     return (float(rank), 0.0, -float(len(text)))
 
 
-#: Policy name → its key function. A new policy is one function and one entry here.
-KEEP_POLICIES: dict[str, Callable[[KeepPolicy, str, str, Mapping[str, Any]], PolicyKey]] = {
-    "longest": _longest,
-    "first": _first,
-    "newest": _newest,
-    "priority": _priority,
+#: A policy's key function: ``(policy, id, text, fields) -> key``.
+KeyFunction: TypeAlias = Callable[["KeepPolicy", str, str, Mapping[str, Any]], PolicyKey]
+
+
+@dataclass(frozen=True)
+class PolicyKind:
+    """A registered keep policy: its key function and what its spelling takes.
+
+    Attributes:
+        key: Computes a document's sort key.
+        argument: ``""`` (no argument), ``"FIELD"`` (a field name) or
+            ``"FILE"`` (a file of preferred sources, matched on the source field).
+        input_order: Ties decide more than rarely, so the policy needs an input
+            order (Spark has none).
+    """
+
+    key: KeyFunction
+    argument: Literal["", "FIELD", "FILE"] = ""
+    input_order: bool = False
+
+    def spelling(self, name: str) -> str:
+        """How the policy is written on the command line.
+
+        >>> KEEP_POLICIES["newest"].spelling("newest")
+        'newest:FIELD'
+        """
+        return f"{name}:{self.argument}" if self.argument else name
+
+
+#: Every keep policy, by name. A new policy is one key function and one entry here.
+KEEP_POLICIES: dict[str, PolicyKind] = {
+    "longest": PolicyKind(_longest),
+    "first": PolicyKind(_first, input_order=True),
+    "newest": PolicyKind(_newest, argument="FIELD"),
+    "priority": PolicyKind(_priority, argument="FILE"),
 }
-#: How each policy is written on the command line.
-_SPELLINGS = {"longest": "longest", "first": "first", "newest": "newest:FIELD"}
-_SPELLINGS["priority"] = "priority:FILE"
 
 
 @dataclass(frozen=True)
@@ -102,11 +137,11 @@ class KeepPolicy:
         Raises:
             InputError: ``newest``: a field value that is no date.
         """
-        return KEEP_POLICIES[self.name](self, record_id, text, meta)
+        return KEEP_POLICIES[self.name].key(self, record_id, text, meta)
 
     def needs_input_order(self) -> bool:
         """Whether ties decide more than rarely: ``first`` is input order alone."""
-        return self.name == "first"
+        return KEEP_POLICIES[self.name].input_order
 
 
 #: Either a policy, its spelling (``"newest:date"``), or a custom rule.
@@ -126,19 +161,27 @@ def parse_keep(spec: str, *, source_field: str = "source") -> KeepPolicy:
             priority file that cannot be read or lists nothing.
     """
     name, _, argument = spec.partition(":")
-    if name not in KEEP_POLICIES:
-        raise ConfigError(
-            f"unknown keep policy {spec!r}; use one of {', '.join(_SPELLINGS.values())}"
-        )
-    if name in ("longest", "first"):
+    kind = KEEP_POLICIES.get(name)
+    if kind is None:
+        raise ConfigError(f"unknown keep policy {spec!r}; use one of {describe_keep_policies()}")
+    if not kind.argument:
         if argument:
             raise ConfigError(f"keep policy {name!r} takes no argument, got {spec!r}")
         return KeepPolicy(name)
     if not argument:
-        raise ConfigError(f"keep policy {name!r} needs an argument: {_SPELLINGS[name]}")
-    if name == "newest":
+        raise ConfigError(f"keep policy {name!r} needs an argument: {kind.spelling(name)}")
+    if kind.argument == "FIELD":
         return KeepPolicy(name, field=argument)
     return KeepPolicy(name, field=source_field, patterns=_priority_patterns(Path(argument)))
+
+
+def describe_keep_policies() -> str:
+    """The policies as spelled on the command line.
+
+    >>> describe_keep_policies()
+    'longest, first, newest:FIELD, priority:FILE'
+    """
+    return ", ".join(kind.spelling(name) for name, kind in KEEP_POLICIES.items())
 
 
 def _priority_patterns(path: Path) -> tuple[str, ...]:
@@ -165,7 +208,7 @@ def as_keep(keep: Keep) -> KeepPolicy | KeepRule:
     if isinstance(keep, KeepPolicy) or callable(keep):
         return keep
     raise ConfigError(
-        "keep must be a policy name (longest, first, newest:FIELD, priority:FILE) or a "
+        f"keep must be a policy name ({describe_keep_policies()}) or a "
         f"function of (id, text), got {type(keep).__name__}"
     )
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.dedup.cluster import signature_jaccard
-from cleaner.dedup.corpus import DedupConfig
+from cleaner.dedup.engine import DedupConfig
 from cleaner.dedup.index import KEY_VERSION, Match
 from cleaner.dedup.lsh import LSHParams
 from cleaner.dedup.minhash import MinHasher

@@ -28,7 +28,8 @@ from cleaner.normalize.encodings import (
     fix_encoding,
     restore_lost_letters,
 )
-from cleaner.normalize.profile import EVERYTHING, TRIGGERS, text_flags
+from cleaner.normalize.fixpoint import until_unchanged
+from cleaner.normalize.flags import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
 from cleaner.normalize.tones import fix_eth, place_tones, repair_double_tones
 
@@ -127,19 +128,18 @@ _MAX_REPAIR_ROUNDS = 4
 
 def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy) -> str:
     """Eth, encodings, C1 controls, invisible characters and NFC, repeated until nothing changes."""
-    for _ in range(_MAX_REPAIR_ROUNDS):
-        before = text
-        text = fix_eth(text, log)
-        text = fix_encoding(text, next_pass(log), legacy=legacy)
-        text = restore_lost_letters(text, next_pass(log))
-        text = decode_c1_controls(text, next_pass(log))
-        text = remove_invisible(text, next_pass(log))
-        text = compose_nfc(text, next_pass(log))
-        if text is before or text == before:
-            break
-        log = next_pass(log)
-        legacy = after_first_pass(legacy)
-    return text
+
+    def one_round(text: str, again: bool) -> str:
+        round_log = next_pass(log) if again else log
+        mode = after_first_pass(legacy) if again else legacy
+        text = fix_eth(text, round_log)
+        text = fix_encoding(text, next_pass(round_log), legacy=mode)
+        text = restore_lost_letters(text, next_pass(round_log))
+        text = decode_c1_controls(text, next_pass(round_log))
+        text = remove_invisible(text, next_pass(round_log))
+        return compose_nfc(text, next_pass(round_log))
+
+    return until_unchanged(one_round, text, _MAX_REPAIR_ROUNDS)
 
 
 def normalize(text: str, **options: Any) -> str:
@@ -191,17 +191,21 @@ _MAX_PLAN_ROUNDS = 3
 
 def _run(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:
     check_text("text", text)
-    for _ in range(_MAX_PLAN_ROUNDS):
-        before = text
-        text = _run_plan(text, config, edits)
-        if text is before or text == before:
-            break
-        # VIQR is decoded once (see after_first_pass); any other mode stays, and
-        # the config with it (a new one per changed text cost a check of every option).
-        later = after_first_pass(config.legacy)
-        if later != config.legacy:
-            config = replace(config, legacy=later)
-    return text
+
+    def one_round(text: str, again: bool) -> str:
+        return _run_plan(text, _later_rounds(config) if again else config, edits)
+
+    return until_unchanged(one_round, text, _MAX_PLAN_ROUNDS)
+
+
+@cache
+def _later_rounds(config: NormalizeConfig) -> NormalizeConfig:
+    """The config of the plan's repeated rounds: VIQR is decoded once (see after_first_pass).
+
+    Cached: a new config per changed text would cost a check of every option.
+    """
+    later = after_first_pass(config.legacy)
+    return config if later == config.legacy else replace(config, legacy=later)
 
 
 def _run_plan(text: str, config: NormalizeConfig, edits: list[Edit] | None) -> str:

@@ -38,6 +38,7 @@ from typing import Literal, TypeAlias
 import ftfy
 
 from cleaner.explain import EditLog, next_pass
+from cleaner.normalize.fixpoint import until_unchanged
 from cleaner.normalize.syllables import is_vietnamese_syllable
 
 __all__ = [
@@ -79,13 +80,13 @@ def fix_encoding(text: str, log: EditLog | None = None, *, legacy: Legacy = "aut
     """
     if not _may_be_damaged(text, legacy):
         return text
-    for _ in range(_MAX_LAYERS):
-        repaired = fix_legacy(fix_mojibake(text, log), next_pass(log), legacy=legacy)
-        if repaired == text:
-            break
-        text, log = repaired, next_pass(log)
-        legacy = after_first_pass(legacy)
-    return text
+
+    def peel_one_layer(text: str, again: bool) -> str:
+        layer_log = next_pass(log) if again else log
+        mode = after_first_pass(legacy) if again else legacy
+        return fix_legacy(fix_mojibake(text, layer_log), next_pass(layer_log), legacy=mode)
+
+    return until_unchanged(peel_one_layer, text, _MAX_LAYERS)
 
 
 def after_first_pass(legacy: Legacy) -> Legacy:

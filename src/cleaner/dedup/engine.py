@@ -20,7 +20,6 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaner.dedup.cluster import (
-    LINKAGES,
     VERIFY_MODES,
     Assignment,
     Linkage,
@@ -28,6 +27,7 @@ from cleaner.dedup.cluster import (
     candidate_pairs,
     exact_jaccard,
     link,
+    linkage_function,
     signature_jaccard,
     verify_pairs,
 )
@@ -105,8 +105,7 @@ class DedupConfig:
             raise ConfigError(
                 f"verify must be one of {', '.join(VERIFY_MODES)}, got {self.verify!r}"
             )
-        if self.linkage not in LINKAGES:
-            raise ConfigError(f"linkage must be one of {', '.join(LINKAGES)}, got {self.linkage!r}")
+        linkage_function(self.linkage)  # an unknown name fails here, not at resolve time
         if (self.bands is None) != (self.rows is None):
             raise ConfigError("give both bands and rows, or neither")
         if (
@@ -339,3 +338,9 @@ class DedupCorpus:
     def close(self) -> None:
         """Release the spilled shingle file."""
         self.shingles.close()
+
+    def __enter__(self) -> DedupCorpus:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close()

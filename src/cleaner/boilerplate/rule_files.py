@@ -19,7 +19,7 @@ from cleaner.errors import ConfigError
 
 __all__ = ["SECTIONS", "RuleSet", "load_rules", "parse_rule_text"]
 
-#: Every concept a rule file may name; rules.py decides how each is matched.
+#: Every concept a rule file may name; matchers.py decides how each is matched.
 SECTIONS: tuple[str, ...] = (
     "related_header",
     "related_link",

@@ -97,8 +97,7 @@ def write_arrays(
     ).encode()
     prefix = _PREFIX.pack(MAGIC, len(header)) + header
     data_start = _aligned(len(prefix) + _HEADER_CRC.size)
-    target = AtomicFile(path)
-    try:
+    with AtomicFile(path) as target:
         handle = target.handle
         handle.write(prefix)
         handle.write(_HEADER_CRC.pack(zlib.crc32(prefix)))
@@ -106,10 +105,6 @@ def write_arrays(
             position = data_start + layout[name]["offset"]
             handle.write(b"\x00" * (position - handle.tell()))
             handle.write(_as_bytes(data).data)
-    except BaseException:
-        target.discard()
-        raise
-    target.commit()
 
 
 def read_metadata(path: str | Path) -> dict[str, Any]:

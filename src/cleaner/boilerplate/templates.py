@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
-from cleaner.boilerplate.rules import ends_sentence
+from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.shingles import (
     SHINGLE_WORDS,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from cleaner.boilerplate.patterns import RuleSet
+from cleaner.boilerplate.rule_files import RuleSet
 
 __all__ = ["MAX_SHORT_LINE", "Matchers", "compile_rules", "ends_sentence"]
 
