@@ -1,6 +1,6 @@
 """Site chrome that no segment holds: runs of frequent word shingles at a page's ends.
 
-Segment and prefix templates (:mod:`~cleaner.boilerplate.corpus`) find
+Segment and prefix templates (:mod:`~cleaner.boilerplate.templates`) find
 chrome that is a sentence of its own or that opens or closes every page. A
 flattened page also holds chrome that is neither: a menu with no full stop
 after the page's own title ("<title> Trang chủ Du lịch Ẩm thực Liên hệ …"),
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import regex
 
-from cleaner.boilerplate.rules import ends_sentence
+from cleaner.boilerplate.matchers import ends_sentence
 
 __all__ = [
     "MIN_RUN_WORDS",
