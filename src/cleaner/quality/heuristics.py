@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,12 +28,14 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "TokenCounts",
     "WordCache",
     "document_scores",
     "line_scores",
     "lower_words",
     "repetition_scores",
     "syllables",
+    "token_counts",
 ]
 
 #: A syllable (or foreign word, or number): a run of letters, marks and digits.
@@ -117,8 +119,34 @@ def lower_words(words: Iterable[str]) -> list[str]:
     return list(map(_LOWER.__getitem__, words))
 
 
+class TokenCounts(NamedTuple):
+    """Counts of a text that :func:`document_scores` reads besides its lines.
+
+    Attributes:
+        tokens: Whitespace-separated tokens (``len(text.split())``).
+        non_alpha_tokens: Tokens without a letter ("2024", "---", "|").
+        syllable_chars: Characters of the lower-cased syllables.
+    """
+
+    tokens: int
+    non_alpha_tokens: int
+    syllable_chars: int
+
+
+def token_counts(text: str, words: Sequence[str]) -> TokenCounts:
+    """The :class:`TokenCounts` of ``text`` and its lower-cased syllables ``words``.
+
+    >>> token_counts("Ngày 19/5 - họp", ["ngày", "19", "5", "họp"])
+    TokenCounts(tokens=4, non_alpha_tokens=2, syllable_chars=10)
+    """
+    return TokenCounts(len(text.split()), len(_NON_ALPHA_TOKEN.findall(text)), sum(map(len, words)))
+
+
 def document_scores(
-    text: str, words: Sequence[str], stop_syllables: Iterable[str]
+    text: str,
+    words: Sequence[str],
+    stop_syllables: Iterable[str],
+    counts: TokenCounts | None = None,
 ) -> dict[str, float]:
     """Gopher quality and FineWeb quality scores of ``text``.
 
@@ -126,6 +154,8 @@ def document_scores(
         text: The document.
         words: Its syllables, lower-cased.
         stop_syllables: FineWeb-2's stop words; distinct ones present are counted.
+        counts: Its :func:`token_counts`, if already counted (one pass of
+            :func:`cleaner.quality.words.text_words` counts them with the words).
 
     Returns:
         ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
@@ -133,21 +163,19 @@ def document_scores(
         ``alpha_token_share``, ``stop_syllables``, ``line_punct_share`` and
         ``newlines_per_syllable``.
     """
-    tokens = len(text.split())
+    tokens, non_alpha_tokens, chars = counts or token_counts(text, words)
     lines = _nonblank_lines(text)
     per_token = max(tokens, 1)
     per_line = max(len(lines), 1)
     return {
         "syllables": len(words),
         "lines": len(lines),
-        "mean_syllable_length": sum(map(len, words)) / len(words) if words else 0.0,
+        "mean_syllable_length": chars / len(words) if words else 0.0,
         "hash_ratio": text.count("#") / per_token,
         "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
         "bullet_line_share": sum(line.lstrip().startswith(_BULLETS) for line in lines) / per_line,
         "ellipsis_line_share": sum(line.endswith(_ELLIPSES) for line in lines) / per_line,
-        "alpha_token_share": 1.0 - len(_NON_ALPHA_TOKEN.findall(text)) / per_token
-        if tokens
-        else 0.0,
+        "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
         "stop_syllables": len(set(stop_syllables).intersection(words)),
         "line_punct_share": _line_punct_share(text),
         # Line breaks between non-blank lines: FineWeb counts every "\n", so
