@@ -1023,12 +1023,15 @@ done:
  *     code point (LEX_* bits below), so both paths agree character by character;
  *   - a word is looked up by its code points in a hash table of the words seen
  *     so far; only a new word becomes a str, passed to the Python ``describe``
- *     callable, which answers (lower-cased word, class index). The table is
- *     emptied before a text once it holds ``limit`` words (bounded memory).
+ *     callable, which answers (lower-cased word, class index, marks): marks
+ *     are bits the caller gives words of its lists (a stop syllable, the
+ *     first syllable of a flagged phrase). The table is emptied before a text
+ *     once it holds ``limit`` words (bounded memory).
  *
  * scan(text) returns (lower-cased syllables as a list of the shared str objects,
  * the count of each class index, whitespace tokens, tokens without a letter,
- * characters of the lower-cased syllables). */
+ * characters of the lower-cased syllables, the OR of the words' marks, the
+ * positions of the words with mark bit 0). */
 
 #define LEX_SYLLABLE 1 /* heuristics.SYLLABLE: \p{L}, \p{M} or \p{N} (regex module) */
 #define LEX_MARK 2     /* \p{M}: the text is split with SYLLABLE, else with _LETTERS_AND_DIGITS */
@@ -1047,6 +1050,7 @@ typedef struct {
     PyObject *lower;
     Py_ssize_t lower_length;
     int word_class;
+    unsigned long long marks;
 } LexiconEntry;
 
 typedef struct {
@@ -1129,7 +1133,8 @@ lexicon_add(LexiconObject *self, PyObject *text, int kind, const void *data, Py_
     }
     PyObject *lower = NULL;
     int word_class = -1;
-    if (!PyArg_ParseTuple(answer, "Ui:describe", &lower, &word_class) || word_class < 0 ||
+    unsigned long long marks = 0;
+    if (!PyArg_ParseTuple(answer, "UiK:describe", &lower, &word_class, &marks) || word_class < 0 ||
         word_class >= LEX_CLASSES) {
         if (!PyErr_Occurred()) {
             PyErr_SetString(PyExc_ValueError, "describe: class index out of range");
@@ -1164,6 +1169,7 @@ lexicon_add(LexiconObject *self, PyObject *text, int kind, const void *data, Py_
     entry->lower = lower;
     entry->lower_length = PyUnicode_GET_LENGTH(lower);
     entry->word_class = word_class;
+    entry->marks = marks;
     Py_DECREF(answer);
     for (Py_ssize_t k = 0; k < length; k++) {
         self->arena[self->arena_used++] = PyUnicode_READ(kind, data, start + k);
@@ -1194,11 +1200,13 @@ lexicon_find(LexiconObject *self, PyObject *text, int kind, const void *data, Py
 /* What one walk over a text counts besides its words. */
 typedef struct {
     Py_ssize_t classes[LEX_CLASSES];
-    Py_ssize_t tokens, non_alpha_tokens, lower_chars;
+    Py_ssize_t tokens, non_alpha_tokens, lower_chars, words;
+    unsigned long long marks;
 } LexiconCounts;
 
 static int
-lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, LexiconCounts *counts)
+lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, PyObject *marked,
+             LexiconCounts *counts)
 {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -1244,8 +1252,18 @@ lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, LexiconCounts
             if (entry == NULL || PyList_Append(words, entry->lower) < 0) {
                 return -1;
             }
+            if (entry->marks & 1) {
+                PyObject *position = PyLong_FromSsize_t(counts->words);
+                if (position == NULL || PyList_Append(marked, position) < 0) {
+                    Py_XDECREF(position);
+                    return -1;
+                }
+                Py_DECREF(position);
+            }
             counts->classes[entry->word_class]++;
             counts->lower_chars += entry->lower_length;
+            counts->marks |= entry->marks;
+            counts->words++;
             word_start = -1;
         }
     }
@@ -1267,30 +1285,27 @@ Lexicon_scan(LexiconObject *self, PyObject *text)
         lexicon_clear(self);
     }
     PyObject *words = PyList_New(0);
-    if (words == NULL) {
-        return NULL;
-    }
-    LexiconCounts counts = {{0}, 0, 0, 0};
-    if (lexicon_walk(self, text, words, &counts) < 0) {
-        Py_DECREF(words);
-        return NULL;
-    }
+    PyObject *marked = PyList_New(0);
     PyObject *classes = PyTuple_New(LEX_CLASSES);
-    if (classes == NULL) {
-        Py_DECREF(words);
-        return NULL;
+    LexiconCounts counts = {{0}, 0, 0, 0, 0, 0};
+    if (words == NULL || marked == NULL || classes == NULL ||
+        lexicon_walk(self, text, words, marked, &counts) < 0) {
+        goto fail;
     }
     for (int c = 0; c < LEX_CLASSES; c++) {
         PyObject *value = PyLong_FromSsize_t(counts.classes[c]);
         if (value == NULL) {
-            Py_DECREF(words);
-            Py_DECREF(classes);
-            return NULL;
+            goto fail;
         }
         PyTuple_SET_ITEM(classes, c, value);
     }
-    return Py_BuildValue("(NNnnn)", words, classes, counts.tokens, counts.non_alpha_tokens,
-                         counts.lower_chars);
+    return Py_BuildValue("(NNnnnKN)", words, classes, counts.tokens, counts.non_alpha_tokens,
+                         counts.lower_chars, counts.marks, marked);
+fail:
+    Py_XDECREF(words);
+    Py_XDECREF(marked);
+    Py_XDECREF(classes);
+    return NULL;
 }
 
 static PyObject *
@@ -1351,7 +1366,8 @@ Lexicon_dealloc(LexiconObject *self)
 static PyMethodDef Lexicon_methods[] = {
     {"scan", (PyCFunction)Lexicon_scan, METH_O,
      "scan(text) -> (lower-cased syllables, count per class index, whitespace tokens, "
-     "tokens without a letter, characters of the lower-cased syllables)."},
+     "tokens without a letter, characters of the lower-cased syllables, OR of the words' "
+     "marks, positions of the words with mark bit 0)."},
     {"size", (PyCFunction)Lexicon_len, METH_NOARGS, "size() -> words held."},
     {NULL, NULL, 0, NULL},
 };

@@ -126,20 +126,29 @@ class TokenCounts(NamedTuple):
         tokens: Whitespace-separated tokens (``len(text.split())``).
         non_alpha_tokens: Tokens without a letter ("2024", "---", "|").
         syllable_chars: Characters of the lower-cased syllables.
+        stop_syllables: Distinct stop syllables among them.
     """
 
     tokens: int
     non_alpha_tokens: int
     syllable_chars: int
+    stop_syllables: int
 
 
-def token_counts(text: str, words: Sequence[str]) -> TokenCounts:
+def token_counts(
+    text: str, words: Sequence[str], stop_syllables: Iterable[str] = ()
+) -> TokenCounts:
     """The :class:`TokenCounts` of ``text`` and its lower-cased syllables ``words``.
 
-    >>> token_counts("Ngày 19/5 - họp", ["ngày", "19", "5", "họp"])
-    TokenCounts(tokens=4, non_alpha_tokens=2, syllable_chars=10)
+    >>> token_counts("Ngày 19/5 - họp", ["ngày", "19", "5", "họp"], ["ngày", "là"])
+    TokenCounts(tokens=4, non_alpha_tokens=2, syllable_chars=10, stop_syllables=1)
     """
-    return TokenCounts(len(text.split()), len(_NON_ALPHA_TOKEN.findall(text)), sum(map(len, words)))
+    return TokenCounts(
+        len(text.split()),
+        len(_NON_ALPHA_TOKEN.findall(text)),
+        sum(map(len, words)),
+        len(set(stop_syllables).intersection(words)),
+    )
 
 
 def document_scores(
@@ -154,8 +163,9 @@ def document_scores(
         text: The document.
         words: Its syllables, lower-cased.
         stop_syllables: FineWeb-2's stop words; distinct ones present are counted.
-        counts: Its :func:`token_counts`, if already counted (one pass of
-            :func:`cleaner.quality.words.text_words` counts them with the words).
+        counts: Its :func:`token_counts` with ``stop_syllables``, if already
+            counted (one pass of :func:`cleaner.quality.words.text_words`
+            counts them with the words).
 
     Returns:
         ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
@@ -163,7 +173,7 @@ def document_scores(
         ``alpha_token_share``, ``stop_syllables``, ``line_punct_share`` and
         ``newlines_per_syllable``.
     """
-    tokens, non_alpha_tokens, chars = counts or token_counts(text, words)
+    tokens, non_alpha_tokens, chars, stops = counts or token_counts(text, words, stop_syllables)
     lines = _nonblank_lines(text)
     per_token = max(tokens, 1)
     per_line = max(len(lines), 1)
@@ -176,7 +186,7 @@ def document_scores(
         "bullet_line_share": sum(line.lstrip().startswith(_BULLETS) for line in lines) / per_line,
         "ellipsis_line_share": sum(line.endswith(_ELLIPSES) for line in lines) / per_line,
         "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
-        "stop_syllables": len(set(stop_syllables).intersection(words)),
+        "stop_syllables": stops,
         "line_punct_share": _line_punct_share(text),
         # Line breaks between non-blank lines: FineWeb counts every "\n", so
         # the blank lines around a wiki "== heading ==" count as list items.

@@ -89,14 +89,14 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
     # One pass over the text's words serves every rule below.
-    found = text_words(text)
+    found = text_words(text, config.document.stop_syllables)
     words = found.lower
     repetition = config.repetition
     scores: dict[str, float] = {}
     scores.update(script_shares(found.classes))
     if config.langid.enabled:
         scores["langid_vi"] = vietnamese_probability(text)
-    scores.update(_spam_scores(words))
+    scores.update(_spam_scores(words, found.flag_starts))
     scores.update(line_scores(text, config.lines.notice_phrases))
     scores.update(document_scores(text, words, config.document.stop_syllables, found.counts))
     scores.update(
@@ -180,9 +180,9 @@ def _script_reasons(scores: dict[str, float], thresholds: ScriptThresholds) -> l
     return []
 
 
-def _spam_scores(words: list[str]) -> dict[str, float]:
+def _spam_scores(words: list[str], starts: list[int]) -> dict[str, float]:
     """Each concept's flagged weight; each spam group's weight, in all and per 1,000 syllables."""
-    weights = flagged_weights(words, load_flagged_terms())
+    weights = flagged_weights(words, load_flagged_terms(), starts)
     scores = {f"{concept}_weight": weight for concept, weight in weights.items()}
     per_word = 1000 / max(len(words), 1)
     for group, concepts in _SPAM_GROUPS.items():

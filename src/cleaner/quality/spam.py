@@ -21,7 +21,7 @@ on pages that also name the trade.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -64,12 +64,16 @@ class FlaggedTerms:
     by_first: dict[str, list[tuple[tuple[str, ...], str, float]]]
 
 
-def flagged_weights(words: Sequence[str], terms: FlaggedTerms) -> dict[str, float]:
+def flagged_weights(
+    words: Sequence[str], terms: FlaggedTerms, starts: Iterable[int] | None = None
+) -> dict[str, float]:
     """The summed weight of the flagged phrases and brand names among ``words``, per concept.
 
     Args:
         words: Lower-cased syllables.
         terms: The lists (:func:`load_flagged_terms`).
+        starts: The positions of ``words`` in ``terms.by_first``, in order, if
+            already found (:func:`cleaner.quality.words.text_words` finds them).
 
     Phrases are matched whole syllable by syllable, left to right, in one
     pass over all concepts; the longest one at a place wins and hits do not
@@ -78,8 +82,10 @@ def flagged_weights(words: Sequence[str], terms: FlaggedTerms) -> dict[str, floa
     totals = dict.fromkeys(terms.concepts, 0.0)
     by_first = terms.by_first
     resume = 0
-    # The positions of possible first syllables, found without a Python loop.
-    for start in compress(range(len(words)), map(by_first.__contains__, words)):
+    if starts is None:
+        # The positions of possible first syllables, found without a Python loop.
+        starts = compress(range(len(words)), map(by_first.__contains__, words))
+    for start in starts:
         if start < resume:
             continue
         for phrase, concept, weight in by_first[words[start]]:
