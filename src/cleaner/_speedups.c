@@ -7,6 +7,8 @@
  *     values as the numpy code of cleaner/dedup/shingles.py;
  *   - ngram_repetition: the Gopher n-gram scores of the quality filters
  *     (cleaner/quality/heuristics.py);
+ *   - ngram_repetition_pruned: the same scores, walking only the positions
+ *     whose shorter n-gram repeats;
  *   - WordLexicon: the quality filters' syllables, word classes and token
  *     counts in one pass over a text (cleaner/quality/heuristics.py).
  *
@@ -1011,6 +1013,181 @@ done:
     return result;
 }
 
+/* ---- ngram_repetition_pruned: the same scores, walking only positions that can repeat ---
+ *
+ * ngram_repetition() numbers every position's n-gram for every n. An n-gram
+ * occurs twice only where its first n - 1 syllables do, so after each n only
+ * the positions whose n-gram repeats stay candidates for n + 1 (as
+ * heuristics._duplicate_ngram_chars walks them). Every occurrence of a repeated
+ * n-gram is a candidate, so the top n-gram among the candidates is the top one
+ * overall; when none repeats, every n-gram occurs once and the first (position
+ * 0) is the top one, as Gopher's Counter.most_common picks. */
+
+/* The top n-gram's characters from the candidates' groups (see top_gram_chars). */
+static Py_ssize_t
+top_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
+                    Py_ssize_t groups, const Py_ssize_t *count, const Py_ssize_t *first,
+                    const Py_ssize_t *candidates)
+{
+    Py_ssize_t best = -1;
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        if (best < 0 || count[g] > count[best]) {
+            best = g; /* groups are numbered in order of first occurrence */
+        }
+    }
+    if (best >= 0 && count[best] > 1) {
+        Py_ssize_t at = candidates[first[best]];
+        return (ends[at + n] - ends[at] + n - 1) * count[best];
+    }
+    return positions > 0 ? ends[n] - ends[0] + n - 1 : 0;
+}
+
+/* Gopher's walk over the candidates (see duplicate_gram_chars). */
+static Py_ssize_t
+duplicate_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t count_of_candidates,
+                          const Py_ssize_t *candidates, const Py_ssize_t *group,
+                          const Py_ssize_t *count, char *seen)
+{
+    Py_ssize_t repeated = 0, resume = 0;
+    for (Py_ssize_t c = 0; c < count_of_candidates; c++) {
+        Py_ssize_t p = candidates[c], g = group[c];
+        if (p < resume || count[g] < 2) {
+            continue;
+        }
+        if (seen[g]) {
+            repeated += ends[p + n] - ends[p];
+            resume = p + n;
+        }
+        else {
+            seen[g] = 1;
+        }
+    }
+    return repeated;
+}
+
+static PyObject *
+sizes_list(const Py_ssize_t *values, Py_ssize_t length)
+{
+    PyObject *list = PyList_New(length);
+    for (Py_ssize_t i = 0; list != NULL && i < length; i++) {
+        PyObject *value = PyLong_FromSsize_t(values[i]);
+        if (value == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    return list;
+}
+
+static PyObject *
+ngram_repetition_pruned(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "ngram_repetition_pruned(words: list, top_ns, duplicate_ns)");
+        return NULL;
+    }
+    PyObject *words = args[0];
+    Py_ssize_t top_ns[64], duplicate_ns[64], tops = 0, duplicates = 0, largest = 1;
+    if (parse_sizes(args[1], top_ns, &tops, &largest) < 0 ||
+        parse_sizes(args[2], duplicate_ns, &duplicates, &largest) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(words);
+    PyObject *result = NULL, *top_list = NULL, *duplicate_list = NULL;
+    uint64_t *syllables = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    uint64_t *keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    Py_ssize_t *ends = PyMem_Malloc((size_t)(size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * size) {
+        capacity *= 2;
+    }
+    Py_ssize_t *scratch = PyMem_Malloc((size_t)(4 * size + capacity + 1) * sizeof(Py_ssize_t));
+    uint64_t *group_keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    char *seen = PyMem_Malloc((size_t)size + 1);
+    if (!syllables || !keys || !ends || !scratch || !group_keys || !seen) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t *group = scratch, *count = scratch + size, *first = scratch + 2 * size;
+    Py_ssize_t *candidates = scratch + 3 * size, *slots = scratch + 4 * size;
+    ends[0] = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "ngram_repetition_pruned: words must be str");
+            goto done;
+        }
+        Py_hash_t hash = PyObject_Hash(word);
+        if (hash == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        syllables[i] = (uint64_t)hash;
+        keys[i] = syllables[i];
+        candidates[i] = i;
+        ends[i + 1] = ends[i] + PyUnicode_GET_LENGTH(word);
+    }
+    Py_ssize_t top_chars[64] = {0}, duplicate_chars[64] = {0};
+    Py_ssize_t alive = size; /* candidates[0:alive], keys[c] the n-gram at candidates[c] */
+    for (Py_ssize_t n = 1; n <= largest && n <= size; n++) {
+        Py_ssize_t positions = size - n + 1;
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t c = 0; c < alive; c++) {
+            Py_ssize_t p = candidates[c];
+            if (p < positions) {
+                candidates[kept] = p;
+                keys[kept] = n > 1 ? keys[c] * GRAM_MULTIPLIER + syllables[p + n - 1] : keys[c];
+                kept++;
+            }
+        }
+        alive = kept;
+        Py_ssize_t table = 16;
+        while (table < 2 * alive) {
+            table *= 2;
+        }
+        Py_ssize_t groups =
+            group_grams(keys, alive, slots, table, group_keys, group, count, first);
+        for (Py_ssize_t i = 0; i < tops; i++) {
+            if (top_ns[i] == n) {
+                top_chars[i] =
+                    top_candidate_chars(ends, n, positions, groups, count, first, candidates);
+            }
+        }
+        for (Py_ssize_t i = 0; i < duplicates; i++) {
+            if (duplicate_ns[i] == n) {
+                memset(seen, 0, (size_t)groups);
+                duplicate_chars[i] =
+                    duplicate_candidate_chars(ends, n, alive, candidates, group, count, seen);
+            }
+        }
+        kept = 0;
+        for (Py_ssize_t c = 0; c < alive; c++) {
+            if (count[group[c]] > 1) {
+                candidates[kept] = candidates[c];
+                keys[kept] = keys[c];
+                kept++;
+            }
+        }
+        alive = kept;
+    }
+    top_list = sizes_list(top_chars, tops);
+    duplicate_list = sizes_list(duplicate_chars, duplicates);
+    if (top_list != NULL && duplicate_list != NULL) {
+        result = PyTuple_Pack(2, top_list, duplicate_list);
+    }
+done:
+    Py_XDECREF(top_list);
+    Py_XDECREF(duplicate_list);
+    PyMem_Free(syllables);
+    PyMem_Free(keys);
+    PyMem_Free(ends);
+    PyMem_Free(scratch);
+    PyMem_Free(group_keys);
+    PyMem_Free(seen);
+    return result;
+}
+
 /* ---- WordLexicon: the quality filters' one pass over a text ---------------------------
  *
  * cleaner/quality/heuristics.py splits a text into syllables (a regex), lower-cases
@@ -1391,6 +1568,10 @@ static PyMethodDef speedups_functions[] = {
     {"ngram_repetition", (PyCFunction)(void (*)(void))ngram_repetition, METH_FASTCALL,
      "ngram_repetition(words, top_ns, duplicate_ns) -> (top n-gram characters per n, "
      "repeated n-gram characters per n), as cleaner.quality.heuristics counts them."},
+    {"ngram_repetition_pruned", (PyCFunction)(void (*)(void))ngram_repetition_pruned,
+     METH_FASTCALL,
+     "ngram_repetition_pruned(words, top_ns, duplicate_ns) -> the same as ngram_repetition(), "
+     "walking only the positions whose shorter n-gram repeats."},
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},

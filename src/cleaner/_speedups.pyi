@@ -30,6 +30,11 @@ def ngram_repetition(
 ) -> tuple[list[int], list[int]]:
     """Per size, the top n-gram's and the repeated n-grams' characters (Gopher)."""
 
+def ngram_repetition_pruned(
+    words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """:func:`ngram_repetition`, walking only the positions whose shorter n-gram repeats."""
+
 class WordLexicon:
     """The quality filters' one pass over a text: syllables, word classes, token counts."""
 

@@ -241,10 +241,11 @@ def _ngram_repetition(
 ) -> tuple[list[int], list[int]]:
     """Characters of the top n-gram per size in ``top_ns``, of repeated ones per ``duplicate_ns``.
 
-    In one pass of C when the compiled speedups are there (the same numbers).
+    In C when the compiled speedups are there (the same numbers), walking
+    only the positions whose shorter n-gram repeats, as the Python code does.
     """
     if speedups.enabled():
-        return speedups.ngram_repetition(words, top_ns, duplicate_ns)
+        return speedups.ngram_repetition_pruned(words, top_ns, duplicate_ns)
     grams = _Grams(words)
     repeated = _duplicate_ngram_chars(grams, duplicate_ns)
     return [_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns]
