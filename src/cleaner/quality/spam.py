@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import compress
 
@@ -63,6 +63,20 @@ class FlaggedTerms:
     concepts: tuple[str, ...]
     by_first: dict[str, list[tuple[tuple[str, ...], str, float]]]
 
+    @cached_property
+    def seconds(self) -> dict[str, frozenset[str] | None]:
+        """First syllable → the second syllables of its phrases (None: one is a single syllable).
+
+        Most places a first syllable is found ("nhà", "không") start no phrase:
+        the next syllable tells without comparing phrases.
+        """
+        return {
+            first: None
+            if any(len(phrase) == 1 for phrase, _, _ in phrases)
+            else frozenset(phrase[1] for phrase, _, _ in phrases)
+            for first, phrases in self.by_first.items()
+        }
+
 
 def flagged_weights(
     words: Sequence[str], terms: FlaggedTerms, starts: Iterable[int] | None = None
@@ -80,7 +94,8 @@ def flagged_weights(
     overlap ("nổ hũ đổi thưởng" is one hit, not "nổ hũ" plus "đổi thưởng").
     """
     totals = dict.fromkeys(terms.concepts, 0.0)
-    by_first = terms.by_first
+    by_first, seconds = terms.by_first, terms.seconds
+    last = len(words) - 1
     resume = 0
     if starts is None:
         # The positions of possible first syllables, found without a Python loop.
@@ -88,7 +103,11 @@ def flagged_weights(
     for start in starts:
         if start < resume:
             continue
-        for phrase, concept, weight in by_first[words[start]]:
+        first = words[start]
+        following = seconds[first]
+        if following is not None and (start == last or words[start + 1] not in following):
+            continue
+        for phrase, concept, weight in by_first[first]:
             if len(phrase) == 1 or tuple(words[start : start + len(phrase)]) == phrase:
                 totals[concept] += weight
                 resume = start + len(phrase)
