@@ -61,7 +61,7 @@ _HEADING = regex.compile(
     regex.IGNORECASE,
 )
 _HEADING_MAX_CHARS = 100
-_TABLE_ROW = regex.compile(r"[|\t]")
+_TABLE_CELL_SEPARATORS = ("|", "\t")
 # Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
 _BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
 _ELLIPSES = ("...", "…")
@@ -183,8 +183,9 @@ def document_scores(
         "mean_syllable_length": chars / len(words) if words else 0.0,
         "hash_ratio": text.count("#") / per_token,
         "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
-        "bullet_line_share": sum(line.lstrip().startswith(_BULLETS) for line in lines) / per_line,
-        "ellipsis_line_share": sum(line.endswith(_ELLIPSES) for line in lines) / per_line,
+        # The lines are stripped already.
+        "bullet_line_share": [line.startswith(_BULLETS) for line in lines].count(True) / per_line,
+        "ellipsis_line_share": [line.endswith(_ELLIPSES) for line in lines].count(True) / per_line,
         "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
         "stop_syllables": stops,
         "line_punct_share": _line_punct_share(text),
@@ -282,19 +283,24 @@ def _line_punct_share(text: str) -> float:
     judged, and each line weighs its length: a menu of short unpunctuated
     lines still fails, a few of them under long paragraphs do not.
     """
-    prose = [line for line in _nonblank_lines(_WRAPPED.sub(" ", text)) if not _is_structure(line)]
+    lines = _nonblank_lines(_WRAPPED.sub(" ", text))
+    # Most texts have no table row at all: one search of the text answers every line.
+    tables = _has_cell_separator(text)
+    prose = [line for line in lines if not _is_structure(line, tables)]
     chars = sum(map(len, prose))
-    ended = sum(len(line) for line in prose if _ends_sentence(line))
+    ended = sum([len(line) for line in prose if line.rstrip(_CLOSING).endswith(_TERMINAL)])
     return ended / chars if chars else 0.0
 
 
-def _is_structure(line: str) -> bool:
-    heading = len(line) <= _HEADING_MAX_CHARS and _HEADING.fullmatch(line) is not None
-    return heading or _TABLE_ROW.search(line) is not None
+def _is_structure(line: str, tables: bool = True) -> bool:
+    """A heading, or a table row (looked for when ``tables``: the text has one)."""
+    if len(line) <= _HEADING_MAX_CHARS and _HEADING.fullmatch(line) is not None:
+        return True
+    return tables and _has_cell_separator(line)
 
 
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip(_CLOSING).endswith(_TERMINAL)
+def _has_cell_separator(text: str) -> bool:
+    return any(separator in text for separator in _TABLE_CELL_SEPARATORS)
 
 
 def _nonblank_lines(text: str) -> list[str]:
