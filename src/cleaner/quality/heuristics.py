@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -264,13 +265,19 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
     {'lorem_ipsum': 0.0, 'notice_line_share': 0.5}
     """
     lower = text.lower()
-    phrases = [phrase.lower() for phrase in notice_phrases]
+    phrases = _lowered(tuple(notice_phrases))
     share = 0.0
     # Most pages name none of the phrases: one scan of the text answers them.
     if any(phrase in lower for phrase in phrases):
         lines = _nonblank_lines(lower)
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
     return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+
+
+@cache
+def _lowered(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases lower-cased (once per configuration, not per document)."""
+    return tuple(phrase.lower() for phrase in phrases)
 
 
 def _line_punct_share(text: str) -> float:
