@@ -39,9 +39,10 @@ class WordLexicon:
     """The quality filters' one pass over a text: syllables, word classes, token counts."""
 
     def __init__(
-        self, table: ReadableBuffer, describe: Callable[[str], tuple[str, int]], limit: int
+        self, table: ReadableBuffer, describe: Callable[[str], tuple[str, int, int]], limit: int
     ) -> None: ...
-    def scan(self, text: str) -> tuple[list[str], tuple[int, ...], int, int, int]:
-        """Lower-cased syllables, count per class index, tokens, tokens without a letter, chars."""
+    def scan(self, text: str) -> tuple[list[str], tuple[int, ...], int, int, int, int, list[int]]:
+        """Lower-cased syllables, count per class index, tokens, tokens without a letter,
+        their characters, the OR of the words' marks, the positions of words marked 1."""
     def size(self) -> int:
         """Words held."""

@@ -70,13 +70,14 @@ def new_scanner(table: array[int], keys: array[int]) -> Scanner:
 
 
 def new_word_lexicon(
-    table: bytes, describe: Callable[[str], tuple[str, int]], limit: int
+    table: bytes, describe: Callable[[str], tuple[str, int, int]], limit: int
 ) -> WordLexicon:
     """The quality filters' one pass over a text (:mod:`cleaner.quality.words`).
 
     Args:
         table: 0x110000 bytes, one per code point: its character bits.
-        describe: A new word → its lower-cased form and class index.
+        describe: A new word → its lower-cased form, class index and marks
+            (bits: ``scan`` ORs them and lists where bit 0 is set).
         limit: Words held before the lexicon is emptied (before a text).
     """
     if WordLexicon is None:
