@@ -42,7 +42,6 @@ class WordLexicon:
         self, table: ReadableBuffer, describe: Callable[[str], tuple[str, int, int]], limit: int
     ) -> None: ...
     def scan(self, text: str) -> tuple[list[str], tuple[int, ...], int, int, int, int, list[int]]:
-        """Lower-cased syllables, count per class index, tokens, tokens without a letter,
-        their characters, the OR of the words' marks, the positions of words marked 1."""
+        """Syllables, class counts, tokens, letterless tokens, chars, marks, marked positions."""
     def size(self) -> int:
         """Words held."""
