@@ -54,6 +54,9 @@ _CLOSING = "\"'”’»)]"
 # A line break inside a sentence: the next line goes on in lower case (text
 # hard-wrapped at a width, as some sites and editors store it).
 _WRAPPED = regex.compile(r"(?<![.!?…;:])[ \t]*\n[ \t]*(?=\p{Ll})")
+# Every match of _WRAPPED holds one of these: a search that starts with a
+# literal line break is quick, and spares most texts the pattern above.
+_MAYBE_WRAPPED = regex.compile(r"\n[ \t]*\p{Ll}")
 # Structure, not prose, so not judged for punctuation: wiki headings ("==
 # Tham khảo =="), legal headings ("Điều 40", "Chương II", "Mục 2."), Markdown
 # headings, and table rows (cells split by "|" or tabs).
@@ -290,7 +293,8 @@ def _line_punct_share(text: str) -> float:
     judged, and each line weighs its length: a menu of short unpunctuated
     lines still fails, a few of them under long paragraphs do not.
     """
-    lines = _nonblank_lines(_WRAPPED.sub(" ", text))
+    joined = _WRAPPED.sub(" ", text) if _MAYBE_WRAPPED.search(text) else text
+    lines = _nonblank_lines(joined)
     # Most texts have no table row at all: one search of the text answers every line.
     tables = _has_cell_separator(text)
     prose = [line for line in lines if not _is_structure(line, tables)]
