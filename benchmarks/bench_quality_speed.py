@@ -2,10 +2,11 @@
 
 Compared in one run, one core, on the same normalized dev articles:
 
-- vn-cleaner's ``score_quality`` with its compiled n-gram kernel, and in
-  pure Python (``VN_CLEANER_PURE_PYTHON``); and as it was before the issue-19
-  tuning (``BASELINE_COMMIT`` of bench_quality_eval, timed the same way in a
-  subprocess);
+- vn-cleaner's ``score_quality`` with its compiled kernels (the one pass over
+  a text's words and the n-gram kernel), and in pure Python
+  (``VN_CLEANER_PURE_PYTHON``); and as it was before the issue-19 tuning
+  (``BASELINE_COMMIT`` of bench_quality_eval, timed the same way in a
+  subprocess; in pure Python when ``_speedups.c`` changed since);
 - vn-cleaner's ``redact_pii`` (phone numbers through phonenumbers);
 - datatrove's GopherQualityFilter, GopherRepetitionFilter and
   FineWebQualityFilter with FineWeb-2's vie_Latn settings (as in the

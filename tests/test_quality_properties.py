@@ -18,6 +18,7 @@ from cleaner.quality.heuristics import (
     syllables,
 )
 from cleaner.quality.script import classify_word
+from cleaner.quality.words import _character_table, text_words
 
 #: Pieces that trigger the rules, mixed with arbitrary Unicode below.
 FRAGMENTS = [
@@ -40,6 +41,25 @@ FRAGMENTS = [
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=40)), max_size=30).map(
     "".join
 )
+#: Also whitespace that str.split() and the regex module's \s see differently,
+#: table cells, a combining mark (the text is then split on \p{L}\p{M}\p{N}),
+#: a letter that lower-cases to two, stop syllables: for the compiled pass.
+EDGE_FRAGMENTS = [
+    *FRAGMENTS,
+    "\x1c",
+    "\x85",
+    "\u2028",
+    "\u00a0",
+    " | ",
+    "\t",
+    "Ho\u0300a Bi\u0300nh",
+    "K\u0130LOGRAM",
+    "là và của",
+]
+edge_texts = st.lists(
+    st.one_of(st.sampled_from(EDGE_FRAGMENTS), st.text(max_size=40)), max_size=30
+).map("".join)
+
 
 SHARES = [
     "marked_share",
@@ -102,6 +122,77 @@ def test_compiled_ngram_repetition_equals_pure_python(words: list[str]) -> None:
     repeated = _duplicate_ngram_chars(grams, duplicate_ns)
     pure = ([_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns])
     assert compiled == pure
+
+
+compiled_only = pytest.mark.skipif(
+    not speedups.enabled(), reason="the compiled speedups are not built"
+)
+STOPS = ("là", "và", "của", "người")
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["trận", "đấu", "hôm", "nay", "x", "2024", "ạ"]), max_size=80))
+def test_pruned_ngram_repetition_equals_the_full_walk_and_pure_python(words: list[str]) -> None:
+    top_ns, duplicate_ns = [1, 2, 3, 4], [1, 2, 5, 6, 7, 8, 9, 10]
+    pruned = speedups.ngram_repetition_pruned(words, top_ns, duplicate_ns)
+    grams = _Grams(words)
+    repeated = _duplicate_ngram_chars(grams, duplicate_ns)
+    pure = ([_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns])
+    assert pruned == pure == speedups.ngram_repetition(words, top_ns, duplicate_ns)
+
+
+@compiled_only
+@settings(max_examples=300, deadline=None)
+@given(edge_texts)
+def test_compiled_word_pass_equals_pure_python(text: str) -> None:
+    compiled = text_words(text, STOPS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        pure = text_words(text, STOPS)
+    assert compiled == pure
+
+
+@compiled_only
+@settings(max_examples=200, deadline=None)
+@given(edge_texts)
+def test_compiled_scores_equal_pure_python(text: str) -> None:
+    compiled = score_quality(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        pure = score_quality(text)
+    assert compiled.reasons == pure.reasons
+    assert list(compiled.scores) == list(pure.scores)
+    for name, value in compiled.scores.items():
+        assert type(value) is type(pure.scores[name])
+        assert value == pytest.approx(pure.scores[name], rel=0, abs=1e-12), name
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="tokens are counted by str.split() (which splits on "
+    "\\x1c-\\x1f) and tokens without a letter by the regex module's \\s (which does not)",
+)
+def test_alpha_token_share_stays_between_zero_and_one_with_information_separators() -> None:
+    assert score_quality("- \x1c").scores["alpha_token_share"] >= 0.0
+
+
+@compiled_only
+def test_word_pass_gives_the_same_words_after_its_lexicon_is_emptied() -> None:
+    # A lexicon of 3 words is emptied before each of these texts.
+    seen: list[str] = []
+
+    def describe(word: str) -> tuple[str, int, int]:
+        seen.append(word)
+        return word.lower(), 0, 0
+
+    lexicon = speedups.new_word_lexicon(_character_table(), describe, 3)
+    text = "Người Hà Nội nói: người Hà Nội"
+    first = lexicon.scan(text)
+    assert first[0] == ["người", "hà", "nội", "nói", "người", "hà", "nội"]
+    assert seen == ["Người", "Hà", "Nội", "nói", "người"]
+    assert lexicon.scan(text) == first
+    assert seen[5:] == ["Người", "Hà", "Nội", "nói", "người"]
 
 
 @given(st.text(alphabet=st.characters(exclude_categories=("Mn", "Mc", "Me", "Cs"))))

@@ -6,7 +6,11 @@
  *   - shingle_hashes: a text's syllable n-gram hashes in one pass, the same
  *     values as the numpy code of cleaner/dedup/shingles.py;
  *   - ngram_repetition: the Gopher n-gram scores of the quality filters
- *     (cleaner/quality/heuristics.py).
+ *     (cleaner/quality/heuristics.py);
+ *   - ngram_repetition_pruned: the same scores, walking only the positions
+ *     whose shorter n-gram repeats;
+ *   - WordLexicon: the quality filters' syllables, word classes and token
+ *     counts in one pass over a text (cleaner/quality/heuristics.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -1009,6 +1013,554 @@ done:
     return result;
 }
 
+/* ---- ngram_repetition_pruned: the same scores, walking only positions that can repeat ---
+ *
+ * ngram_repetition() numbers every position's n-gram for every n. An n-gram
+ * occurs twice only where its first n - 1 syllables do, so after each n only
+ * the positions whose n-gram repeats stay candidates for n + 1 (as
+ * heuristics._duplicate_ngram_chars walks them). Every occurrence of a repeated
+ * n-gram is a candidate, so the top n-gram among the candidates is the top one
+ * overall; when none repeats, every n-gram occurs once and the first (position
+ * 0) is the top one, as Gopher's Counter.most_common picks. */
+
+/* The top n-gram's characters from the candidates' groups (see top_gram_chars). */
+static Py_ssize_t
+top_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
+                    Py_ssize_t groups, const Py_ssize_t *count, const Py_ssize_t *first,
+                    const Py_ssize_t *candidates)
+{
+    Py_ssize_t best = -1;
+    for (Py_ssize_t g = 0; g < groups; g++) {
+        if (best < 0 || count[g] > count[best]) {
+            best = g; /* groups are numbered in order of first occurrence */
+        }
+    }
+    if (best >= 0 && count[best] > 1) {
+        Py_ssize_t at = candidates[first[best]];
+        return (ends[at + n] - ends[at] + n - 1) * count[best];
+    }
+    return positions > 0 ? ends[n] - ends[0] + n - 1 : 0;
+}
+
+/* Gopher's walk over the candidates (see duplicate_gram_chars). */
+static Py_ssize_t
+duplicate_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t count_of_candidates,
+                          const Py_ssize_t *candidates, const Py_ssize_t *group,
+                          const Py_ssize_t *count, char *seen)
+{
+    Py_ssize_t repeated = 0, resume = 0;
+    for (Py_ssize_t c = 0; c < count_of_candidates; c++) {
+        Py_ssize_t p = candidates[c], g = group[c];
+        if (p < resume || count[g] < 2) {
+            continue;
+        }
+        if (seen[g]) {
+            repeated += ends[p + n] - ends[p];
+            resume = p + n;
+        }
+        else {
+            seen[g] = 1;
+        }
+    }
+    return repeated;
+}
+
+static PyObject *
+sizes_list(const Py_ssize_t *values, Py_ssize_t length)
+{
+    PyObject *list = PyList_New(length);
+    for (Py_ssize_t i = 0; list != NULL && i < length; i++) {
+        PyObject *value = PyLong_FromSsize_t(values[i]);
+        if (value == NULL) {
+            Py_CLEAR(list);
+            break;
+        }
+        PyList_SET_ITEM(list, i, value);
+    }
+    return list;
+}
+
+static PyObject *
+ngram_repetition_pruned(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "ngram_repetition_pruned(words: list, top_ns, duplicate_ns)");
+        return NULL;
+    }
+    PyObject *words = args[0];
+    Py_ssize_t top_ns[64], duplicate_ns[64], tops = 0, duplicates = 0, largest = 1;
+    if (parse_sizes(args[1], top_ns, &tops, &largest) < 0 ||
+        parse_sizes(args[2], duplicate_ns, &duplicates, &largest) < 0) {
+        return NULL;
+    }
+    Py_ssize_t size = PyList_GET_SIZE(words);
+    PyObject *result = NULL, *top_list = NULL, *duplicate_list = NULL;
+    uint64_t *syllables = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    uint64_t *keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    Py_ssize_t *ends = PyMem_Malloc((size_t)(size + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * size) {
+        capacity *= 2;
+    }
+    Py_ssize_t *scratch = PyMem_Malloc((size_t)(4 * size + capacity + 1) * sizeof(Py_ssize_t));
+    uint64_t *group_keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
+    char *seen = PyMem_Malloc((size_t)size + 1);
+    if (!syllables || !keys || !ends || !scratch || !group_keys || !seen) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t *group = scratch, *count = scratch + size, *first = scratch + 2 * size;
+    Py_ssize_t *candidates = scratch + 3 * size, *slots = scratch + 4 * size;
+    ends[0] = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *word = PyList_GET_ITEM(words, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "ngram_repetition_pruned: words must be str");
+            goto done;
+        }
+        Py_hash_t hash = PyObject_Hash(word);
+        if (hash == -1 && PyErr_Occurred()) {
+            goto done;
+        }
+        syllables[i] = (uint64_t)hash;
+        keys[i] = syllables[i];
+        candidates[i] = i;
+        ends[i + 1] = ends[i] + PyUnicode_GET_LENGTH(word);
+    }
+    Py_ssize_t top_chars[64] = {0}, duplicate_chars[64] = {0};
+    Py_ssize_t alive = size; /* candidates[0:alive], keys[c] the n-gram at candidates[c] */
+    for (Py_ssize_t n = 1; n <= largest && n <= size; n++) {
+        Py_ssize_t positions = size - n + 1;
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t c = 0; c < alive; c++) {
+            Py_ssize_t p = candidates[c];
+            if (p < positions) {
+                candidates[kept] = p;
+                keys[kept] = n > 1 ? keys[c] * GRAM_MULTIPLIER + syllables[p + n - 1] : keys[c];
+                kept++;
+            }
+        }
+        alive = kept;
+        Py_ssize_t table = 16;
+        while (table < 2 * alive) {
+            table *= 2;
+        }
+        Py_ssize_t groups =
+            group_grams(keys, alive, slots, table, group_keys, group, count, first);
+        for (Py_ssize_t i = 0; i < tops; i++) {
+            if (top_ns[i] == n) {
+                top_chars[i] =
+                    top_candidate_chars(ends, n, positions, groups, count, first, candidates);
+            }
+        }
+        for (Py_ssize_t i = 0; i < duplicates; i++) {
+            if (duplicate_ns[i] == n) {
+                memset(seen, 0, (size_t)groups);
+                duplicate_chars[i] =
+                    duplicate_candidate_chars(ends, n, alive, candidates, group, count, seen);
+            }
+        }
+        kept = 0;
+        for (Py_ssize_t c = 0; c < alive; c++) {
+            if (count[group[c]] > 1) {
+                candidates[kept] = candidates[c];
+                keys[kept] = keys[c];
+                kept++;
+            }
+        }
+        alive = kept;
+    }
+    top_list = sizes_list(top_chars, tops);
+    duplicate_list = sizes_list(duplicate_chars, duplicates);
+    if (top_list != NULL && duplicate_list != NULL) {
+        result = PyTuple_Pack(2, top_list, duplicate_list);
+    }
+done:
+    Py_XDECREF(top_list);
+    Py_XDECREF(duplicate_list);
+    PyMem_Free(syllables);
+    PyMem_Free(keys);
+    PyMem_Free(ends);
+    PyMem_Free(scratch);
+    PyMem_Free(group_keys);
+    PyMem_Free(seen);
+    return result;
+}
+
+/* ---- WordLexicon: the quality filters' one pass over a text ---------------------------
+ *
+ * cleaner/quality/heuristics.py splits a text into syllables (a regex), lower-cases
+ * each, classifies each (cleaner/quality/script.py) and counts the whitespace
+ * tokens and those without a letter (two more passes). WordLexicon.scan() does it
+ * all in one walk over the text, with the same answers:
+ *
+ *   - the character knowledge is a table from Python, one byte per code point
+ *     (0x110000), built by running the very patterns of heuristics.py over every
+ *     code point (LEX_* bits below), so both paths agree character by character;
+ *   - a word is looked up by its code points in a hash table of the words seen
+ *     so far; only a new word becomes a str, passed to the Python ``describe``
+ *     callable, which answers (lower-cased word, class index, marks): marks
+ *     are bits the caller gives words of its lists (a stop syllable, the
+ *     first syllable of a flagged phrase). The table is emptied before a text
+ *     once it holds ``limit`` words (bounded memory).
+ *
+ * scan(text) returns (lower-cased syllables as a list of the shared str objects,
+ * the count of each class index, whitespace tokens, tokens without a letter,
+ * characters of the lower-cased syllables, the OR of the words' marks, the
+ * positions of the words with mark bit 0). */
+
+#define LEX_SYLLABLE 1 /* heuristics.SYLLABLE: \p{L}, \p{M} or \p{N} (regex module) */
+#define LEX_MARK 2     /* \p{M}: the text is split with SYLLABLE, else with _LETTERS_AND_DIGITS */
+#define LEX_SPACE 4    /* \s of the regex module (heuristics._NON_ALPHA_TOKEN) */
+#define LEX_LETTER 8   /* \p{L} (heuristics._NON_ALPHA_TOKEN) */
+#define LEX_ALNUM 16   /* [^\W_] of the re module (heuristics._LETTERS_AND_DIGITS) */
+#define LEX_PYSPACE 32 /* str.isspace(): what str.split() splits on */
+#define LEX_TABLE_SIZE 0x110000
+#define LEX_CLASSES 8
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start, length; /* the word as written: arena[start:start + length] */
+    PyObject *lower;
+    Py_ssize_t lower_length;
+    int word_class;
+    unsigned long long marks;
+} LexiconEntry;
+
+typedef struct {
+    PyObject_HEAD
+    unsigned char *table;
+    PyObject *describe;
+    Py_ssize_t limit;
+    LexiconEntry *entries;
+    Py_ssize_t count, allocated;
+    Py_ssize_t *slots; /* entry index + 1, 0 when free; capacity a power of two */
+    Py_ssize_t capacity;
+    Py_UCS4 *arena;
+    Py_ssize_t arena_used, arena_allocated;
+} LexiconObject;
+
+static void
+lexicon_clear(LexiconObject *self)
+{
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        Py_DECREF(self->entries[i].lower);
+    }
+    self->count = 0;
+    self->arena_used = 0;
+    if (self->slots != NULL) {
+        memset(self->slots, 0, (size_t)self->capacity * sizeof(Py_ssize_t));
+    }
+}
+
+static int
+lexicon_grow_slots(LexiconObject *self)
+{
+    Py_ssize_t capacity = self->capacity ? 2 * self->capacity : 1024;
+    Py_ssize_t *slots = PyMem_Calloc((size_t)capacity, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        size_t slot = (size_t)(fmix64(self->entries[i].hash) & (uint64_t)(capacity - 1));
+        while (slots[slot]) {
+            slot = (slot + 1) & (size_t)(capacity - 1);
+        }
+        slots[slot] = i + 1;
+    }
+    PyMem_Free(self->slots);
+    self->slots = slots;
+    self->capacity = capacity;
+    return 0;
+}
+
+static int
+lexicon_same(const LexiconObject *self, const LexiconEntry *entry, int kind, const void *data,
+             Py_ssize_t start, Py_ssize_t length)
+{
+    if (entry->length != length) {
+        return 0;
+    }
+    const Py_UCS4 *stored = self->arena + entry->start;
+    for (Py_ssize_t k = 0; k < length; k++) {
+        if (stored[k] != PyUnicode_READ(kind, data, start + k)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A new word: ask ``describe`` for its lower-cased form and class, and keep them. */
+static LexiconEntry *
+lexicon_add(LexiconObject *self, PyObject *text, int kind, const void *data, Py_ssize_t start,
+            Py_ssize_t length, uint64_t hash, size_t slot)
+{
+    PyObject *word = PyUnicode_Substring(text, start, start + length);
+    if (word == NULL) {
+        return NULL;
+    }
+    PyObject *answer = PyObject_CallOneArg(self->describe, word);
+    Py_DECREF(word);
+    if (answer == NULL) {
+        return NULL;
+    }
+    PyObject *lower = NULL;
+    int word_class = -1;
+    unsigned long long marks = 0;
+    if (!PyArg_ParseTuple(answer, "UiK:describe", &lower, &word_class, &marks) || word_class < 0 ||
+        word_class >= LEX_CLASSES) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "describe: class index out of range");
+        }
+        Py_DECREF(answer);
+        return NULL;
+    }
+    if (self->count == self->allocated || self->arena_used + length > self->arena_allocated) {
+        Py_ssize_t allocated = self->allocated ? 2 * self->allocated : 1024;
+        Py_ssize_t arena = 2 * (self->arena_allocated + length) + 4096;
+        LexiconEntry *entries = PyMem_Realloc(self->entries, (size_t)allocated * sizeof(LexiconEntry));
+        if (entries != NULL) {
+            self->entries = entries;
+            self->allocated = allocated;
+        }
+        Py_UCS4 *chars = PyMem_Realloc(self->arena, (size_t)arena * sizeof(Py_UCS4));
+        if (chars != NULL) {
+            self->arena = chars;
+            self->arena_allocated = arena;
+        }
+        if (entries == NULL || chars == NULL) {
+            Py_DECREF(answer);
+            PyErr_NoMemory();
+            return NULL;
+        }
+    }
+    LexiconEntry *entry = &self->entries[self->count];
+    entry->hash = hash;
+    entry->start = self->arena_used;
+    entry->length = length;
+    Py_INCREF(lower);
+    entry->lower = lower;
+    entry->lower_length = PyUnicode_GET_LENGTH(lower);
+    entry->word_class = word_class;
+    entry->marks = marks;
+    Py_DECREF(answer);
+    for (Py_ssize_t k = 0; k < length; k++) {
+        self->arena[self->arena_used++] = PyUnicode_READ(kind, data, start + k);
+    }
+    self->slots[slot] = ++self->count;
+    if (2 * self->count > self->capacity && lexicon_grow_slots(self) < 0) {
+        return NULL;
+    }
+    return &self->entries[self->count - 1];
+}
+
+static LexiconEntry *
+lexicon_find(LexiconObject *self, PyObject *text, int kind, const void *data, Py_ssize_t start,
+             Py_ssize_t length, uint64_t hash)
+{
+    size_t mask = (size_t)(self->capacity - 1);
+    size_t slot = (size_t)(fmix64(hash) & (uint64_t)mask);
+    while (self->slots[slot]) {
+        LexiconEntry *entry = &self->entries[self->slots[slot] - 1];
+        if (entry->hash == hash && lexicon_same(self, entry, kind, data, start, length)) {
+            return entry;
+        }
+        slot = (slot + 1) & mask;
+    }
+    return lexicon_add(self, text, kind, data, start, length, hash, slot);
+}
+
+/* What one walk over a text counts besides its words. */
+typedef struct {
+    Py_ssize_t classes[LEX_CLASSES];
+    Py_ssize_t tokens, non_alpha_tokens, lower_chars, words;
+    unsigned long long marks;
+} LexiconCounts;
+
+static int
+lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, PyObject *marked,
+             LexiconCounts *counts)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    const unsigned char *table = self->table;
+    unsigned char word_bit = LEX_ALNUM;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        if (table[PyUnicode_READ(kind, data, i)] & LEX_MARK) {
+            word_bit = LEX_SYLLABLE;
+            break;
+        }
+    }
+    int in_token = 0, in_regex_token = 0, has_letter = 0;
+    Py_ssize_t word_start = -1;
+    uint64_t hash = 0;
+    /* One position past the end closes the last token and word. */
+    for (Py_ssize_t i = 0; i <= size; i++) {
+        unsigned char bits = i < size ? table[PyUnicode_READ(kind, data, i)] : LEX_SPACE | LEX_PYSPACE;
+        if (!(bits & LEX_PYSPACE)) {
+            counts->tokens += !in_token;
+            in_token = 1;
+        }
+        else {
+            in_token = 0;
+        }
+        if (!(bits & LEX_SPACE)) {
+            has_letter = (in_regex_token && has_letter) || (bits & LEX_LETTER);
+            in_regex_token = 1;
+        }
+        else {
+            counts->non_alpha_tokens += in_regex_token && !has_letter;
+            in_regex_token = 0;
+        }
+        if (i < size && (bits & word_bit)) {
+            if (word_start < 0) {
+                word_start = i;
+                hash = FNV_OFFSET;
+            }
+            hash = (hash ^ PyUnicode_READ(kind, data, i)) * FNV_PRIME;
+        }
+        else if (word_start >= 0) {
+            LexiconEntry *entry = lexicon_find(self, text, kind, data, word_start, i - word_start, hash);
+            if (entry == NULL || PyList_Append(words, entry->lower) < 0) {
+                return -1;
+            }
+            if (entry->marks & 1) {
+                PyObject *position = PyLong_FromSsize_t(counts->words);
+                if (position == NULL || PyList_Append(marked, position) < 0) {
+                    Py_XDECREF(position);
+                    return -1;
+                }
+                Py_DECREF(position);
+            }
+            counts->classes[entry->word_class]++;
+            counts->lower_chars += entry->lower_length;
+            counts->marks |= entry->marks;
+            counts->words++;
+            word_start = -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+Lexicon_scan(LexiconObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "scan() expects str, got %.100s", Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (self->table == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "WordLexicon is not initialized");
+        return NULL;
+    }
+    if (self->count >= self->limit) {
+        lexicon_clear(self);
+    }
+    PyObject *words = PyList_New(0);
+    PyObject *marked = PyList_New(0);
+    PyObject *classes = PyTuple_New(LEX_CLASSES);
+    LexiconCounts counts = {{0}, 0, 0, 0, 0, 0};
+    if (words == NULL || marked == NULL || classes == NULL ||
+        lexicon_walk(self, text, words, marked, &counts) < 0) {
+        goto fail;
+    }
+    for (int c = 0; c < LEX_CLASSES; c++) {
+        PyObject *value = PyLong_FromSsize_t(counts.classes[c]);
+        if (value == NULL) {
+            goto fail;
+        }
+        PyTuple_SET_ITEM(classes, c, value);
+    }
+    return Py_BuildValue("(NNnnnKN)", words, classes, counts.tokens, counts.non_alpha_tokens,
+                         counts.lower_chars, counts.marks, marked);
+fail:
+    Py_XDECREF(words);
+    Py_XDECREF(marked);
+    Py_XDECREF(classes);
+    return NULL;
+}
+
+static PyObject *
+Lexicon_len(LexiconObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromSsize_t(self->count);
+}
+
+static int
+Lexicon_init(LexiconObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"table", "describe", "limit", NULL};
+    Py_buffer table;
+    PyObject *describe;
+    Py_ssize_t limit;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*On:WordLexicon", names, &table, &describe,
+                                     &limit)) {
+        return -1;
+    }
+    if (table.len != LEX_TABLE_SIZE || !PyCallable_Check(describe) || limit < 1) {
+        PyBuffer_Release(&table);
+        PyErr_SetString(PyExc_ValueError,
+                        "WordLexicon(table of 0x110000 bytes, callable describe, limit >= 1)");
+        return -1;
+    }
+    unsigned char *copy = PyMem_Malloc(LEX_TABLE_SIZE);
+    if (copy == NULL) {
+        PyBuffer_Release(&table);
+        PyErr_NoMemory();
+        return -1;
+    }
+    memcpy(copy, table.buf, LEX_TABLE_SIZE);
+    PyBuffer_Release(&table);
+    lexicon_clear(self);
+    PyMem_Free(self->table);
+    self->table = copy;
+    Py_INCREF(describe);
+    Py_XSETREF(self->describe, describe);
+    self->limit = limit;
+    if (self->slots == NULL) {
+        return lexicon_grow_slots(self);
+    }
+    return 0;
+}
+
+static void
+Lexicon_dealloc(LexiconObject *self)
+{
+    lexicon_clear(self);
+    PyMem_Free(self->table);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->slots);
+    PyMem_Free(self->arena);
+    Py_XDECREF(self->describe);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef Lexicon_methods[] = {
+    {"scan", (PyCFunction)Lexicon_scan, METH_O,
+     "scan(text) -> (lower-cased syllables, count per class index, whitespace tokens, "
+     "tokens without a letter, characters of the lower-cased syllables, OR of the words' "
+     "marks, positions of the words with mark bit 0)."},
+    {"size", (PyCFunction)Lexicon_len, METH_NOARGS, "size() -> words held."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject LexiconType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cleaner._speedups.WordLexicon",
+    .tp_basicsize = sizeof(LexiconObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "WordLexicon(table, describe, limit): the quality filters' one pass over a text.",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Lexicon_init,
+    .tp_dealloc = (destructor)Lexicon_dealloc,
+    .tp_methods = Lexicon_methods,
+};
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
@@ -1016,6 +1568,10 @@ static PyMethodDef speedups_functions[] = {
     {"ngram_repetition", (PyCFunction)(void (*)(void))ngram_repetition, METH_FASTCALL,
      "ngram_repetition(words, top_ns, duplicate_ns) -> (top n-gram characters per n, "
      "repeated n-gram characters per n), as cleaner.quality.heuristics counts them."},
+    {"ngram_repetition_pruned", (PyCFunction)(void (*)(void))ngram_repetition_pruned,
+     METH_FASTCALL,
+     "ngram_repetition_pruned(words, top_ns, duplicate_ns) -> the same as ngram_repetition(), "
+     "walking only the positions whose shorter n-gram repeats."},
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},
@@ -1033,7 +1589,7 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    if (PyType_Ready(&ScannerType) < 0) {
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&LexiconType) < 0) {
         return NULL;
     }
     PyObject *module = PyModule_Create(&speedups_module);
@@ -1043,6 +1599,12 @@ PyInit__speedups(void)
     Py_INCREF(&ScannerType);
     if (PyModule_AddObject(module, "Scanner", (PyObject *)&ScannerType) < 0) {
         Py_DECREF(&ScannerType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&LexiconType);
+    if (PyModule_AddObject(module, "WordLexicon", (PyObject *)&LexiconType) < 0) {
+        Py_DECREF(&LexiconType);
         Py_DECREF(module);
         return NULL;
     }

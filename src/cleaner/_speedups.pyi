@@ -1,6 +1,6 @@
 """Type stub of the optional compiled fast paths (``_speedups.c``)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -29,3 +29,19 @@ def ngram_repetition(
     words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
 ) -> tuple[list[int], list[int]]:
     """Per size, the top n-gram's and the repeated n-grams' characters (Gopher)."""
+
+def ngram_repetition_pruned(
+    words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
+) -> tuple[list[int], list[int]]:
+    """:func:`ngram_repetition`, walking only the positions whose shorter n-gram repeats."""
+
+class WordLexicon:
+    """The quality filters' one pass over a text: syllables, word classes, token counts."""
+
+    def __init__(
+        self, table: ReadableBuffer, describe: Callable[[str], tuple[str, int, int]], limit: int
+    ) -> None: ...
+    def scan(self, text: str) -> tuple[list[str], tuple[int, ...], int, int, int, int, list[int]]:
+        """Syllables, class counts, tokens, letterless tokens, chars, marks, marked positions."""
+    def size(self) -> int:
+        """Words held."""

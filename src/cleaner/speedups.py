@@ -5,7 +5,8 @@ a scanner that walks a text once and reports what normalization would have
 to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
 MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
-repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`).
+repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`)
+and their one pass over a text's words (:mod:`cleaner.quality.words`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -15,22 +16,35 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Callable
 
 try:
-    from cleaner._speedups import Scanner, minhash_signatures, ngram_repetition, shingle_hashes
+    from cleaner._speedups import (
+        Scanner,
+        WordLexicon,
+        minhash_signatures,
+        ngram_repetition,
+        ngram_repetition_pruned,
+        shingle_hashes,
+    )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
     minhash_signatures = None  # type: ignore[assignment]
     ngram_repetition = None  # type: ignore[assignment]
+    ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
+    WordLexicon = None  # type: ignore[assignment,misc]
 
 __all__ = [
     "PURE_PYTHON_ENV",
     "Scanner",
+    "WordLexicon",
     "enabled",
     "minhash_signatures",
     "new_scanner",
+    "new_word_lexicon",
     "ngram_repetition",
+    "ngram_repetition_pruned",
     "shingle_hashes",
 ]
 
@@ -53,3 +67,19 @@ def new_scanner(table: array[int], keys: array[int]) -> Scanner:
     if Scanner is None:
         raise RuntimeError("cleaner._speedups was not built")
     return Scanner(table, keys)
+
+
+def new_word_lexicon(
+    table: bytes, describe: Callable[[str], tuple[str, int, int]], limit: int
+) -> WordLexicon:
+    """The quality filters' one pass over a text (:mod:`cleaner.quality.words`).
+
+    Args:
+        table: 0x110000 bytes, one per code point: its character bits.
+        describe: A new word → its lower-cased form, class index and marks
+            (bits: ``scan`` ORs them and lists where bit 0 is set).
+        limit: Words held before the lexicon is emptied (before a text).
+    """
+    if WordLexicon is None:
+        raise RuntimeError("cleaner._speedups was not built")
+    return WordLexicon(table, describe, limit)

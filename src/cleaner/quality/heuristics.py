@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from functools import cache
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,12 +29,14 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "TokenCounts",
     "WordCache",
     "document_scores",
     "line_scores",
     "lower_words",
     "repetition_scores",
     "syllables",
+    "token_counts",
 ]
 
 #: A syllable (or foreign word, or number): a run of letters, marks and digits.
@@ -51,6 +54,9 @@ _CLOSING = "\"'”’»)]"
 # A line break inside a sentence: the next line goes on in lower case (text
 # hard-wrapped at a width, as some sites and editors store it).
 _WRAPPED = regex.compile(r"(?<![.!?…;:])[ \t]*\n[ \t]*(?=\p{Ll})")
+# Every match of _WRAPPED holds one of these: a search that starts with a
+# literal line break is quick, and spares most texts the pattern above.
+_MAYBE_WRAPPED = regex.compile(r"\n[ \t]*\p{Ll}")
 # Structure, not prose, so not judged for punctuation: wiki headings ("==
 # Tham khảo =="), legal headings ("Điều 40", "Chương II", "Mục 2."), Markdown
 # headings, and table rows (cells split by "|" or tabs).
@@ -59,7 +65,7 @@ _HEADING = regex.compile(
     regex.IGNORECASE,
 )
 _HEADING_MAX_CHARS = 100
-_TABLE_ROW = regex.compile(r"[|\t]")
+_TABLE_CELL_SEPARATORS = ("|", "\t")
 # Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
 _BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
 _ELLIPSES = ("...", "…")
@@ -117,8 +123,43 @@ def lower_words(words: Iterable[str]) -> list[str]:
     return list(map(_LOWER.__getitem__, words))
 
 
+class TokenCounts(NamedTuple):
+    """Counts of a text that :func:`document_scores` reads besides its lines.
+
+    Attributes:
+        tokens: Whitespace-separated tokens (``len(text.split())``).
+        non_alpha_tokens: Tokens without a letter ("2024", "---", "|").
+        syllable_chars: Characters of the lower-cased syllables.
+        stop_syllables: Distinct stop syllables among them.
+    """
+
+    tokens: int
+    non_alpha_tokens: int
+    syllable_chars: int
+    stop_syllables: int
+
+
+def token_counts(
+    text: str, words: Sequence[str], stop_syllables: Iterable[str] = ()
+) -> TokenCounts:
+    """The :class:`TokenCounts` of ``text`` and its lower-cased syllables ``words``.
+
+    >>> token_counts("Ngày 19/5 - họp", ["ngày", "19", "5", "họp"], ["ngày", "là"])
+    TokenCounts(tokens=4, non_alpha_tokens=2, syllable_chars=10, stop_syllables=1)
+    """
+    return TokenCounts(
+        len(text.split()),
+        len(_NON_ALPHA_TOKEN.findall(text)),
+        sum(map(len, words)),
+        len(set(stop_syllables).intersection(words)),
+    )
+
+
 def document_scores(
-    text: str, words: Sequence[str], stop_syllables: Iterable[str]
+    text: str,
+    words: Sequence[str],
+    stop_syllables: Iterable[str],
+    counts: TokenCounts | None = None,
 ) -> dict[str, float]:
     """Gopher quality and FineWeb quality scores of ``text``.
 
@@ -126,6 +167,9 @@ def document_scores(
         text: The document.
         words: Its syllables, lower-cased.
         stop_syllables: FineWeb-2's stop words; distinct ones present are counted.
+        counts: Its :func:`token_counts` with ``stop_syllables``, if already
+            counted (one pass of :func:`cleaner.quality.words.text_words`
+            counts them with the words).
 
     Returns:
         ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
@@ -133,22 +177,21 @@ def document_scores(
         ``alpha_token_share``, ``stop_syllables``, ``line_punct_share`` and
         ``newlines_per_syllable``.
     """
-    tokens = len(text.split())
+    tokens, non_alpha_tokens, chars, stops = counts or token_counts(text, words, stop_syllables)
     lines = _nonblank_lines(text)
     per_token = max(tokens, 1)
     per_line = max(len(lines), 1)
     return {
         "syllables": len(words),
         "lines": len(lines),
-        "mean_syllable_length": sum(map(len, words)) / len(words) if words else 0.0,
+        "mean_syllable_length": chars / len(words) if words else 0.0,
         "hash_ratio": text.count("#") / per_token,
         "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
-        "bullet_line_share": sum(line.lstrip().startswith(_BULLETS) for line in lines) / per_line,
-        "ellipsis_line_share": sum(line.endswith(_ELLIPSES) for line in lines) / per_line,
-        "alpha_token_share": 1.0 - len(_NON_ALPHA_TOKEN.findall(text)) / per_token
-        if tokens
-        else 0.0,
-        "stop_syllables": len(set(stop_syllables).intersection(words)),
+        # The lines are stripped already.
+        "bullet_line_share": [line.startswith(_BULLETS) for line in lines].count(True) / per_line,
+        "ellipsis_line_share": [line.endswith(_ELLIPSES) for line in lines].count(True) / per_line,
+        "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
+        "stop_syllables": stops,
         "line_punct_share": _line_punct_share(text),
         # Line breaks between non-blank lines: FineWeb counts every "\n", so
         # the blank lines around a wiki "== heading ==" count as list items.
@@ -203,10 +246,11 @@ def _ngram_repetition(
 ) -> tuple[list[int], list[int]]:
     """Characters of the top n-gram per size in ``top_ns``, of repeated ones per ``duplicate_ns``.
 
-    In one pass of C when the compiled speedups are there (the same numbers).
+    In C when the compiled speedups are there (the same numbers), walking
+    only the positions whose shorter n-gram repeats, as the Python code does.
     """
     if speedups.enabled():
-        return speedups.ngram_repetition(words, top_ns, duplicate_ns)
+        return speedups.ngram_repetition_pruned(words, top_ns, duplicate_ns)
     grams = _Grams(words)
     repeated = _duplicate_ngram_chars(grams, duplicate_ns)
     return [_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns]
@@ -224,13 +268,19 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
     {'lorem_ipsum': 0.0, 'notice_line_share': 0.5}
     """
     lower = text.lower()
-    phrases = [phrase.lower() for phrase in notice_phrases]
+    phrases = _lowered(tuple(notice_phrases))
     share = 0.0
     # Most pages name none of the phrases: one scan of the text answers them.
     if any(phrase in lower for phrase in phrases):
         lines = _nonblank_lines(lower)
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
     return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+
+
+@cache
+def _lowered(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The phrases lower-cased (once per configuration, not per document)."""
+    return tuple(phrase.lower() for phrase in phrases)
 
 
 def _line_punct_share(text: str) -> float:
@@ -243,19 +293,25 @@ def _line_punct_share(text: str) -> float:
     judged, and each line weighs its length: a menu of short unpunctuated
     lines still fails, a few of them under long paragraphs do not.
     """
-    prose = [line for line in _nonblank_lines(_WRAPPED.sub(" ", text)) if not _is_structure(line)]
+    joined = _WRAPPED.sub(" ", text) if _MAYBE_WRAPPED.search(text) else text
+    lines = _nonblank_lines(joined)
+    # Most texts have no table row at all: one search of the text answers every line.
+    tables = _has_cell_separator(text)
+    prose = [line for line in lines if not _is_structure(line, tables)]
     chars = sum(map(len, prose))
-    ended = sum(len(line) for line in prose if _ends_sentence(line))
+    ended = sum([len(line) for line in prose if line.rstrip(_CLOSING).endswith(_TERMINAL)])
     return ended / chars if chars else 0.0
 
 
-def _is_structure(line: str) -> bool:
-    heading = len(line) <= _HEADING_MAX_CHARS and _HEADING.fullmatch(line) is not None
-    return heading or _TABLE_ROW.search(line) is not None
+def _is_structure(line: str, tables: bool = True) -> bool:
+    """A heading, or a table row (looked for when ``tables``: the text has one)."""
+    if len(line) <= _HEADING_MAX_CHARS and _HEADING.fullmatch(line) is not None:
+        return True
+    return tables and _has_cell_separator(line)
 
 
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip(_CLOSING).endswith(_TERMINAL)
+def _has_cell_separator(text: str) -> bool:
+    return any(separator in text for separator in _TABLE_CELL_SEPARATORS)
 
 
 def _nonblank_lines(text: str) -> list[str]:

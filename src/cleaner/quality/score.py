@@ -21,16 +21,11 @@ from typing import Literal, NamedTuple
 
 from cleaner.errors import check_optional, check_text
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
-from cleaner.quality.heuristics import (
-    document_scores,
-    line_scores,
-    lower_words,
-    repetition_scores,
-    syllables,
-)
+from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores
 from cleaner.quality.langid import vietnamese_probability
-from cleaner.quality.script import script_profile
+from cleaner.quality.script import script_shares
 from cleaner.quality.spam import flagged_weights, load_flagged_terms
+from cleaner.quality.words import text_words
 from cleaner.records import Record, as_records
 
 __all__ = ["QualityResult", "QualityVerdict", "filter_quality", "score_quality"]
@@ -93,16 +88,17 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     check_text("text", text)
     check_optional("config", config, QualityConfig, "a QualityConfig")
     config = config or QualityConfig.default()
-    written = syllables(text)
-    words = lower_words(written)
+    # One pass over the text's words serves every rule below.
+    found = text_words(text, config.document.stop_syllables)
+    words = found.lower
     repetition = config.repetition
     scores: dict[str, float] = {}
-    scores.update(script_profile(written))
+    scores.update(script_shares(found.classes))
     if config.langid.enabled:
         scores["langid_vi"] = vietnamese_probability(text)
-    scores.update(_spam_scores(words))
+    scores.update(_spam_scores(words, found.flag_starts))
     scores.update(line_scores(text, config.lines.notice_phrases))
-    scores.update(document_scores(text, words, config.document.stop_syllables))
+    scores.update(document_scores(text, words, config.document.stop_syllables, found.counts))
     scores.update(
         repetition_scores(
             text,
@@ -184,9 +180,9 @@ def _script_reasons(scores: dict[str, float], thresholds: ScriptThresholds) -> l
     return []
 
 
-def _spam_scores(words: list[str]) -> dict[str, float]:
+def _spam_scores(words: list[str], starts: list[int]) -> dict[str, float]:
     """Each concept's flagged weight; each spam group's weight, in all and per 1,000 syllables."""
-    weights = flagged_weights(words, load_flagged_terms())
+    weights = flagged_weights(words, load_flagged_terms(), starts)
     scores = {f"{concept}_weight": weight for concept, weight in weights.items()}
     per_word = 1000 / max(len(words), 1)
     for group, concepts in _SPAM_GROUPS.items():

@@ -24,13 +24,13 @@ shares.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 from cleaner.normalize.syllables import apply_tone, parse_syllable
 from cleaner.quality.heuristics import WordCache
 
-__all__ = ["WordClass", "classify_word", "decode_keystrokes", "script_profile"]
+__all__ = ["WordClass", "classify_word", "decode_keystrokes", "script_profile", "script_shares"]
 
 WordClass = Literal["marked", "plain", "debris", "foreign", "number", "abbreviation"]
 _UNCOUNTED: tuple[WordClass, ...] = ("number", "abbreviation")
@@ -57,16 +57,20 @@ def script_profile(words: Iterable[str]) -> dict[str, float]:
     """
     # One C-level pass: the cache answers most words without a Python call
     # (running text repeats most of its words), and Counter counts the classes.
-    counts: Counter[WordClass] = Counter(map(_CLASSES.__getitem__, words))
-    letter_words = counts.total() - sum(counts[kind] for kind in _UNCOUNTED)
+    return script_shares(Counter(map(_CLASSES.__getitem__, words)))
+
+
+def script_shares(counts: Mapping[WordClass, int]) -> dict[str, float]:
+    """:func:`script_profile` from the count of each word class (absent classes count 0)."""
+    letter_words = sum(counts.values()) - sum(counts.get(kind, 0) for kind in _UNCOUNTED)
     per_word = max(letter_words, 1)
     return {
         "letter_words": letter_words,
-        "abbreviations": counts["abbreviation"],
-        "marked_share": counts["marked"] / per_word,
-        "plain_share": counts["plain"] / per_word,
-        "debris_share": counts["debris"] / per_word,
-        "foreign_share": counts["foreign"] / per_word,
+        "abbreviations": counts.get("abbreviation", 0),
+        "marked_share": counts.get("marked", 0) / per_word,
+        "plain_share": counts.get("plain", 0) / per_word,
+        "debris_share": counts.get("debris", 0) / per_word,
+        "foreign_share": counts.get("foreign", 0) / per_word,
     }
 
 

@@ -21,9 +21,9 @@ on pages that also name the trade.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from itertools import compress
 
@@ -63,26 +63,51 @@ class FlaggedTerms:
     concepts: tuple[str, ...]
     by_first: dict[str, list[tuple[tuple[str, ...], str, float]]]
 
+    @cached_property
+    def seconds(self) -> dict[str, frozenset[str] | None]:
+        """First syllable → the second syllables of its phrases (None: one is a single syllable).
 
-def flagged_weights(words: Sequence[str], terms: FlaggedTerms) -> dict[str, float]:
+        Most places a first syllable is found ("nhà", "không") start no phrase:
+        the next syllable tells without comparing phrases.
+        """
+        return {
+            first: None
+            if any(len(phrase) == 1 for phrase, _, _ in phrases)
+            else frozenset(phrase[1] for phrase, _, _ in phrases)
+            for first, phrases in self.by_first.items()
+        }
+
+
+def flagged_weights(
+    words: Sequence[str], terms: FlaggedTerms, starts: Iterable[int] | None = None
+) -> dict[str, float]:
     """The summed weight of the flagged phrases and brand names among ``words``, per concept.
 
     Args:
         words: Lower-cased syllables.
         terms: The lists (:func:`load_flagged_terms`).
+        starts: The positions of ``words`` in ``terms.by_first``, in order, if
+            already found (:func:`cleaner.quality.words.text_words` finds them).
 
     Phrases are matched whole syllable by syllable, left to right, in one
     pass over all concepts; the longest one at a place wins and hits do not
     overlap ("nổ hũ đổi thưởng" is one hit, not "nổ hũ" plus "đổi thưởng").
     """
     totals = dict.fromkeys(terms.concepts, 0.0)
-    by_first = terms.by_first
+    by_first, seconds = terms.by_first, terms.seconds
+    last = len(words) - 1
     resume = 0
-    # The positions of possible first syllables, found without a Python loop.
-    for start in compress(range(len(words)), map(by_first.__contains__, words)):
+    if starts is None:
+        # The positions of possible first syllables, found without a Python loop.
+        starts = compress(range(len(words)), map(by_first.__contains__, words))
+    for start in starts:
         if start < resume:
             continue
-        for phrase, concept, weight in by_first[words[start]]:
+        first = words[start]
+        following = seconds[first]
+        if following is not None and (start == last or words[start + 1] not in following):
+            continue
+        for phrase, concept, weight in by_first[first]:
             if len(phrase) == 1 or tuple(words[start : start + len(phrase)]) == phrase:
                 totals[concept] += weight
                 resume = start + len(phrase)
