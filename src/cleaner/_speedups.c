@@ -5,9 +5,8 @@
  *     to look at (cleaner/normalize/flags.py);
  *   - shingle_hashes: a text's syllable n-gram hashes in one pass, the same
  *     values as the numpy code of cleaner/dedup/shingles.py;
- *   - ngram_repetition: the Gopher n-gram scores of the quality filters
- *     (cleaner/quality/heuristics.py);
- *   - ngram_repetition_pruned: the same scores, walking only the positions
+ *   - ngram_repetition_pruned: the Gopher n-gram scores of the quality
+ *     filters (cleaner/quality/heuristics.py), walking only the positions
  *     whose shorter n-gram repeats;
  *   - WordLexicon: the quality filters' syllables, word classes and token
  *     counts in one pass over a text (cleaner/quality/heuristics.py).
@@ -789,7 +788,7 @@ done:
     return result;
 }
 
-/* ---- ngram_repetition: cleaner.quality.heuristics' Gopher n-gram scores ---------------
+/* ---- n-gram keys and groups: cleaner.quality.heuristics' Gopher n-gram scores ---------
  *
  * The same results as the numpy code of heuristics.py (_top_ngram_chars and
  * _duplicate_ngram_chars): an n-gram's key is a polynomial of its syllables'
@@ -829,47 +828,6 @@ group_grams(const uint64_t *keys, Py_ssize_t positions, Py_ssize_t *slots, Py_ss
     return groups;
 }
 
-static Py_ssize_t
-top_gram_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t groups, const Py_ssize_t *count,
-               const Py_ssize_t *first)
-{
-    Py_ssize_t best = -1;
-    for (Py_ssize_t g = 0; g < groups; g++) {
-        if (best < 0 || count[g] > count[best] ||
-            (count[g] == count[best] && first[g] < first[best])) {
-            best = g;
-        }
-    }
-    if (best < 0) {
-        return 0;
-    }
-    Py_ssize_t at = first[best];
-    return (ends[at + n] - ends[at] + n - 1) * count[best];
-}
-
-/* Gopher's walk: a repeat of an n-gram seen before counts, and the walk
- * jumps past it; n-grams inside a counted one are not seen. */
-static Py_ssize_t
-duplicate_gram_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
-                     const Py_ssize_t *group, const Py_ssize_t *count, char *seen)
-{
-    Py_ssize_t repeated = 0, resume = 0;
-    for (Py_ssize_t p = 0; p < positions; p++) {
-        Py_ssize_t g = group[p];
-        if (p < resume || count[g] < 2) {
-            continue;
-        }
-        if (seen[g]) {
-            repeated += ends[p + n] - ends[p];
-            resume = p + n;
-        }
-        else {
-            seen[g] = 1;
-        }
-    }
-    return repeated;
-}
-
 static int
 parse_sizes(PyObject *sequence, Py_ssize_t *sizes, Py_ssize_t *length, Py_ssize_t *largest)
 {
@@ -902,128 +860,19 @@ parse_sizes(PyObject *sequence, Py_ssize_t *sizes, Py_ssize_t *length, Py_ssize_
     return 0;
 }
 
-static PyObject *
-ngram_repetition(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 3 || !PyList_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "ngram_repetition(words: list, top_ns, duplicate_ns)");
-        return NULL;
-    }
-    PyObject *words = args[0];
-    Py_ssize_t top_ns[64], duplicate_ns[64], tops = 0, duplicates = 0, largest = 1;
-    if (parse_sizes(args[1], top_ns, &tops, &largest) < 0 ||
-        parse_sizes(args[2], duplicate_ns, &duplicates, &largest) < 0) {
-        return NULL;
-    }
-    Py_ssize_t size = PyList_GET_SIZE(words);
-    PyObject *result = NULL, *top_list = NULL, *duplicate_list = NULL;
-    uint64_t *syllables = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
-    uint64_t *keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
-    Py_ssize_t *ends = PyMem_Malloc((size_t)(size + 1) * sizeof(Py_ssize_t));
-    Py_ssize_t capacity = 16;
-    while (capacity < 2 * size) {
-        capacity *= 2;
-    }
-    Py_ssize_t *scratch = PyMem_Malloc((size_t)(3 * size + capacity + 1) * sizeof(Py_ssize_t));
-    uint64_t *group_keys = PyMem_Malloc((size_t)(size + 1) * sizeof(uint64_t));
-    char *seen = PyMem_Malloc((size_t)size + 1);
-    if (!syllables || !keys || !ends || !scratch || !group_keys || !seen) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    ends[0] = 0;
-    for (Py_ssize_t i = 0; i < size; i++) {
-        PyObject *word = PyList_GET_ITEM(words, i);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "ngram_repetition: words must be str");
-            goto done;
-        }
-        Py_hash_t hash = PyObject_Hash(word);
-        if (hash == -1 && PyErr_Occurred()) {
-            goto done;
-        }
-        syllables[i] = (uint64_t)hash;
-        keys[i] = syllables[i];
-        ends[i + 1] = ends[i] + PyUnicode_GET_LENGTH(word);
-    }
-    Py_ssize_t *group = scratch, *count = scratch + size, *first = scratch + 2 * size;
-    Py_ssize_t *slots = scratch + 3 * size;
-    Py_ssize_t top_chars[64] = {0}, duplicate_chars[64] = {0};
-    /* keys[p] holds the n-gram at p for n = 1, 2, ... in turn. */
-    for (Py_ssize_t n = 1; n <= largest && n <= size; n++) {
-        Py_ssize_t positions = size - n + 1;
-        if (n > 1) {
-            for (Py_ssize_t p = 0; p < positions; p++) {
-                keys[p] = keys[p] * GRAM_MULTIPLIER + syllables[p + n - 1];
-            }
-        }
-        int wanted = 0;
-        for (Py_ssize_t i = 0; i < tops; i++) {
-            wanted |= top_ns[i] == n;
-        }
-        for (Py_ssize_t i = 0; i < duplicates; i++) {
-            wanted |= duplicate_ns[i] == n;
-        }
-        if (!wanted) {
-            continue;
-        }
-        Py_ssize_t groups =
-            group_grams(keys, positions, slots, capacity, group_keys, group, count, first);
-        for (Py_ssize_t i = 0; i < tops; i++) {
-            if (top_ns[i] == n) {
-                top_chars[i] = top_gram_chars(ends, n, groups, count, first);
-            }
-        }
-        for (Py_ssize_t i = 0; i < duplicates; i++) {
-            if (duplicate_ns[i] == n) {
-                memset(seen, 0, (size_t)groups);
-                duplicate_chars[i] = duplicate_gram_chars(ends, n, positions, group, count, seen);
-            }
-        }
-    }
-    top_list = PyList_New(tops);
-    duplicate_list = PyList_New(duplicates);
-    if (top_list == NULL || duplicate_list == NULL) {
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < tops; i++) {
-        PyObject *value = PyLong_FromSsize_t(top_chars[i]);
-        if (value == NULL) {
-            goto done;
-        }
-        PyList_SET_ITEM(top_list, i, value);
-    }
-    for (Py_ssize_t i = 0; i < duplicates; i++) {
-        PyObject *value = PyLong_FromSsize_t(duplicate_chars[i]);
-        if (value == NULL) {
-            goto done;
-        }
-        PyList_SET_ITEM(duplicate_list, i, value);
-    }
-    result = PyTuple_Pack(2, top_list, duplicate_list);
-done:
-    Py_XDECREF(top_list);
-    Py_XDECREF(duplicate_list);
-    PyMem_Free(syllables);
-    PyMem_Free(keys);
-    PyMem_Free(ends);
-    PyMem_Free(scratch);
-    PyMem_Free(group_keys);
-    PyMem_Free(seen);
-    return result;
-}
-
 /* ---- ngram_repetition_pruned: the same scores, walking only positions that can repeat ---
  *
- * ngram_repetition() numbers every position's n-gram for every n. An n-gram
- * occurs twice only where its first n - 1 syllables do, so after each n only
+ * Numbering every position's n-gram for every n is quadratic in the sizes
+ * asked. An n-gram occurs twice only where its first n - 1 syllables do, so after each n only
  * the positions whose n-gram repeats stay candidates for n + 1 (as
  * heuristics._duplicate_ngram_chars walks them). Every occurrence of a repeated
  * n-gram is a candidate, so the top n-gram among the candidates is the top one
  * overall; when none repeats, every n-gram occurs once and the first (position
  * 0) is the top one, as Gopher's Counter.most_common picks. */
 
-/* The top n-gram's characters from the candidates' groups (see top_gram_chars). */
+/* The top n-gram's characters from the candidates' groups: the most frequent,
+ * the first seen on a tie, its characters (spaces inside it included) times
+ * its count. */
 static Py_ssize_t
 top_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
                     Py_ssize_t groups, const Py_ssize_t *count, const Py_ssize_t *first,
@@ -1042,7 +891,8 @@ top_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t positions,
     return positions > 0 ? ends[n] - ends[0] + n - 1 : 0;
 }
 
-/* Gopher's walk over the candidates (see duplicate_gram_chars). */
+/* Gopher's walk over the candidates: a repeat of an n-gram seen before counts,
+ * and the walk jumps past it; n-grams inside a counted one are not seen. */
 static Py_ssize_t
 duplicate_candidate_chars(const Py_ssize_t *ends, Py_ssize_t n, Py_ssize_t count_of_candidates,
                           const Py_ssize_t *candidates, const Py_ssize_t *group,
@@ -1565,12 +1415,10 @@ static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
      "shingles into out (texts x permutations, uint32)."},
-    {"ngram_repetition", (PyCFunction)(void (*)(void))ngram_repetition, METH_FASTCALL,
-     "ngram_repetition(words, top_ns, duplicate_ns) -> (top n-gram characters per n, "
-     "repeated n-gram characters per n), as cleaner.quality.heuristics counts them."},
     {"ngram_repetition_pruned", (PyCFunction)(void (*)(void))ngram_repetition_pruned,
      METH_FASTCALL,
-     "ngram_repetition_pruned(words, top_ns, duplicate_ns) -> the same as ngram_repetition(), "
+     "ngram_repetition_pruned(words, top_ns, duplicate_ns) -> (top n-gram characters per n, "
+     "repeated n-gram characters per n), as cleaner.quality.heuristics counts them, "
      "walking only the positions whose shorter n-gram repeats."},
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "

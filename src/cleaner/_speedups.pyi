@@ -25,15 +25,13 @@ def minhash_signatures(
 ) -> None:
     """Affine32 MinHash of ``values[offsets[t]:offsets[t + 1]]`` into row ``t`` of ``out``."""
 
-def ngram_repetition(
-    words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
-) -> tuple[list[int], list[int]]:
-    """Per size, the top n-gram's and the repeated n-grams' characters (Gopher)."""
-
 def ngram_repetition_pruned(
     words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
 ) -> tuple[list[int], list[int]]:
-    """:func:`ngram_repetition`, walking only the positions whose shorter n-gram repeats."""
+    """Per size, the top n-gram's and the repeated n-grams' characters (Gopher).
+
+    Only the positions whose shorter n-gram repeats are walked.
+    """
 
 class WordLexicon:
     """The quality filters' one pass over a text: syllables, word classes, token counts."""

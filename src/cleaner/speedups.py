@@ -23,14 +23,12 @@ try:
         Scanner,
         WordLexicon,
         minhash_signatures,
-        ngram_repetition,
         ngram_repetition_pruned,
         shingle_hashes,
     )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
     minhash_signatures = None  # type: ignore[assignment]
-    ngram_repetition = None  # type: ignore[assignment]
     ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
     WordLexicon = None  # type: ignore[assignment,misc]
@@ -43,7 +41,6 @@ __all__ = [
     "minhash_signatures",
     "new_scanner",
     "new_word_lexicon",
-    "ngram_repetition",
     "ngram_repetition_pruned",
     "shingle_hashes",
 ]
