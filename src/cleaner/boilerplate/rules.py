@@ -115,8 +115,13 @@ class Matchers:
         """``(concept, reason)`` when a segment of a longer line is boilerplate.
 
         Answers are remembered: the stage's second pass over its own output
-        asks again about nearly every segment of the first.
+        asks again about nearly every segment of the first. A text no
+        whole-line concept matches is no segment either (the segment
+        alternation is the whole-line one less two concepts), so a one-line
+        document's line, asked about as a line first, costs no second match.
         """
+        if segment in self._line_answers and self._line_answers[segment] is None:
+            return None
         return _remembered(
             self._segment_answers, segment, lambda: _reason(self.segment.fullmatch(segment))
         )
