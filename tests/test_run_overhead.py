@@ -10,14 +10,19 @@ rule fragments of the property tests, and arbitrary text.
 from __future__ import annotations
 
 import json
+import pickle
+from functools import cache
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.boilerplate import _matchers
+from cleaner.boilerplate import _matchers, learn_boilerplate
 from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.rules import _reason, compile_rules
+from cleaner.pipeline import trace_records
+from cleaner.records import Record
+from cleaner.stages import BoilerplateStage, NormalizeStage
 
 REAL = [
     json.loads(line)["input"]
@@ -45,7 +50,7 @@ texts = st.one_of(
 )
 #: Compiled once (a compile takes a while); its own caches are never read below.
 FRESH = compile_rules(load_rules())
-fast = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @fast
@@ -71,3 +76,66 @@ def test_a_segment_asked_after_its_line_gets_the_fresh_answer() -> None:
     for text in REAL + FRAGMENTS:
         matchers.whole_line_reason(text)
         assert matchers.segment_reason(text) == _reason(FRESH.segment.fullmatch(text))
+
+
+#: Pages of one site: its chrome around real short sentences (written for these tests).
+SENTENCES = [
+    "Người dân đi bầu cử sáng nay ở Hà Nội.",
+    "Học sinh lớp chín được khám sức khoẻ miễn phí.",
+    "Nông dân trồng lúa trên cánh đồng ở Cần Thơ.",
+    "Đội bóng đá nữ thắng trận chung kết tại Huế.",
+    "Công nhân dọn dẹp đường phố sau cơn bão.",
+    "Ngân hàng Nhà nước họp bàn về giá điện.",
+]
+pages = st.lists(
+    st.tuples(
+        st.sampled_from(SENTENCES),
+        st.sampled_from(["vnexpress", "dantri"]),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+def _page(sentence: str, source: str, chrome: bool) -> str:
+    return f"Đã lưu bài viết\n{sentence}\nTheo {source}" if chrome else sentence
+
+
+@fast
+@given(pages, pages)
+def test_prefetched_templates_are_those_found_one_by_one(
+    learned: list[tuple[str, str, bool]], asked: list[tuple[str, str, bool]]
+) -> None:
+    records = [
+        Record(str(n), _page(*page), {"source": page[1]}) for n, page in enumerate(learned * 12)
+    ]
+    templates = learn_boilerplate(records, min_docs=3, width=1 << 12)
+    one_by_one = pickle.loads(pickle.dumps(templates))
+    documents = [(_page(*page), page[1]) for page in asked]
+    templates.prefetch(documents)
+    for text, source in documents:
+        lines = text.split("\n")
+        assert templates.find(lines, source) == one_by_one.find(lines, source)
+
+
+@cache
+def _learned_stage() -> BoilerplateStage:
+    """Learned once: a sketch of the default width is 64 MiB."""
+    stage = BoilerplateStage(min_docs=3)
+    chrome = [_page(sentence, "vnexpress", True) for sentence in SENTENCES * 4]
+    stage.learn(Record(str(n), page, {"source": "vnexpress"}) for n, page in enumerate(chrome))
+    return stage
+
+
+@fast
+@given(pages)
+def test_a_batch_through_the_stages_is_each_record_through_them_alone(
+    asked: list[tuple[str, str, bool]],
+) -> None:
+    stages = [NormalizeStage(), _learned_stage()]
+    records = [Record(str(n), _page(*page), {"source": page[1]}) for n, page in enumerate(asked)]
+    batch = trace_records(stages, [Record(r.id, r.text, dict(r.meta)) for r in records])
+    alone = [trace_records(stages, [record])[0] for record in records]
+    assert batch == alone
+    assert any(item.steps[-1].events for item in batch) or not any(page[2] for page in asked)

@@ -144,6 +144,12 @@ class BoilerplateStage:
         if self.learn_corpus:
             self.config = replace(self.config, templates=counts)
 
+    def prepare(self, records: list[Record]) -> None:
+        """Look up the templates of a batch of records with one sketch read."""
+        templates = self.config.templates
+        if templates is not None:
+            templates.prefetch((record.text, self.source_of(record)) for record in records)
+
     def process(self, record: Record) -> StageOutput:
         """Strip one record's boilerplate; drop it when no content is left."""
         result = strip_boilerplate_result(
