@@ -83,6 +83,8 @@ class PiiStage:
 
 def _edit_counts(record_id: str, stage: str, edits: list[Edit]) -> list[Event]:
     """One ``"edit"`` event per kind of edit, with its count (and no edited text)."""
+    if not edits:  # most records: no counter to build
+        return []
     counts = Counter(edit.kind for edit in edits)
     return [Event(record_id, stage, kind, "edit", count) for kind, count in sorted(counts.items())]
 
