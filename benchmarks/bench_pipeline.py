@@ -106,19 +106,19 @@ _TINY_SUBJECTS = (
     "Người dân", "Học sinh lớp chín", "Công nhân nhà máy", "Nông dân", "Bác sĩ bệnh viện",
     "Cảnh sát giao thông", "Du khách nước ngoài", "Các em nhỏ", "Chính quyền xã",
     "Đội bóng đá nữ", "Ngân hàng Nhà nước", "Thủ tướng", "Sinh viên năm nhất",
-)
+)  # fmt: skip
 _TINY_PREDICATES = (
     "đi bầu cử", "trồng lúa trên cánh đồng", "được khám sức khoẻ miễn phí",
     "tham gia lễ hội", "dọn dẹp đường phố sau cơn bão", "đón Tết Nguyên đán",
     "thắng trận chung kết", "họp bàn về giá điện", "kiểm tra nồng độ cồn",
     "ủng hộ đồng bào vùng lũ", "xuống đường cổ vũ đội tuyển", "nghỉ học vì trời rét",
     "hoà giải mâu thuẫn", "thi tốt nghiệp trung học phổ thông",
-)
+)  # fmt: skip
 _TINY_TIMES = ("sáng nay", "chiều qua", "tối thứ bảy", "hôm 2/9", "đầu tháng này", "")
 _TINY_PLACES = (
     "ở Hà Nội", "tại TP HCM", "ở Đà Nẵng", "tại Huế", "ở Cần Thơ", "tại Quảng Ninh",
     "ở thuỷ điện Hoà Bình", "tại Nghệ An", "",
-)
+)  # fmt: skip
 _TINY_COPY_EVERY = 50
 
 

@@ -139,3 +139,13 @@ def test_a_batch_through_the_stages_is_each_record_through_them_alone(
     alone = [trace_records(stages, [record])[0] for record in records]
     assert batch == alone
     assert any(item.steps[-1].events for item in batch) or not any(page[2] for page in asked)
+
+
+def test_counting_more_documents_forgets_prefetched_templates() -> None:
+    chrome = [_page(sentence, "vnexpress", True) for sentence in SENTENCES]
+    templates = learn_boilerplate([(str(n), page) for n, page in enumerate(chrome)], width=1 << 12)
+    templates.prefetch([(chrome[0], "")])
+    assert templates.find(chrome[0].split("\n"), "") == []  # 6 pages: under min_docs
+    for page in chrome * 2:
+        templates.add_document(page, "")
+    assert templates.find(chrome[0].split("\n"), "") != []

@@ -297,6 +297,7 @@ class SiteTemplates:
             source: Its source (site) name.
             spans: The segment spans of each of its lines, when already known.
         """
+        self._prefound.clear()  # new counts: prefetched answers may be stale
         self.docs[source] = self.docs.get(source, 0) + 1
         units = _units(text.split("\n"), spans)
         self._pending.extend(set(self._document_keys(text, units, _hash_text(source))))
@@ -366,6 +367,7 @@ class SiteTemplates:
             raise ValueError("cannot merge sketches of different shapes")
         self._flush()
         other._flush()
+        self._prefound.clear()
         self.table += other.table
         self.increments += other.increments
         for source, count in other.docs.items():
