@@ -14,10 +14,11 @@ import pickle
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.boilerplate import _matchers, learn_boilerplate
+from cleaner.boilerplate import _matchers, corpus, learn_boilerplate
 from cleaner.boilerplate.patterns import load_rules
 from cleaner.boilerplate.rules import _reason, compile_rules
 from cleaner.pipeline import trace_records
@@ -149,3 +150,14 @@ def test_counting_more_documents_forgets_prefetched_templates() -> None:
     for page in chrome * 2:
         templates.add_document(page, "")
     assert templates.find(chrome[0].split("\n"), "") != []
+
+
+def test_prefetching_in_several_reads_finds_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    chrome = [_page(sentence, "vnexpress", True) for sentence in SENTENCES * 3]
+    templates = learn_boilerplate([(str(n), page) for n, page in enumerate(chrome)], width=1 << 12)
+    one_by_one = pickle.loads(pickle.dumps(templates))
+    monkeypatch.setattr(corpus, "_PREFETCH_DOCUMENTS", 4)  # 18 documents: five reads
+    templates.prefetch([(page, "") for page in chrome])
+    for page in chrome:
+        found = templates.find(page.split("\n"), "")
+        assert found and found == one_by_one.find(page.split("\n"), "")

@@ -229,6 +229,11 @@ def _context(units: list[_Unit], index: int) -> int:
     return units[index].context if index < len(units) else _END
 
 
+#: Documents looked up in one sketch read: enough to spread numpy's per-call
+#: cost thin, few enough that the read's arrays stay a few MB.
+_PREFETCH_DOCUMENTS = 256
+
+
 class _Document(NamedTuple):
     """A document to look up: its lines, source, and segment spans when known."""
 
@@ -434,12 +439,12 @@ class SiteTemplates:
         documents from what was found here (the same answer: the estimates of
         a key do not depend on the other keys read with it).
         """
+        self._prefound = {}
         wanted = [_Document(text.split("\n"), source, None) for text, source in documents]
-        found = self._find_many(wanted)
-        self._prefound = {
-            (document.source, "\n".join(document.lines)): templates
-            for document, templates in zip(wanted, found, strict=True)
-        }
+        for start in range(0, len(wanted), _PREFETCH_DOCUMENTS):
+            chunk = wanted[start : start + _PREFETCH_DOCUMENTS]
+            for document, templates in zip(chunk, self._find_many(chunk), strict=True):
+                self._prefound[(document.source, "\n".join(document.lines))] = templates
 
     def _find_many(self, documents: Sequence[_Document]) -> list[list[Template]]:
         lookups = [self._lookup(document) for document in documents]
