@@ -148,6 +148,8 @@ class BoilerplateStage:
 
     def prepare(self, records: list[Record]) -> None:
         """Look up the templates of a batch of records with one sketch read."""
+        if not isinstance(self.config, BoilerplateConfig):
+            return  # not a config: :meth:`process` reports it as the error it is
         templates = self.config.templates
         if templates is not None:
             templates.prefetch((record.text, self.source_of(record)) for record in records)
