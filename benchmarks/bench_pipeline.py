@@ -17,9 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
-from benchmarks.bench_big_input import write_tiny_documents
 from benchmarks.bench_scaling import generate
 from benchmarks.common import Table, iter_docs
 
@@ -97,8 +97,55 @@ def write_generated(path: Path, megabytes: float) -> tuple[int, int]:
     return path.stat().st_size, count
 
 
+#: Short Vietnamese sentences (written for this benchmark), joined with a
+#: time and a place into one-sentence records; some are under the default 10
+#: content syllables (dropped as no_content), one in ``_TINY_COPY_EVERY`` repeats an
+#: earlier record (an exact duplicate); the odd one has an old-style tone
+#: ("hoà"), a non-breaking space or decomposed (NFD) marks to normalize.
+_TINY_SUBJECTS = (
+    "Người dân", "Học sinh lớp chín", "Công nhân nhà máy", "Nông dân", "Bác sĩ bệnh viện",
+    "Cảnh sát giao thông", "Du khách nước ngoài", "Các em nhỏ", "Chính quyền xã",
+    "Đội bóng đá nữ", "Ngân hàng Nhà nước", "Thủ tướng", "Sinh viên năm nhất",
+)  # fmt: skip
+_TINY_PREDICATES = (
+    "đi bầu cử", "trồng lúa trên cánh đồng", "được khám sức khoẻ miễn phí",
+    "tham gia lễ hội", "dọn dẹp đường phố sau cơn bão", "đón Tết Nguyên đán",
+    "thắng trận chung kết", "họp bàn về giá điện", "kiểm tra nồng độ cồn",
+    "ủng hộ đồng bào vùng lũ", "xuống đường cổ vũ đội tuyển", "nghỉ học vì trời rét",
+    "hoà giải mâu thuẫn", "thi tốt nghiệp trung học phổ thông",
+)  # fmt: skip
+_TINY_TIMES = ("sáng nay", "chiều qua", "tối thứ bảy", "hôm 2/9", "đầu tháng này", "")
+_TINY_PLACES = (
+    "ở Hà Nội", "tại TP HCM", "ở Đà Nẵng", "tại Huế", "ở Cần Thơ", "tại Quảng Ninh",
+    "ở thuỷ điện Hoà Bình", "tại Nghệ An", "",
+)  # fmt: skip
+_TINY_COPY_EVERY = 50
+
+
+def tiny_sentence(number: int) -> str:
+    """The ``number``-th tiny record's text: one short sentence, deterministic."""
+    parts = [
+        _TINY_SUBJECTS[number % len(_TINY_SUBJECTS)],
+        _TINY_PREDICATES[number // 7 % len(_TINY_PREDICATES)],
+        _TINY_TIMES[number // 3 % len(_TINY_TIMES)],
+        _TINY_PLACES[number // 11 % len(_TINY_PLACES)],
+    ]
+    text = " ".join(part for part in parts if part) + f", lần thứ {number // 1000 + 1}."
+    if number % 17 == 0:
+        text = text.replace(" ", "\u00a0", 1)
+    if number % 23 == 0:
+        text = unicodedata.normalize("NFD", text)
+    return text
+
+
 def write_tiny(path: Path, count: int) -> tuple[int, int]:
-    return write_tiny_documents(path, count), count
+    """``count`` records of one short real sentence each: (bytes, documents)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for number in range(count):
+            source = number - 1 if number % _TINY_COPY_EVERY == _TINY_COPY_EVERY - 1 else number
+            record = {"id": f"t{number}", "text": tiny_sentence(source)}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path.stat().st_size, count
 
 
 def add_runs(table: Table, src: Path, documents: int, *, per_record: bool = False) -> None:

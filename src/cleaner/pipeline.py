@@ -60,6 +60,21 @@ class RecordStage(Protocol):
 
 
 @runtime_checkable
+class PreparingStage(Protocol):
+    """A record stage that does part of its work for a whole batch at once.
+
+    Before a batch goes through the stage, :meth:`prepare` gets the records
+    the stage will see; it may compute what the batch's records need in one
+    go (e.g. one sketch read instead of one per record). It must not change
+    any result: :meth:`~RecordStage.process` answers as it would without it.
+    """
+
+    def prepare(self, records: list[Record]) -> None:
+        """Get ready for ``records``, which :meth:`~RecordStage.process` gets next."""
+        ...
+
+
+@runtime_checkable
 class CorpusStage(Protocol):
     """A stage that needs the whole stream (e.g. deduplication)."""
 
@@ -415,27 +430,44 @@ def _group_stages(stages: Sequence[Stage]) -> Iterator[list[RecordStage] | Corpu
 
 
 def trace_records(stages: Sequence[RecordStage], records: Iterable[Record]) -> list[Traced]:
-    """Run each record through ``stages`` (until one drops it)."""
-    return [_process_record(stages, record) for record in records]
+    """Run each record through ``stages`` (until one drops it).
 
-
-def _process_record(stages: Sequence[RecordStage], record: Record) -> Traced:
-    steps: list[Step] = []
-    current = record
+    The batch goes stage by stage, so that a stage that prepares for a batch
+    (:class:`PreparingStage`) sees all the records it will get; each record's
+    steps are those of running it through the stages alone.
+    """
+    traced = [Traced(record, []) for record in records]
     # One stage's output size is the next one's input size, and a stage that
     # changed nothing kept the size: encoding each text again per stage was
     # a tenth of a tiny record's time.
-    size = nbytes(current.text)
+    sizes = [nbytes(_alive(item).text) for item in traced]
+    alive = list(range(len(traced)))
     for stage in stages:
-        before = current.text
-        result, events = stage.process(current)
-        if result is None:
-            steps.append(Step(stage.name, size, None, events))
-            return Traced(None, steps)
-        size_out = size if result.text == before else nbytes(result.text)
-        steps.append(Step(stage.name, size, size_out, events))
-        current, size = result, size_out
-    return Traced(current, steps)
+        if isinstance(stage, PreparingStage):
+            stage.prepare([_alive(traced[i]) for i in alive])
+        alive = [i for i in alive if _step(stage, traced[i], sizes, i)]
+    return traced
+
+
+def _alive(item: Traced) -> Record:
+    assert item.record is not None  # only records no stage dropped are passed on
+    return item.record
+
+
+def _step(stage: RecordStage, item: Traced, sizes: list[int], index: int) -> bool:
+    """Run one stage on one traced record; whether the record is still there."""
+    current = _alive(item)
+    before = current.text
+    result, events = stage.process(current)
+    size = sizes[index]
+    if result is None:
+        item.steps.append(Step(stage.name, size, None, events))
+        item.record = None
+        return False
+    size_out = size if result.text == before else nbytes(result.text)
+    item.steps.append(Step(stage.name, size, size_out, events))
+    item.record, sizes[index] = result, size_out
+    return True
 
 
 @dataclass

@@ -84,6 +84,8 @@ class PiiStage:
 
 def _edit_counts(record_id: str, stage: str, edits: list[Edit]) -> list[Event]:
     """One ``"edit"`` event per kind of edit, with its count (and no edited text)."""
+    if not edits:  # most records: no counter to build
+        return []
     counts = Counter(edit.kind for edit in edits)
     return [Event(record_id, stage, kind, "edit", count) for kind, count in sorted(counts.items())]
 
@@ -144,6 +146,14 @@ class BoilerplateStage:
         """Strip with the templates of the whole corpus's (merged) counts."""
         if self.learn_corpus:
             self.config = replace(self.config, templates=counts)
+
+    def prepare(self, records: list[Record]) -> None:
+        """Look up the templates of a batch of records with one sketch read."""
+        if not isinstance(self.config, BoilerplateConfig):
+            return  # not a config: :meth:`process` reports it as the error it is
+        templates = self.config.templates
+        if templates is not None:
+            templates.prefetch((record.text, self.source_of(record)) for record in records)
 
     def process(self, record: Record) -> StageOutput:
         """Strip one record's boilerplate; drop it when no content is left."""

@@ -8,8 +8,9 @@ call; long lines are sentence-like and skip the whole-line test entirely.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import regex
 
@@ -22,7 +23,7 @@ MAX_SHORT_LINE = 400
 
 #: Segment answers remembered per rule set (a document's segments, many times over) ...
 _MAX_REMEMBERED_SEGMENTS = 1 << 14
-#: ... for segments up to this long (the rules look at no longer ones).
+#: ... for texts up to this long (longer segments are rare; longer lines are prose).
 _REMEMBERED_SEGMENT_CHARS = 160
 
 #: Whole-line concepts and the reason code each one reports, in priority order.
@@ -89,31 +90,69 @@ class Matchers:
     _segment_answers: dict[str, tuple[str, str] | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _line_answers: dict[str, tuple[str, str] | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _byline_answers: dict[str, bool] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def whole_line_reason(self, line: str) -> tuple[str, str] | None:
         """``(concept, reason)`` when the whole stripped line is boilerplate.
 
         Lines over :data:`MAX_SHORT_LINE` characters are content by definition.
+        Answers are remembered: the sign-off and furniture rules ask again
+        about the lines the classify pass asked about (a one-line document's
+        line twice, ~50 µs a call).
         """
         if len(line) > MAX_SHORT_LINE:
             return None
-        return _reason(self.whole_line.fullmatch(line))
+        return _remembered(
+            self._line_answers, line, lambda: _reason(self.whole_line.fullmatch(line))
+        )
 
     def segment_reason(self, segment: str) -> tuple[str, str] | None:
         """``(concept, reason)`` when a segment of a longer line is boilerplate.
 
         Answers are remembered: the stage's second pass over its own output
-        asks again about nearly every segment of the first.
+        asks again about nearly every segment of the first. A text no
+        whole-line concept matches is no segment either (the segment
+        alternation is the whole-line one less two concepts), so a one-line
+        document's line, asked about as a line first, costs no second match.
         """
-        known = self._segment_answers
-        if segment in known:
-            return known[segment]
-        found = _reason(self.segment.fullmatch(segment))
-        if len(segment) <= _REMEMBERED_SEGMENT_CHARS:
-            if len(known) >= _MAX_REMEMBERED_SEGMENTS:
-                known.clear()
-            known[segment] = found
-        return found
+        if segment in self._line_answers and self._line_answers[segment] is None:
+            return None
+        return _remembered(
+            self._segment_answers, segment, lambda: _reason(self.segment.fullmatch(segment))
+        )
+
+    def is_byline(self, text: str) -> bool:
+        """Whether the stripped ``text`` is a sign-off line (``byline`` fullmatch), remembered.
+
+        The teaser and sign-off rules ask about the same last line.
+        """
+        return _remembered(
+            self._byline_answers, text, lambda: self.byline.fullmatch(text) is not None
+        )
+
+
+_Answer = TypeVar("_Answer")
+
+
+def _remembered(known: dict[str, _Answer], text: str, answer: Callable[[], _Answer]) -> _Answer:
+    """``answer()`` for ``text``, from ``known`` when asked before (short texts only).
+
+    The rules are pure functions of the text, so a remembered answer is the
+    answer; the table is emptied when full, which bounds its memory.
+    """
+    if text in known:
+        return known[text]
+    found = answer()
+    if len(text) <= _REMEMBERED_SEGMENT_CHARS:
+        if len(known) >= _MAX_REMEMBERED_SEGMENTS:
+            known.clear()
+        known[text] = found
+    return found
 
 
 def _reason(match: regex.Match[str] | None) -> tuple[str, str] | None:

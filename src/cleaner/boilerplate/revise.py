@@ -131,7 +131,7 @@ def _is_byline(text: str, matchers: Matchers) -> bool:
     doubled = _DOUBLED.fullmatch(stripped)
     if doubled is not None:
         stripped = doubled.group(1)
-    return matchers.byline.fullmatch(stripped) is not None
+    return matchers.is_byline(stripped)
 
 
 def _is_sign_off(segment: str, matchers: Matchers) -> bool:

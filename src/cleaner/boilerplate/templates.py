@@ -340,6 +340,32 @@ def _context(units: list[_Unit], index: int) -> int:
     return units[index].context if index < len(units) else _END
 
 
+#: Documents looked up in one sketch read: enough to spread numpy's per-call
+#: cost thin, few enough that the read's arrays stay a few MB.
+_PREFETCH_DOCUMENTS = 256
+
+
+class _Document(NamedTuple):
+    """A document to look up: its lines, source, and segment spans when known."""
+
+    lines: Sequence[str]
+    source: str
+    spans: Spans | None
+
+
+class _Lookup(NamedTuple):
+    """What a document's templates are decided on; ``keys`` are read from the sketch."""
+
+    document: _Document
+    source_key: int
+    units: list[_Unit]
+    countable: list[int]
+    ends: _Ends
+    prefixes: int
+    suffixes: int
+    keys: list[int]
+
+
 @dataclass
 class SiteTemplates:
     """Document frequencies of segments, prefixes and suffixes per source, in bounded memory.
@@ -364,6 +390,9 @@ class SiteTemplates:
     increments: int = 0
     table: np.ndarray[Any, np.dtype[np.uint32]] = field(init=False, repr=False)
     _pending: list[int] = field(default_factory=list, init=False, repr=False)
+    _prefound: dict[tuple[str, str], list[Template]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         check_int("min_docs", self.min_docs, 1)
@@ -384,6 +413,7 @@ class SiteTemplates:
             source: Its source (site) name.
             spans: The segment spans of each of its lines, when already known.
         """
+        self._prefound.clear()  # new counts: prefetched answers may be stale
         self.docs[source] = self.docs.get(source, 0) + 1
         units = _units(text.split("\n"), spans)
         source_key = _hash_text(source)
@@ -432,6 +462,7 @@ class SiteTemplates:
         """
         self._flush()
         state = dict(self.__dict__)
+        state["_prefound"] = {}  # one batch's answers: no use elsewhere
         flat = self.table.ravel()
         nonzero = np.flatnonzero(flat)
         if nonzero.size * 2 < flat.size:
@@ -446,6 +477,7 @@ class SiteTemplates:
             dense = np.zeros(state["depth"] * state["width"], dtype=np.uint32)
             dense[positions] = counts
             state["table"] = dense.reshape(state["depth"], state["width"])
+        state.setdefault("_prefound", {})  # pickled before prefetching existed
         self.__dict__.update(state)
 
     def merge(self, other: SiteTemplates) -> None:
@@ -454,6 +486,7 @@ class SiteTemplates:
             raise ValueError("cannot merge sketches of different shapes")
         self._flush()
         other._flush()
+        self._prefound.clear()
         self.table += other.table
         self.increments += other.increments
         for source, count in other.docs.items():
@@ -461,17 +494,12 @@ class SiteTemplates:
 
     # -- querying ---------------------------------------------------------------
 
-    def _estimates(
-        self, keys: list[int], more: np.ndarray[Any, np.dtype[np.uint64]] | None = None
-    ) -> np.ndarray[Any, np.dtype[np.float64]]:
-        """Count-mean-min estimates of the document frequencies of ``keys``, then of ``more``."""
+    def _estimates(self, keys: list[int]) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """Count-mean-min estimates of the document frequencies of ``keys``."""
         self._flush()
-        wanted = np.array(keys, dtype=np.uint64)
-        if more is not None and more.size:
-            wanted = np.concatenate([wanted, more])
-        if not wanted.size:
+        if not keys:
             return np.zeros(0)
-        rows = self._rows(wanted)
+        rows = self._rows(np.array(keys, dtype=np.uint64))
         # One flat take: fancy indexing in two dimensions cost more than the lookups.
         cells = (rows + self._row_offsets()).ravel().astype(np.intp)
         counts = self.table.ravel().take(cells).astype(np.float64).reshape(rows.shape)
@@ -512,34 +540,89 @@ class SiteTemplates:
             source: Its source (site) name.
             spans: The segment spans of each line, when already known.
         """
+        found = self._prefound.get((source, "\n".join(lines)))
+        if found is not None:
+            return list(found)
+        return self._find_many([_Document(lines, source, spans)])[0]
+
+    def prefetch(self, documents: Iterable[tuple[str, str]]) -> None:
+        """Find the templates of many ``(text, source)`` documents with one sketch read.
+
+        numpy's cost is per call (~30 µs a read), which dominated a short
+        document's lookup. Until the next prefetch, :meth:`find` answers these
+        documents from what was found here (the same answer: the estimates of
+        a key do not depend on the other keys read with it).
+        """
+        self._prefound = {}
+        wanted = [_Document(text.split("\n"), source, None) for text, source in documents]
+        for start in range(0, len(wanted), _PREFETCH_DOCUMENTS):
+            chunk = wanted[start : start + _PREFETCH_DOCUMENTS]
+            for document, templates in zip(chunk, self._find_many(chunk), strict=True):
+                self._prefound[(document.source, "\n".join(document.lines))] = templates
+
+    def _find_many(self, documents: Sequence[_Document]) -> list[list[Template]]:
+        lookups = [self._lookup(document) for document in documents]
+        estimates = self._estimates([key for lookup in lookups if lookup for key in lookup.keys])
+        found: list[list[Template]] = []
+        start = 0
+        for lookup in lookups:
+            if lookup is None:
+                found.append([])
+                continue
+            end = start + len(lookup.keys)
+            found.append(self._decide(lookup, estimates[start:end]))
+            start = end
+        return found
+
+    def _lookup(self, document: _Document) -> _Lookup | None:
+        """The sketch keys a document's templates are decided on (``None``: it has none)."""
+        lines, source = document.lines, document.source
         if source not in self.docs:
-            return []
+            return None
         source_key = _hash_text(source)
-        units = _units(lines, spans, _remembered_identity)
+        units = _units(lines, document.spans, _remembered_identity)
         countable = [i for i, unit in enumerate(units) if unit.countable]
         text = "\n".join(lines)
         ends = _Ends.of(text)
-        head, tail = ends.affixes()
+        head, _ = ends.affixes()
         if not head:
-            return []
+            return None
         prefix_keys, suffix_keys = ends.affix_keys(source_key)
         if len(head) <= PREFIX_WORDS:
             prefix_keys.append(_mix(prefix_keys[-1], _PAGE))
-        # One sketch lookup for the whole document: numpy's cost is per call.
         segment_seed = _mix(source_key, _SEGMENT)
         segment_keys = [_mix(segment_seed, units[i].key) for i in countable]
-        affix_keys = segment_keys + prefix_keys + suffix_keys
-        estimates = self._estimates(affix_keys, ends.shingle_keys(source_key))
-        segment_counts = estimates[: len(segment_keys)]
-        prefix_counts = estimates[len(segment_keys) : len(segment_keys) + len(prefix_keys)]
-        suffix_counts = estimates[len(segment_keys) + len(prefix_keys) : len(affix_keys)]
+        return _Lookup(
+            document,
+            source_key,
+            units,
+            countable,
+            ends,
+            len(prefix_keys),
+            len(suffix_keys),
+            segment_keys + prefix_keys + suffix_keys + ends.shingle_keys(source_key).tolist(),
+        )
+
+    def _decide(
+        self, lookup: _Lookup, estimates: np.ndarray[Any, np.dtype[np.float64]]
+    ) -> list[Template]:
+        """A document's templates from the estimates of its :meth:`_lookup` keys."""
+        lines, source = lookup.document.lines, lookup.document.source
+        segments = len(lookup.countable)
+        affixes = segments + lookup.prefixes + lookup.suffixes
+        segment_counts = estimates[:segments]
+        prefix_counts = estimates[segments : segments + lookup.prefixes]
+        suffix_counts = estimates[segments + lookup.prefixes : affixes]
         frequent = segment_counts >= self._threshold(source, self.min_fraction)
         found = self._segment_templates(
-            units, [i for i, hit in zip(countable, frequent, strict=True) if hit], source_key
+            lookup.units,
+            [i for i, hit in zip(lookup.countable, frequent, strict=True) if hit],
+            lookup.source_key,
         )
+        head, tail = lookup.ends.affixes()
         found.extend(self._affix_templates(lines, source, head, tail, prefix_counts, suffix_counts))
         threshold = self._threshold(source, self.affix_fraction)
-        found.extend(ends.run_templates(lines, estimates[len(affix_keys) :] >= threshold))
+        found.extend(lookup.ends.run_templates(lines, estimates[affixes:] >= threshold))
         return found
 
     def _segment_templates(
