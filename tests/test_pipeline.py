@@ -71,7 +71,7 @@ def test_stages_run_in_order_and_count_reasons() -> None:
     assert stats["exact_dedup"].records_out == 3
     assert stats["exact_dedup"].reasons == {"exact_duplicate": 1}
     drops = [e for e in events if e.kind == "drop"]
-    assert [(e.record_id, e.reason) for e in drops] == [
+    assert [(e.id, e.reason) for e in drops] == [
         ("r1", "too_short"),
         ("r3", "exact_duplicate"),
         ("r5", "too_short"),

@@ -114,7 +114,7 @@ def test_redis_index_is_shared_between_processes(redis_server: dict[str, Any]) -
     script = (
         "import json, sys; from cleaner import SharedIndex; "
         f"index = SharedIndex({json.dumps(redis_server)}, name='test-shared'); "
-        "print(json.dumps([m.key for m in index.query(sys.stdin.read())]))"
+        "print(json.dumps([m.id for m in index.query(sys.stdin.read())]))"
     )
     child = subprocess.run(
         [sys.executable, "-c", script], input=text, capture_output=True, text=True, check=True

@@ -210,6 +210,6 @@ def _verdict(doc: Document, matches: list[Match]) -> bool | tuple[bool, str]:
     if not matches:
         return True
     best = matches[0]
-    doc.metadata["duplicate_of"] = best.key
+    doc.metadata["duplicate_of"] = best.id
     doc.metadata["jaccard"] = best.jaccard
     return False, "near_duplicate"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +33,7 @@ __all__ = [
 
 Verify: TypeAlias = Literal["exact", "signature", "none"]
 Linkage: TypeAlias = Literal["connected", "representative"]
-VERIFY_MODES: tuple[Verify, ...] = ("exact", "signature", "none")
+VERIFY_MODES: tuple[Verify, ...] = get_args(Verify)
 LINKAGES: tuple[Linkage, ...] = ("connected", "representative")
 I64 = npt.NDArray[np.int64]
 

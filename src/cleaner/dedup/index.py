@@ -47,6 +47,7 @@ from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
 from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
+from cleaner.deprecation import renamed_attribute
 from cleaner.errors import (
     ConfigError,
     IndexFormatError,
@@ -100,12 +101,14 @@ class Match:
     """An indexed document similar to the query.
 
     Attributes:
-        key: The indexed document's key.
+        id: The indexed document's id (the ``key`` it was added with).
         jaccard: Verified similarity (exact, or the signature estimate).
     """
 
-    key: str
+    id: str
     jaccard: float
+
+    key = renamed_attribute("key", "id")
 
 
 @dataclass
@@ -165,7 +168,7 @@ class NearDuplicateIndex:
     >>> index.check_and_add("a", text)
     []
     >>> index.check_and_add("b", text + ".")
-    [Match(key='a', jaccard=1.0)]
+    [Match(id='a', jaccard=1.0)]
     >>> len(index)
     1
     """
@@ -758,7 +761,7 @@ class _Prepared:
                 score = signature_jaccard(self.signatures[row], index._signature_of(doc))
             if score >= index.config.threshold:
                 matches.append(Match(index.key_of(doc), score))
-        return sorted(matches, key=lambda m: (-m.jaccard, m.key))
+        return sorted(matches, key=lambda m: (-m.jaccard, m.id))
 
     def add_row(self, index: NearDuplicateIndex, row: int) -> None:
         """Add one document, searchable at once through the overlay's band tables."""

@@ -197,7 +197,7 @@ class SharedIndex:
             score = signature_jaccard(signature, other)
             if score >= self.threshold:
                 matches.append(Match(text_key, score))
-        return sorted(matches, key=lambda m: (-m.jaccard, m.key))
+        return sorted(matches, key=lambda m: (-m.jaccard, m.id))
 
     def _decoded(self, key: bytes, raw: bytes) -> tuple[str, np.ndarray[Any, np.dtype[np.uint32]]]:
         """A key and its signature as read back from Redis, refused unless they fit this index."""
