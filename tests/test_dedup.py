@@ -11,8 +11,8 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import ConfigError, MinHasher, find_near_duplicates, lsh_params
-from cleaner.dedup import DedupConfig, syllables
+from cleaner import ConfigError, MinHasher, find_near_duplicates
+from cleaner.dedup import DedupConfig, lsh_params, syllables
 from cleaner.dedup.lsh import candidate_probability
 from cleaner.dedup.shingles import shingle_batch
 from conftest import seed_paths

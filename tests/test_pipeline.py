@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from cleaner import ConfigError, Event, NormalizeStage, Pipeline, Record
-from cleaner.pipeline import StageOutput
+from cleaner import ConfigError, Pipeline, Record
+from cleaner.pipeline import Event, StageOutput
+from cleaner.stages import NormalizeStage
 
 
 @dataclass

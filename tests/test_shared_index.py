@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from cleaner import CleanerError, IndexFormatError, NearDuplicateIndex, SharedIndex
-from cleaner.dedup.shared import SharedIndexError
+from cleaner import CleanerError, IndexFormatError, NearDuplicateIndex
+from cleaner.dedup.shared import SharedIndex, SharedIndexError
 from conftest import seed_paths
 from test_index import documents
 

@@ -118,9 +118,7 @@ def redact_pii(text: str, config: PiiConfig | None = None, **options: Any) -> st
     return redact_pii_and_explain(text, config, **options).text
 
 
-def redact_pii_and_explain(
-    text: str, config: PiiConfig | None = None, **options: Any
-) -> Explained:
+def redact_pii_and_explain(text: str, config: PiiConfig | None = None, **options: Any) -> Explained:
     """Redact like :func:`redact_pii` and return the edits that were made.
 
     Returns:

@@ -452,7 +452,13 @@ def restore(kept_text: str, removals: Iterable[Removal]) -> str:
     >>> text = "Banner\\nHà Nội mưa to./."
     >>> restore(*strip_boilerplate_and_explain(text)) == text
     True
+
+    Raises:
+        ArgumentTypeError: ``kept_text`` is not a ``str`` or ``removals`` not
+            a collection (both ``TypeError``).
     """
+    check_text("kept_text", kept_text)
+    check_collection("removals", removals)
     by_line: dict[int, list[Removal]] = {}
     for removal in removals:
         by_line.setdefault(removal.line_no, []).append(removal)
