@@ -30,7 +30,9 @@ from cleaner.columns import (
     find_duplicate_rows,
     keep_field,
 )
+from cleaner.dedup import DedupConfig
 from cleaner.errors import ConfigError, InputError
+from cleaner.text import CleanConfig
 
 __all__ = ["clean_frame", "dedup_frame"]
 
@@ -41,6 +43,7 @@ def clean_frame(
     frame: Any,
     text: str = "text",
     *,
+    config: CleanConfig | None = None,
     source: str = "source",
     drop: bool = True,
     explain: bool = True,
@@ -52,6 +55,7 @@ def clean_frame(
         frame: A pandas or polars DataFrame, or a Series of texts (returned
             as a one-column DataFrame named ``text``).
         text: The text column.
+        config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
         source: Column naming each row's site, for per-site templates
             (ignored when the frame has no such column).
         drop: Leave out rows that kept no content (reason ``no_content``).
@@ -71,7 +75,7 @@ def clean_frame(
         InputError: A text that is not a string.
     """
     table = _table(frame, text)
-    plan = CleanPlan.from_options(**options)
+    plan = CleanPlan.from_options(config, **options)
     texts = table.texts(text)
     sources = table.column(source) if table.has(source) else [None] * len(texts)
     normalized = plan.normalize(texts)
@@ -89,6 +93,7 @@ def dedup_frame(
     text: str = "text",
     id: str | None = None,
     *,
+    config: DedupConfig | None = None,
     drop: bool = True,
     explain: bool = True,
     **options: Any,
@@ -104,6 +109,7 @@ def dedup_frame(
         text: The text column.
         id: Column of ids naming rows in the explanation; ``None``: the
             index labels (pandas) or row numbers (polars).
+        config: A :class:`~cleaner.DedupConfig`; keyword ``options`` override it.
         drop: Leave out the duplicates (else keep every row: a duplicate is
             a row whose ``duplicate_of`` is set).
         explain: Add ``duplicate_of`` (the kept row a duplicate repeats),
@@ -122,7 +128,7 @@ def dedup_frame(
         InputError: A text that is not a string.
     """
     table = _table(frame, text)
-    config = dedup_config(**options)
+    config = dedup_config(config, **options)
     ids = table.row_ids(id)
     if len(set(ids)) != len(ids):
         raise ConfigError(f"ids must be unique for deduplication ({id or 'the index'} repeats)")

@@ -39,7 +39,9 @@ from cleaner.columns import (
     find_duplicate_rows,
     keep_field,
 )
+from cleaner.dedup import DedupConfig
 from cleaner.errors import ConfigError, InputError
+from cleaner.text import CleanConfig
 
 __all__ = ["clean_dataset", "dedup_dataset"]
 
@@ -53,6 +55,7 @@ def clean_dataset(
     dataset: Any,
     text_column: str = "text",
     *,
+    config: CleanConfig | None = None,
     source_column: str = "source",
     num_proc: int | None = None,
     drop: bool = True,
@@ -64,6 +67,7 @@ def clean_dataset(
     Args:
         dataset: A ``datasets.Dataset`` or ``datasets.IterableDataset``.
         text_column: The text column.
+        config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
         source_column: Column naming each row's site, for per-site templates
             (ignored when the dataset has no such column).
         num_proc: Processes for the per-row work (in-memory datasets only).
@@ -82,7 +86,7 @@ def clean_dataset(
         InputError: A text that is not a string (when the row is read).
     """
     columns = _check(dataset, text_column, CLEAN_COLUMNS if explain else ())
-    plan = CleanPlan.from_options(**options)
+    plan = CleanPlan.from_options(config, **options)
     source = source_column if source_column in columns else None
     batches = _batches(dataset, num_proc)
     # A streaming map keeps its arguments until read: each map gets its own dict.
@@ -102,6 +106,7 @@ def dedup_dataset(
     text_column: str = "text",
     id_column: str | None = None,
     *,
+    config: DedupConfig | None = None,
     num_proc: int | None = None,
     drop: bool = True,
     explain: bool = False,
@@ -117,6 +122,7 @@ def dedup_dataset(
         text_column: The text column.
         id_column: Column of ids naming rows in the explanation; ``None``:
             row numbers.
+        config: A :class:`~cleaner.DedupConfig`; keyword ``options`` override it.
         num_proc: Processes for applying the decision (in-memory datasets only).
         drop: Leave out the duplicates.
         explain: Add ``duplicate_of``, ``jaccard``, ``cluster_id`` and
@@ -134,7 +140,7 @@ def dedup_dataset(
     columns = _check(dataset, text_column, DEDUP_COLUMNS if explain else ())
     if id_column is not None and id_column not in columns:
         raise ConfigError(f"no id column {id_column!r} (columns: {', '.join(columns)})")
-    config = dedup_config(**options)
+    config = dedup_config(config, **options)
     ids: list[Any] = []
     texts = (text for text, _ in _rows(dataset, text_column, id_column, collect=ids))
     name = keep_field(config)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from cleaner.errors import ArgumentTypeError, ConfigError
 
-__all__ = ["check_options", "config_from_options", "option_names"]
+__all__ = ["check_options", "config_from_options", "given_options", "option_names"]
 
 C = TypeVar("C")
 
@@ -97,3 +97,15 @@ def config_from_options(
     check_options(verb, options, set(option_names(config_type)) - set(hidden))
     base = config if config is not None else (default or config_type)()
     return dataclasses.replace(base, **options) if options else base  # type: ignore[type-var]
+
+
+def given_options(**values: Any) -> dict[str, Any]:
+    """The options a caller set: those not left at ``None``.
+
+    For a constructor whose parameters keep their old positions beside a
+    ``config``: a parameter left at ``None`` takes the config's value.
+
+    >>> given_options(threshold=0.9, num_perm=None)
+    {'threshold': 0.9}
+    """
+    return {name: value for name, value in values.items() if value is not None}

@@ -51,6 +51,7 @@ from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError, InputError
 from cleaner.io import ReadOptions, compression, input_files, input_format, read_records, record_row
 from cleaner.normalize import NormalizeConfig, normalize
+from cleaner.options import config_from_options
 from cleaner.pii import PiiConfig, redact_pii
 from cleaner.quality import QualityConfig, score_quality
 from cleaner.quality.stage import QualityMode, QualityStage, quality_summary
@@ -315,10 +316,7 @@ def _require_columns(df: DataFrame, *names: str) -> None:
 def _dedup_config(level: str, config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
     if level != "document":
         raise ConfigError("passage-level dedup is not supported on Spark yet; use level='document'")
-    unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
-    cfg = replace(config or DedupConfig(), **options)
+    cfg = config_from_options("dedup", DedupConfig, config, options)
     if not isinstance(cfg.keep, KeepPolicy):
         raise ConfigError("Spark dedup takes a keep policy (longest, newest:FIELD, priority:FILE)")
     if cfg.keep.needs_input_order():

@@ -11,7 +11,7 @@ from cleaner.normalize import NormalizeConfig, normalize
 from cleaner.normalize.encodings import after_first_pass
 from cleaner.options import check_options, config_from_options, option_names
 
-__all__ = ["CleanConfig", "clean", "split_clean_options"]
+__all__ = ["CleanConfig", "clean", "split_clean_options", "stage_configs"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def clean(text: str, config: CleanConfig | None = None, **options: Any) -> str:
     >>> clean("VOV.VN - Ho\\u0300a bi\\u0300nh./.\\r\\nTheo VOV", tone_style="main_vowel")
     'Hoà bình.'
     """
-    normalizing, stripping = _stage_configs(config, options)
+    normalizing, stripping = stage_configs(config, options)
     text = normalize(text, normalizing)
     # VIQR is decoded once (see after_first_pass).
     later = after_first_pass(normalizing.legacy)
@@ -98,12 +98,27 @@ def clean(text: str, config: CleanConfig | None = None, **options: Any) -> str:
     return text
 
 
-def _stage_configs(
-    config: CleanConfig | None, options: dict[str, Any]
+def stage_configs(
+    config: CleanConfig | None,
+    options: dict[str, Any],
+    *,
+    extra: Collection[str] = (),
+    hidden: Collection[str] = (),
 ) -> tuple[NormalizeConfig, BoilerplateConfig]:
-    """Each stage's config: ``config``'s, with the options that are its fields replaced."""
+    """Each stage's config: ``config``'s, with the options that are its fields replaced.
+
+    Args:
+        config: A :class:`CleanConfig`, or ``None`` for the defaults.
+        options: Options of :func:`clean`; ``extra`` names are left out.
+        extra: Further option names the caller takes itself.
+        hidden: Boilerplate fields that are not options of the caller.
+
+    Raises:
+        ArgumentTypeError: ``config`` is not a :class:`CleanConfig`.
+        ConfigError: An unknown option or a bad value.
+    """
     base = config_from_options("clean", CleanConfig, config, {})
-    normalizing, stripping = split_clean_options(options)
+    normalizing, stripping = split_clean_options(options, extra=extra, hidden=hidden)
     return (
         config_from_options("normalize", NormalizeConfig, base.normalize, normalizing),
         config_from_options("boilerplate", BoilerplateConfig, base.boilerplate, stripping),
