@@ -39,6 +39,7 @@ from datatrove.utils.typeshelper import StatHints
 
 from cleaner.boilerplate import BoilerplateConfig
 from cleaner.dedup import Match, NearDuplicateIndex
+from cleaner.dedup.minhash import BATCH
 from cleaner.dedup.shared import SharedIndex
 from cleaner.errors import ConfigError
 from cleaner.normalize import NormalizeConfig
@@ -176,7 +177,7 @@ class NearDuplicateFilter(BaseFilter):  # type: ignore[misc]
         *,
         shared: dict[str, Any] | None = None,
         exclusion_writer: DiskWriter | None = None,
-        batch_size: int = 256,
+        batch_size: int = BATCH,
     ) -> None:
         if (index is None) == (shared is None):
             raise ConfigError("give the filter an index path or shared= SharedIndex arguments")

@@ -28,9 +28,10 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.corpus import BATCH, BatchSigner, SignedBatch
+from cleaner.dedup.corpus import BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
 from cleaner.dedup.keep import LONGEST, KeepPolicy, KeepRule
+from cleaner.dedup.minhash import BATCH
 from cleaner.errors import ConfigError
 from cleaner.explain import Edit
 from cleaner.io import AtomicFile

@@ -45,7 +45,7 @@ from cleaner.arrayfile import int_in_range, read_arrays, read_metadata, write_ar
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
 from cleaner.dedup.corpus import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
-from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
+from cleaner.dedup.minhash import BATCH, MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.deprecation import renamed_attribute
 from cleaner.errors import (
@@ -270,7 +270,7 @@ class NearDuplicateIndex:
         batch: list[tuple[str, str]] = []
         for item in items:
             batch.append(_key_and_text(item))
-            if len(batch) == 256:
+            if len(batch) == BATCH:
                 yield _Prepared.of(self, batch)
                 batch = []
         if batch:
