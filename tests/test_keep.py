@@ -235,7 +235,8 @@ def test_cli_bad_keep_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_pipeline_dedup_stage_takes_a_policy() -> None:
-    from cleaner import DedupStage, Pipeline
+    from cleaner import Pipeline
+    from cleaner.stages import DedupStage
 
     records = [rec("old", LONGER, date="2024-09-07"), rec("new", date="2024-09-08")]
     stage = DedupStage(DedupConfig(keep="newest:date"))

@@ -112,7 +112,7 @@ def test_redis_index_is_shared_between_processes(redis_server: dict[str, Any]) -
     text = seed_paths()[2].read_text(encoding="utf-8")
     SharedIndex(redis_server, name="test-shared").add("from-parent", text)
     script = (
-        "import json, sys; from cleaner import SharedIndex; "
+        "import json, sys; from cleaner.dedup.shared import SharedIndex; "
         f"index = SharedIndex({json.dumps(redis_server)}, name='test-shared'); "
         "print(json.dumps([m.id for m in index.query(sys.stdin.read())]))"
     )
