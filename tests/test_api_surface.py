@@ -330,6 +330,21 @@ def test_a_renamed_attribute_still_reads_with_a_warning(value: object, old: str,
         assert getattr(value, old) == getattr(value, new)
 
 
+def test_the_table_adapters_name_columns_text_field_and_id_field_old_keywords_warn() -> None:
+    pd = pytest.importorskip("pandas")
+    from cleaner.frames import clean_frame, dedup_frame
+
+    frame = pd.DataFrame({"body": [TONES, TONES + "."], "doc": ["x", "y"], "site": ["a", "a"]})
+    expected = dedup_frame(frame, text_field="body", id_field="doc", drop=False)
+    assert expected["duplicate_of"].tolist()[0] == "y"  # the longer text is kept
+    with pytest.warns(DeprecationWarning, match=r"dedup_frame\(id=...\) is deprecated"):
+        old = dedup_frame(frame, text="body", id="doc", drop=False)
+    assert old.equals(expected)
+    with pytest.warns(DeprecationWarning, match=r"clean_frame\(source=...\) is deprecated"):
+        cleaned = clean_frame(frame, "body", source="site")
+    assert cleaned.equals(clean_frame(frame, "body", source_field="site"))
+
+
 def test_matches_and_passages_name_the_document_id() -> None:
     index = cleaner.NearDuplicateIndex()
     index.add("a", DUPLICATES[0][1])

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["moved_name", "renamed_attribute"]
+T = TypeVar("T")
+
+__all__ = ["moved_name", "renamed_attribute", "renamed_option"]
 
 
 def renamed_attribute(old: str, new: str) -> property:
@@ -57,3 +59,26 @@ def moved_name(package: str, name: str, moved: dict[str, str]) -> Any:
         stacklevel=3,
     )
     return getattr(importlib.import_module(module), name)
+
+
+def renamed_option(verb: str, options: dict[str, Any], old: str, new: str, value: T) -> T:
+    """The parameter ``new``'s ``value``, or the one given under its old keyword ``old``.
+
+    The old keyword arrives among the ``**options`` of ``verb``; it is taken
+    out of them (so it is not read as an option) with a warning.
+
+    >>> import warnings
+    >>> options = {"text": "body"}
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     renamed_option("clean_frame", options, "text", "text_field", "text"), options
+    ('body', {})
+    >>> str(caught[0].message)
+    'clean_frame(text=...) is deprecated; use text_field=...'
+    """
+    if old not in options:
+        return value
+    warnings.warn(
+        f"{verb}({old}=...) is deprecated; use {new}=...", DeprecationWarning, stacklevel=3
+    )
+    return options.pop(old)  # type: ignore[no-any-return]

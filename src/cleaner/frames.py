@@ -31,6 +31,7 @@ from cleaner.columns import (
     keep_field,
 )
 from cleaner.dedup import DedupConfig
+from cleaner.deprecation import renamed_option
 from cleaner.errors import ConfigError, InputError
 from cleaner.text import CleanConfig
 
@@ -41,10 +42,10 @@ _LIBRARIES = ("pandas", "polars")
 
 def clean_frame(
     frame: Any,
-    text: str = "text",
+    text_field: str = "text",
     *,
     config: CleanConfig | None = None,
-    source: str = "source",
+    source_field: str = "source",
     drop: bool = True,
     explain: bool = True,
     **options: Any,
@@ -54,9 +55,9 @@ def clean_frame(
     Args:
         frame: A pandas or polars DataFrame, or a Series of texts (returned
             as a one-column DataFrame named ``text``).
-        text: The text column.
+        text_field: The text column (formerly ``text``).
         config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
-        source: Column naming each row's site, for per-site templates
+        source_field: Column naming each row's site, for per-site templates
             (ignored when the frame has no such column).
         drop: Leave out rows that kept no content (reason ``no_content``).
         explain: Add ``removed_reasons`` (a reason per removed span, and
@@ -74,6 +75,8 @@ def clean_frame(
             explanation column that already exists.
         InputError: A text that is not a string.
     """
+    text = renamed_option("clean_frame", options, "text", "text_field", text_field)
+    source = renamed_option("clean_frame", options, "source", "source_field", source_field)
     table = _table(frame, text)
     plan = CleanPlan.from_options(config, **options)
     texts = table.texts(text)
@@ -90,8 +93,8 @@ def clean_frame(
 
 def dedup_frame(
     frame: Any,
-    text: str = "text",
-    id: str | None = None,
+    text_field: str = "text",
+    id_field: str | None = None,
     *,
     config: DedupConfig | None = None,
     drop: bool = True,
@@ -106,9 +109,9 @@ def dedup_frame(
 
     Args:
         frame: A pandas or polars DataFrame, or a Series of texts.
-        text: The text column.
-        id: Column of ids naming rows in the explanation; ``None``: the
-            index labels (pandas) or row numbers (polars).
+        text_field: The text column (formerly ``text``).
+        id_field: Column of ids naming rows in the explanation; ``None``: the
+            index labels (pandas) or row numbers (polars). Formerly ``id``.
         config: A :class:`~cleaner.DedupConfig`; keyword ``options`` override it.
         drop: Leave out the duplicates (else keep every row: a duplicate is
             a row whose ``duplicate_of`` is set).
@@ -127,11 +130,15 @@ def dedup_frame(
             option, or an explanation column that already exists.
         InputError: A text that is not a string.
     """
+    text = renamed_option("dedup_frame", options, "text", "text_field", text_field)
+    id_column = renamed_option("dedup_frame", options, "id", "id_field", id_field)
     table = _table(frame, text)
     config = dedup_config(config, **options)
-    ids = table.row_ids(id)
+    ids = table.row_ids(id_column)
     if len(set(ids)) != len(ids):
-        raise ConfigError(f"ids must be unique for deduplication ({id or 'the index'} repeats)")
+        raise ConfigError(
+            f"ids must be unique for deduplication ({id_column or 'the index'} repeats)"
+        )
     name = keep_field(config)
     fields = table.column(name) if name and table.has(name) else None
     found = find_duplicate_rows(table.texts(text), config, fields)
