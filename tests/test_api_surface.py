@@ -338,8 +338,10 @@ def test_the_table_adapters_name_columns_text_field_and_id_field_old_keywords_wa
     expected = dedup_frame(frame, text_field="body", id_field="doc", drop=False)
     assert expected["duplicate_of"].tolist()[0] == "y"  # the longer text is kept
     with pytest.warns(DeprecationWarning, match=r"dedup_frame\(id=...\) is deprecated"):
-        old = dedup_frame(frame, text="body", id="doc", drop=False)
+        old = dedup_frame(frame, "body", id="doc", drop=False)
     assert old.equals(expected)
+    with pytest.warns(DeprecationWarning, match=r"dedup_frame\(text=...\) is deprecated"):
+        assert len(dedup_frame(frame, text="body")) == 1
     with pytest.warns(DeprecationWarning, match=r"clean_frame\(source=...\) is deprecated"):
         cleaned = clean_frame(frame, "body", source="site")
     assert cleaned.equals(clean_frame(frame, "body", source_field="site"))
