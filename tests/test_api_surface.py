@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaner
@@ -258,12 +258,15 @@ lines = st.lists(
 )
 
 
+# No deadline: a shared, loaded machine must not fail a law.
+@settings(deadline=None)
 @given(lines)
 def test_restore_rebuilds_any_stripped_text(chosen: list[str]) -> None:
     text = "\n".join(chosen)
     assert cleaner.restore(*cleaner.strip_boilerplate_and_explain(text)) == text
 
 
+@settings(deadline=None)
 @given(
     st.text(alphabet="hoàaòuỷyủHÒA\u0300\u0301 .\n", max_size=30),
     st.sampled_from(get_args(ToneStyle)),

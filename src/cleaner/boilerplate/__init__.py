@@ -253,8 +253,11 @@ _last_sourced: tuple[BoilerplateConfig, str, BoilerplateConfig] | None = None
 
 
 def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> BoilerplateConfig:
-    if options.keys() == {"source"} and isinstance(config, (BoilerplateConfig, type(None))):
-        return _with_source(config or BoilerplateConfig(), options["source"])
+    # A per-record source alone is the common call (cleaner run's templates):
+    # its derived config is cached by _with_source.
+    if options.keys() == {"source"}:
+        base = config_from_options("boilerplate", BoilerplateConfig, config, {})
+        return _with_source(base, options["source"])
     return config_from_options("boilerplate", BoilerplateConfig, config, options)
 
 
