@@ -57,9 +57,11 @@ from cleaner.explain import Removal, Stripped
 from cleaner.options import config_from_options
 
 __all__ = [
+    "CAPTIONS",
     "GUARD_MAX_SHARE",
     "GUARD_MIN_CHARS",
     "BoilerplateConfig",
+    "Captions",
     "LineStats",
     "SiteTemplates",
     "StripResult",
