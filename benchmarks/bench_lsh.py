@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.common import Table
-from cleaner import MinHasher, lsh_params
+from cleaner import MinHasher
+from cleaner.dedup import lsh_params
 from cleaner.dedup.lsh import band_keys, candidate_probability
 from cleaner.dedup.shingles import ShingleBatch
 

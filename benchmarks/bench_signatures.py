@@ -33,12 +33,12 @@ from benchmarks.common import (
     throughput_table,
 )
 from cleaner.dedup import MinHasher, syllables
+from cleaner.dedup.minhash import BATCH
 from cleaner.dedup.shingles import ShingleBatch, fold32, shingle_batch
 
 NUM_PERM = 128
 NGRAM = 5
 SEED = 1
-BATCH = 256
 BASELINE = "datasketch update (per shingle)"
 Signatures = npt.NDArray[Any]
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import cleaner
 from benchmarks.common import DATA_FILES, REPO, data_dir
-from cleaner import clean, learn_boilerplate, normalize, strip_boilerplate_result
-from cleaner.boilerplate import StripResult
+from cleaner import clean, learn_boilerplate, normalize
+from cleaner.boilerplate import StripResult, strip_boilerplate_result
 from cleaner.records import Record
 
 MODES = ("rules", "raw", "templates", "keep", "clean")

@@ -16,16 +16,9 @@ from typing import Any
 import pytest
 
 import cleaner
-from cleaner import (
-    CleanerError,
-    DedupConfig,
-    MinHasher,
-    NearDuplicateIndex,
-    ReadOptions,
-    RecordWriter,
-    lsh_params,
-    read_records,
-)
+from cleaner import CleanerError, DedupConfig, MinHasher, NearDuplicateIndex, read_records
+from cleaner.dedup import lsh_params
+from cleaner.io import ReadOptions, RecordWriter
 
 BAD_VALUES: list[Any] = [None, -1, 0, 1.5, "x", "", [], {}, True, float("nan"), 10**30, object()]
 TEXT = "Sáng nay Hà Nội mưa lớn kéo dài nhiều giờ"

@@ -11,8 +11,8 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import ConfigError, MinHasher, find_near_duplicates, lsh_params
-from cleaner.dedup import DedupConfig, syllables
+from cleaner import ConfigError, MinHasher, find_near_duplicates
+from cleaner.dedup import DedupConfig, lsh_params, syllables
 from cleaner.dedup.lsh import candidate_probability
 from cleaner.dedup.shingles import shingle_batch
 from conftest import seed_paths
@@ -260,16 +260,16 @@ def test_passage_level_reports_spans_and_originals() -> None:
     result = find_near_duplicates([("a", a), ("b", b + " Hết.")], level="passage")
     assert result.kept == ["a", "b"]
     [duplicate] = result.passages
-    assert duplicate.passage.doc_id == "a" and duplicate.passage.paragraph == 1
+    assert duplicate.passage.id == "a" and duplicate.passage.line_no == 1
     start, end = duplicate.passage.start, duplicate.passage.end
     assert a[start:end] == shared
-    assert duplicate.duplicate_of.doc_id == "b" and duplicate.duplicate_of.paragraph == 0
+    assert duplicate.duplicate_of.id == "b" and duplicate.duplicate_of.line_no == 0
 
 
 def test_repeated_paragraph_inside_one_document_is_found() -> None:
     line = "Mưa lớn kéo dài nhiều giờ khiến nhiều tuyến phố ở nội thành Hà Nội ngập sâu."
     result = find_near_duplicates([("a", f"{line}\nĐoạn giữa ngắn.\n{line}")], level="passage")
-    assert [(d.passage.paragraph, d.duplicate_of.paragraph) for d in result.passages] == [(2, 0)]
+    assert [(d.passage.line_no, d.duplicate_of.line_no) for d in result.passages] == [(2, 0)]
 
 
 @pytest.mark.parametrize(

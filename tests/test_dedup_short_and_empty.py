@@ -87,7 +87,7 @@ def test_list_headers_of_later_bulletins_are_kept() -> None:
     first = BULLETIN.format(day=10, n1=120, n2=80, n3=5012)
     second = BULLETIN.format(day=11, n1=131, n2=95, n3=4890)
     result = find_near_duplicates([("d10", first), ("d11", second)], level="passage")
-    removed = [second.split("\n")[d.passage.paragraph] for d in result.passages]
+    removed = [second.split("\n")[d.passage.line_no] for d in result.passages]
     assert removed == [
         "Bộ Y tế đề nghị người dân tiếp tục thực hiện nghiêm thông điệp 5K của ngành y tế."
     ]
@@ -110,7 +110,7 @@ def test_what_counts_as_a_passage(line: str, expected: bool) -> None:
 def test_repeat_inside_one_document_has_its_own_reason_and_can_be_left() -> None:
     text = f"{ARTICLE}\nĐoạn giữa ngắn.\n{ARTICLE}"
     found = find_near_duplicates([("a", text)], level="passage").passages
-    assert [(d.passage.paragraph, d.within_document) for d in found] == [(2, True)]
+    assert [(d.passage.line_no, d.within_document) for d in found] == [(2, True)]
     kept = find_near_duplicates([("a", text)], level="passage", repeats_within_document=False)
     assert kept.passages == []
 

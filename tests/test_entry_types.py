@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 
 import cleaner
+from cleaner.boilerplate import strip_boilerplate_result
 from cleaner.errors import ArgumentTypeError
+from cleaner.io import RecordWriter
+from cleaner.stages import BoilerplateStage, NormalizeStage
 
 NOT_TEXT: list[Any] = [None, "Hà Nội".encode(), 5, ["Hà Nội"]]
 NOT_COLLECTION: list[Any] = [None, "Hà Nội", "Hà Nội".encode(), 5]
@@ -29,7 +32,8 @@ TEXT_VERBS: dict[str, Callable[[Any], object]] = {
     "normalize_and_explain": cleaner.normalize_and_explain,
     "strip_boilerplate": cleaner.strip_boilerplate,
     "strip_boilerplate_and_explain": cleaner.strip_boilerplate_and_explain,
-    "strip_boilerplate_result": cleaner.strip_boilerplate_result,
+    "boilerplate.strip_boilerplate_result": strip_boilerplate_result,
+    "restore": lambda value: cleaner.restore(value, []),
     "clean": cleaner.clean,
     "score_quality": cleaner.score_quality,
     "redact_pii": cleaner.redact_pii,
@@ -50,7 +54,7 @@ ITEM_VERBS: dict[str, Callable[[Any], object]] = {
     "filter_quality": lambda value: list(cleaner.filter_quality([value])),
 }
 # Functions whose arguments are options (ConfigError, checked elsewhere) or paths.
-OPTION_VERBS = {"lsh_params", "load_quality_config"}
+OPTION_VERBS = {"load_quality_config"}
 
 hasher = cleaner.MinHasher(num_perm=16)
 METHOD_TEXT_VERBS: dict[str, Callable[[Any], object]] = {
@@ -61,7 +65,7 @@ METHOD_TEXT_VERBS: dict[str, Callable[[Any], object]] = {
     "NearDuplicateIndex.add key": lambda v: cleaner.NearDuplicateIndex(num_perm=16).add(v, "Huế"),
     "NearDuplicateIndex.query": lambda value: cleaner.NearDuplicateIndex(num_perm=16).query(value),
     "Pipeline.run Record.text": lambda value: list(
-        cleaner.Pipeline([cleaner.NormalizeStage()]).run([cleaner.Record("a", value)])
+        cleaner.Pipeline([NormalizeStage()]).run([cleaner.Record("a", value)])
     ),
 }
 
@@ -126,7 +130,7 @@ def test_pipeline_refuses_what_is_not_a_list_of_stages_or_records(value: object)
         cleaner.Pipeline(value)  # type: ignore[arg-type]
     with pytest.raises(ArgumentTypeError, match="stages\\[0\\]"):
         cleaner.Pipeline([value])  # type: ignore[list-item]
-    pipeline = cleaner.Pipeline([cleaner.NormalizeStage()])
+    pipeline = cleaner.Pipeline([NormalizeStage()])
     with pytest.raises(ArgumentTypeError, match="record 0"):
         list(pipeline.run([value]))  # type: ignore[list-item]
     if not isinstance(value, str):
@@ -137,13 +141,13 @@ def test_pipeline_refuses_what_is_not_a_list_of_stages_or_records(value: object)
 @pytest.mark.parametrize("workers", ["2", 0, 2.0])
 def test_pipeline_worker_count_is_an_option_error(workers: object) -> None:
     with pytest.raises(cleaner.ConfigError, match="workers"):
-        cleaner.Pipeline([cleaner.NormalizeStage()], workers=workers)  # type: ignore[arg-type]
+        cleaner.Pipeline([NormalizeStage()], workers=workers)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", [None, b"/tmp/x", 3, ["x"]], ids=repr)
 def test_paths_refuse_a_non_path(value: object, tmp_path: Path) -> None:
     index = cleaner.NearDuplicateIndex(num_perm=16)
-    for verb in (index.save, cleaner.NearDuplicateIndex.load, cleaner.RecordWriter):
+    for verb in (index.save, cleaner.NearDuplicateIndex.load, RecordWriter):
         with pytest.raises(ArgumentTypeError) as error:
             verb(value)
         assert_says_what_to_pass(error, value)
@@ -180,7 +184,7 @@ BAD_OPTIONS: dict[str, Callable[[], object]] = {
     "strip min_content_syllables bool": lambda: cleaner.strip_boilerplate(
         "Huế", min_content_syllables=True
     ),
-    "strip config": lambda: cleaner.strip_boilerplate_result("Huế", config=5),
+    "strip config": lambda: strip_boilerplate_result("Huế", config=5),
     "normalize fix_encoding list": lambda: cleaner.normalize("hoà", fix_encoding=[1]),
     "normalize fix_encoding 'no'": lambda: cleaner.normalize("hoà", fix_encoding="no"),
     "normalize ascii_punctuation dict": lambda: cleaner.normalize("hoà", ascii_punctuation={}),
@@ -191,7 +195,7 @@ BAD_OPTIONS: dict[str, Callable[[], object]] = {
     "learn width str": lambda: cleaner.learn_boilerplate(["Huế"], width="a"),
     "learn width not a power of two": lambda: cleaner.learn_boilerplate(["Huế"], width=3),
     "BoilerplateStage config": lambda: list(
-        cleaner.Pipeline([cleaner.BoilerplateStage(config=5)]).run([cleaner.Record("a", "Huế")])  # type: ignore[arg-type]
+        cleaner.Pipeline([BoilerplateStage(config=5)]).run([cleaner.Record("a", "Huế")])  # type: ignore[arg-type]
     ),
     "score_quality config": lambda: cleaner.score_quality("Huế", config=5),
 }

@@ -62,7 +62,7 @@ def test_equal_length_duplicates_keep_the_first_row_not_the_smallest_id() -> Non
 
 def test_id_column_names_rows_in_the_explanation() -> None:
     df = pd.DataFrame({"doc": ["b", "a"], "text": [TIE + "!", TIE + "."]})
-    out = dedup_frame(df, id="doc", drop=False)
+    out = dedup_frame(df, id_field="doc", drop=False)
     assert out["duplicate_of"].tolist() == [None, "b"]
     assert list(out.index) == [0, 1]
 
@@ -97,7 +97,7 @@ def test_options_reach_the_stages() -> None:
         (lambda: dedup_frame(pd.DataFrame({"text": ["x"]}), treshold=0.5), "unknown dedup"),
         (lambda: dedup_frame(pd.DataFrame({"text": ["x", "y"]}, index=[1, 1])), "unique"),
         (lambda: dedup_frame(pd.DataFrame({"text": ["x"], "jaccard": [0.0]})), "already has"),
-        (lambda: dedup_frame(pd.DataFrame({"text": ["x"]}), id="doc"), "no id column"),
+        (lambda: dedup_frame(pd.DataFrame({"text": ["x"]}), id_field="doc"), "no id column"),
     ],
 )
 def test_bad_calls_raise_config_errors(call: object, message: str) -> None:
@@ -117,12 +117,12 @@ class TestPolars:
 
     def test_clean_then_dedup_keeps_what_cleaner_run_keeps(self, tmp_path: Path) -> None:
         expected = cleaner_run(corpus(), tmp_path)
-        out = dedup_frame(clean_frame(self.pl.DataFrame(corpus())), id="id")
+        out = dedup_frame(clean_frame(self.pl.DataFrame(corpus())), id_field="id")
         assert dict(zip(out["id"].to_list(), out["text"].to_list(), strict=True)) == expected
 
     def test_ids_keep_their_dtype_and_rows_their_order(self) -> None:
         df = self.pl.DataFrame({"id": [22, 100, 7], "text": [TIE + "!", TIE + ".", "Tin khác."]})
-        out = dedup_frame(df, id="id", drop=False)
+        out = dedup_frame(df, id_field="id", drop=False)
         assert out["duplicate_of"].dtype == self.pl.Int64
         assert out["duplicate_of"].to_list() == [None, 22, None]
         assert out["cluster_size"].to_list() == [2, 2, 1]

@@ -50,7 +50,7 @@ def test_two_processes_give_the_same_rows() -> None:
 
 def test_explanation_names_rows_by_the_id_column() -> None:
     dataset = datasets.Dataset.from_list(corpus())
-    out = dedup_dataset(dataset, id_column="id", drop=False, explain=True)
+    out = dedup_dataset(dataset, id_field="id", drop=False, explain=True)
     rows = {row["id"]: row for row in out}
     assert rows[3000]["duplicate_of"] == 1000 and rows[3000]["jaccard"] == 1.0
     assert rows[1000]["cluster_id"] == 1000 and rows[1000]["cluster_size"] == 3
@@ -80,11 +80,11 @@ def test_equal_length_duplicates_keep_the_first_row() -> None:
     ("call", "message"),
     [
         (lambda d: clean_dataset(d.to_list()), "expected a datasets.Dataset"),
-        (lambda d: clean_dataset(d, text_column="body"), "no text column 'body'"),
+        (lambda d: clean_dataset(d, text_field="body"), "no text column 'body'"),
         (lambda d: clean_dataset(d, tone="x"), "unknown clean option"),
         (lambda d: dedup_dataset(d, treshold=0.5), "unknown dedup option"),
-        (lambda d: dedup_dataset(d, id_column="source"), "ids must be unique"),
-        (lambda d: dedup_dataset(d, id_column="doc"), "no id column"),
+        (lambda d: dedup_dataset(d, id_field="source"), "ids must be unique"),
+        (lambda d: dedup_dataset(d, id_field="doc"), "no id column"),
         (lambda d: dedup_dataset(d.add_column("jaccard", [0.0] * 3), explain=True), "already"),
     ],
 )

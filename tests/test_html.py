@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from cleaner import ConfigError, InputError, ReadOptions, Rejects, read_records
+from cleaner import ConfigError, InputError, read_records
+from cleaner.io import ReadOptions, Rejects
 from conftest import load_vectors
 from test_cli import cleaner, read_jsonl
 

@@ -53,11 +53,11 @@ def test_loaded_index_grows_and_saves_again(built: tuple[NearDuplicateIndex, Pat
     loaded = NearDuplicateIndex.load(path)
     fresh = "Một bài báo hoàn toàn mới về giải bóng đá U23 châu Á diễn ra tại Thường Châu."
     assert loaded.check_and_add("new", fresh) == []
-    assert [m.key for m in loaded.check_and_add("again", fresh + "!")] == ["new"]
+    assert [m.id for m in loaded.check_and_add("again", fresh + "!")] == ["new"]
     loaded.save(path)
     reloaded = NearDuplicateIndex.load(path)
     assert len(reloaded) == len(documents()) + 1
-    assert [m.key for m in reloaded.query(fresh)] == ["new"]
+    assert [m.id for m in reloaded.query(fresh)] == ["new"]
 
 
 def test_signature_index_round_trip(tmp_path: Path) -> None:
@@ -141,7 +141,7 @@ def test_export_to_datasketch_gives_the_same_candidates(
     for key, text in documents()[:12]:
         signature = index.hasher.signature(text)
         candidates = set(lsh.query(index.hasher.to_datasketch(signature)))
-        assert {m.key for m in index.query(text)} <= candidates
+        assert {m.id for m in index.query(text)} <= candidates
         assert key in candidates
 
 

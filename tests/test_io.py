@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import InputError, ReadOptions, Record, RecordWriter, Rejects, read_records
-from cleaner.io import read_jsonl_stream, read_text_dir
+from cleaner import InputError, Record, read_records
+from cleaner.io import ReadOptions, RecordWriter, Rejects, read_jsonl_stream, read_text_dir
 from conftest import SEEDS
 
 

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from cleaner import InputError, ReadOptions, Rejects, read_records
+from cleaner import InputError, read_records
 from cleaner.io import (
     INPUT_FORMATS,
+    ReadOptions,
+    Rejects,
     describe_input_formats,
     input_files,
     input_format_name,

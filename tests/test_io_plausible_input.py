@@ -14,15 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaner import (
-    ConfigError,
-    InputError,
-    ReadOptions,
-    Record,
-    RecordWriter,
-    Rejects,
-    read_records,
-)
+from cleaner import ConfigError, InputError, Record, read_records
+from cleaner.io import ReadOptions, RecordWriter, Rejects
 from test_cli import cleaner, read_jsonl
 
 pa = pytest.importorskip("pyarrow")

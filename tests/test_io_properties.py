@@ -7,8 +7,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import InputError, ReadOptions, Rejects
-from cleaner.io import read_jsonl_stream
+from cleaner import InputError
+from cleaner.io import ReadOptions, Rejects, read_jsonl_stream
 
 lines = st.lists(
     st.one_of(

@@ -168,7 +168,7 @@ def test_passage_level_keeps_the_paragraph_of_the_preferred_document() -> None:
         rec("new", f"Tin mới nhất.\n{shared}", date="2024-09-08"),
     ]
     found = find_near_duplicates(records, level="passage", keep="newest:date")
-    assert [(d.passage.doc_id, d.duplicate_of.doc_id) for d in found.passages] == [("old", "new")]
+    assert [(d.passage.id, d.duplicate_of.id) for d in found.passages] == [("old", "new")]
 
 
 # -- the command line: --keep, and identical output for any workers and shard size ------------
@@ -235,7 +235,8 @@ def test_cli_bad_keep_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_pipeline_dedup_stage_takes_a_policy() -> None:
-    from cleaner import DedupStage, Pipeline
+    from cleaner import Pipeline
+    from cleaner.stages import DedupStage
 
     records = [rec("old", LONGER, date="2024-09-07"), rec("new", date="2024-09-08")]
     stage = DedupStage(DedupConfig(keep="newest:date"))

@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cleaner
-from cleaner import ConfigError, PiiConfig, PiiStage, Record, apply_edits
+from cleaner import ConfigError, PiiConfig, Record, apply_edits
 from cleaner.pii import PII_KINDS, _phone_checker, redact_pii, redact_pii_and_explain
+from cleaner.stages import PiiStage
 from conftest import cleaner_run, load_vectors
 
 CASES = load_vectors("pii_cases.jsonl")

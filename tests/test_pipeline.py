@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from cleaner import ConfigError, Event, NormalizeStage, Pipeline, Record
-from cleaner.pipeline import StageOutput
+from cleaner import ConfigError, Pipeline, Record
+from cleaner.pipeline import Event, StageOutput
+from cleaner.stages import NormalizeStage
 
 
 @dataclass
@@ -71,7 +72,7 @@ def test_stages_run_in_order_and_count_reasons() -> None:
     assert stats["exact_dedup"].records_out == 3
     assert stats["exact_dedup"].reasons == {"exact_duplicate": 1}
     drops = [e for e in events if e.kind == "drop"]
-    assert [(e.record_id, e.reason) for e in drops] == [
+    assert [(e.id, e.reason) for e in drops] == [
         ("r1", "too_short"),
         ("r3", "exact_duplicate"),
         ("r5", "too_short"),

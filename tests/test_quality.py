@@ -303,7 +303,7 @@ def test_langid_score_is_reported_when_enabled(tmp_path: Path) -> None:
 def test_public_api_is_exported() -> None:
     assert cleaner.score_quality is score_quality
     assert cleaner.filter_quality is filter_quality
-    assert {"score_quality", "filter_quality", "QualityStage"} <= set(cleaner.__all__)
+    assert {"score_quality", "filter_quality", "QualityConfig"} <= set(cleaner.__all__)
 
 
 # --- the real dev corpus ---------------------------------------------------------------

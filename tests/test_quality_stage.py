@@ -28,7 +28,7 @@ def test_drop_mode_drops_failing_records_under_their_first_reason() -> None:
     kept, telex_events = stage.process(records()[1])
     assert kept is None
     [event] = telex_events
-    assert (event.record_id, event.stage, event.reason, event.kind) == (
+    assert (event.id, event.stage, event.reason, event.kind) == (
         "telex",
         "quality",
         "typing_debris",

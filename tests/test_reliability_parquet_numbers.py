@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from cleaner import ConfigError, Record, RecordWriter
+from cleaner import ConfigError, Record
+from cleaner.io import RecordWriter
 from test_cli import cleaner
 
 pq = pytest.importorskip("pyarrow.parquet")

@@ -22,9 +22,10 @@ from typing import Any
 
 import pytest
 
-from cleaner import BoilerplateStage, ConfigError, NormalizeStage, Pipeline, Record
+from cleaner import ConfigError, Pipeline, Record
 from cleaner.pipeline import StageOutput
 from cleaner.runner import OutputPaths, RunOptions, run_files
+from cleaner.stages import BoilerplateStage, NormalizeStage
 from conftest import SEEDS
 from test_cli import cleaner, read_jsonl
 from test_dedup_cli import write_jsonl
@@ -242,10 +243,12 @@ def test_progress_shows_a_bar_per_pass_when_asked(tmp_path: Path) -> None:
 
 README_SCRIPT = """
 import cleaner
+from cleaner.io import RecordWriter
+from cleaner.stages import BoilerplateStage, NormalizeStage
 
 records = cleaner.read_records(["crawl.jsonl"])
-pipeline = cleaner.Pipeline([cleaner.NormalizeStage(), cleaner.BoilerplateStage()], workers=2)
-with cleaner.RecordWriter("clean.jsonl") as writer:
+pipeline = cleaner.Pipeline([NormalizeStage(), BoilerplateStage()], workers=2)
+with RecordWriter("clean.jsonl") as writer:
     for record in pipeline.run(records):
         writer.write(record)
 print(dict(pipeline.stats["boilerplate"].reasons))

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from cleaner import ConfigError, DedupStage, NormalizeStage
+from cleaner import ConfigError
 from cleaner.io import ReadOptions
 from cleaner.runner import OutputPaths, RunOptions, max_workers, run_files
-from cleaner.stages import _IndexJournal, _PendingIndex
+from cleaner.stages import DedupStage, NormalizeStage, _IndexJournal, _PendingIndex
 from test_cli import cleaner, read_jsonl
 from test_dedup_cli import write_jsonl
 

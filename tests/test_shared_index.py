@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from cleaner import CleanerError, IndexFormatError, NearDuplicateIndex, SharedIndex
-from cleaner.dedup.shared import SharedIndexError
+from cleaner import CleanerError, IndexFormatError, NearDuplicateIndex
+from cleaner.dedup.shared import SharedIndex, SharedIndexError
 from conftest import seed_paths
 from test_index import documents
 
@@ -112,9 +112,9 @@ def test_redis_index_is_shared_between_processes(redis_server: dict[str, Any]) -
     text = seed_paths()[2].read_text(encoding="utf-8")
     SharedIndex(redis_server, name="test-shared").add("from-parent", text)
     script = (
-        "import json, sys; from cleaner import SharedIndex; "
+        "import json, sys; from cleaner.dedup.shared import SharedIndex; "
         f"index = SharedIndex({json.dumps(redis_server)}, name='test-shared'); "
-        "print(json.dumps([m.key for m in index.query(sys.stdin.read())]))"
+        "print(json.dumps([m.id for m in index.query(sys.stdin.read())]))"
     )
     child = subprocess.run(
         [sys.executable, "-c", script], input=text, capture_output=True, text=True, check=True

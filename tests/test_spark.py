@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cleaner import (
-    DedupConfig,
-    find_near_duplicates,
-    learn_boilerplate,
-    normalize,
-    strip_boilerplate_result,
-)
+from cleaner import DedupConfig, find_near_duplicates, learn_boilerplate, normalize
+from cleaner.boilerplate import strip_boilerplate_result
 from cleaner.cli import main
 from cleaner.errors import ConfigError
 from conftest import iter_shared_jsonl, seed_paths

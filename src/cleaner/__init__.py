@@ -1,97 +1,85 @@
 """vn-cleaner: Vietnamese text normalization, boilerplate stripping and near-duplicate detection.
 
+Every verb takes ``(text_or_records, config=None, **options)``: a config
+object of its stage, and keyword options that override its fields.
+
 >>> import cleaner
 >>> cleaner.normalize("Vie\\u0302\\u0323t\\u00a0Nam")
 'Việt Nam'
+>>> cleaner.normalize("hòa", cleaner.NormalizeConfig(tone_style="main_vowel"))
+'hoà'
+
+The stage classes, I/O helpers and index internals live in their modules
+(:mod:`cleaner.stages`, :mod:`cleaner.io`, :mod:`cleaner.dedup`...); their
+old top-level names still work for one release, with a ``DeprecationWarning``.
 """
+
+from typing import Any
 
 from cleaner._version import __version__
 from cleaner.boilerplate import (
     BoilerplateConfig,
-    LineStats,
-    SiteTemplates,
-    StripResult,
     learn_boilerplate,
+    restore,
     strip_boilerplate,
     strip_boilerplate_and_explain,
-    strip_boilerplate_result,
 )
 from cleaner.dedup import (
     DedupConfig,
     DedupResult,
     Duplicate,
-    LSHParams,
     Match,
     MinHasher,
     NearDuplicateIndex,
-    PassageDuplicate,
     find_near_duplicates,
-    lsh_params,
 )
-from cleaner.dedup.shared import SharedIndex
+from cleaner.deprecation import moved_name
 from cleaner.errors import (
-    ArgumentTypeError,
     CleanerError,
     ConfigError,
     EncodingError,
     IndexFormatError,
     InputError,
 )
-from cleaner.explain import Edit, Removal, apply_edits
-from cleaner.io import ReadOptions, RecordWriter, Rejects, read_records
+from cleaner.explain import Edit, Explained, Removal, Stripped, apply_edits
+from cleaner.io import read_records
 from cleaner.normalize import NormalizeConfig, normalize, normalize_and_explain
 from cleaner.pii import PiiConfig, redact_pii, redact_pii_and_explain
-from cleaner.pipeline import Event, Pipeline, StageStats
+from cleaner.pipeline import Pipeline
 from cleaner.quality import (
     QualityConfig,
     QualityResult,
-    QualityStage,
     filter_quality,
     load_quality_config,
     score_quality,
 )
 from cleaner.records import Record
-from cleaner.stages import BoilerplateStage, DedupStage, NormalizeStage, PiiStage
-from cleaner.text import clean
+from cleaner.text import CleanConfig, clean
 
 __all__ = [
-    "ArgumentTypeError",
     "BoilerplateConfig",
-    "BoilerplateStage",
+    "CleanConfig",
     "CleanerError",
     "ConfigError",
     "DedupConfig",
     "DedupResult",
-    "DedupStage",
     "Duplicate",
     "Edit",
     "EncodingError",
-    "Event",
+    "Explained",
     "IndexFormatError",
     "InputError",
-    "LSHParams",
-    "LineStats",
     "Match",
     "MinHasher",
     "NearDuplicateIndex",
     "NormalizeConfig",
-    "NormalizeStage",
-    "PassageDuplicate",
     "PiiConfig",
-    "PiiStage",
     "Pipeline",
     "QualityConfig",
     "QualityResult",
-    "QualityStage",
-    "ReadOptions",
     "Record",
-    "RecordWriter",
-    "Rejects",
     "Removal",
-    "SharedIndex",
-    "SiteTemplates",
-    "StageStats",
-    "StripResult",
+    "Stripped",
     "__version__",
     "apply_edits",
     "clean",
@@ -99,14 +87,41 @@ __all__ = [
     "find_near_duplicates",
     "learn_boilerplate",
     "load_quality_config",
-    "lsh_params",
     "normalize",
     "normalize_and_explain",
     "read_records",
     "redact_pii",
     "redact_pii_and_explain",
+    "restore",
     "score_quality",
     "strip_boilerplate",
     "strip_boilerplate_and_explain",
-    "strip_boilerplate_result",
 ]
+
+#: Names that left the top level in 0.2, and the module that holds each now.
+_MOVED = {
+    "ArgumentTypeError": "cleaner.errors",
+    "BoilerplateStage": "cleaner.stages",
+    "DedupStage": "cleaner.stages",
+    "NormalizeStage": "cleaner.stages",
+    "PiiStage": "cleaner.stages",
+    "QualityStage": "cleaner.quality",
+    "Event": "cleaner.pipeline",
+    "StageStats": "cleaner.pipeline",
+    "LSHParams": "cleaner.dedup",
+    "lsh_params": "cleaner.dedup",
+    "PassageDuplicate": "cleaner.dedup",
+    "SharedIndex": "cleaner.dedup.shared",
+    "LineStats": "cleaner.boilerplate",
+    "SiteTemplates": "cleaner.boilerplate",
+    "StripResult": "cleaner.boilerplate",
+    "strip_boilerplate_result": "cleaner.boilerplate",
+    "ReadOptions": "cleaner.io",
+    "RecordWriter": "cleaner.io",
+    "Rejects": "cleaner.io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Resolve a name that moved to a submodule, with a ``DeprecationWarning`` naming it."""
+    return moved_name(__name__, name, _MOVED)

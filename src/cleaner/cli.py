@@ -20,7 +20,7 @@ from typing import Any, cast
 import click
 
 from cleaner._version import __version__
-from cleaner.boilerplate import BoilerplateConfig
+from cleaner.boilerplate import CAPTIONS, BoilerplateConfig
 from cleaner.dedup import (
     LEVELS,
     LINKAGES,
@@ -118,7 +118,7 @@ def main() -> None:
 )
 @click.option(
     "--captions",
-    type=click.Choice(["remove", "keep"]),
+    type=click.Choice(CAPTIONS),
     default="remove",
     show_default=True,
     help="Remove or keep photo captions and credits.",

@@ -2,9 +2,9 @@
 
 :mod:`cleaner.frames` (pandas, polars) and :mod:`cleaner.hf` (Hugging Face
 datasets) hold their texts in columns, not in files. They call the same
-stage objects as ``cleaner run`` (:class:`~cleaner.NormalizeStage`,
-:class:`~cleaner.BoilerplateStage`, and the dedup engine behind
-:class:`~cleaner.DedupStage`), so a row comes out with the text ``cleaner
+stage objects as ``cleaner run`` (:class:`~cleaner.stages.NormalizeStage`,
+:class:`~cleaner.stages.BoilerplateStage`, and the dedup engine behind
+:class:`~cleaner.stages.DedupStage`), so a row comes out with the text ``cleaner
 run`` would write for the same record. What differs is only the shape: a
 batch of texts in, columns of texts and explanations out, keyed by row
 position rather than by id.
@@ -24,12 +24,12 @@ from dataclasses import dataclass, field, replace
 from itertools import repeat
 from typing import Any
 
-from cleaner.boilerplate import BoilerplateConfig
 from cleaner.dedup import DedupConfig, DedupCorpus, KeepPolicy
-from cleaner.errors import ConfigError
-from cleaner.normalize import NormalizeConfig, normalize_and_explain
+from cleaner.normalize import normalize_and_explain
+from cleaner.options import config_from_options
 from cleaner.records import Record
 from cleaner.stages import BoilerplateStage, NormalizeStage
+from cleaner.text import CleanConfig, stage_configs
 
 __all__ = [
     "CLEAN_COLUMNS",
@@ -81,29 +81,23 @@ class CleanPlan:
     stripper: BoilerplateStage = field(default_factory=BoilerplateStage)
 
     @classmethod
-    def from_options(cls, **options: Any) -> CleanPlan:
+    def from_options(cls, config: CleanConfig | None = None, **options: Any) -> CleanPlan:
         """A plan from the options of :func:`cleaner.clean` and three stage settings.
 
         Args:
+            config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
             **options: Fields of :class:`~cleaner.NormalizeConfig` and
                 :class:`~cleaner.BoilerplateConfig`, and ``learn_corpus``,
-                ``min_docs``, ``min_fraction`` of :class:`~cleaner.BoilerplateStage`.
+                ``min_docs``, ``min_fraction`` of :class:`~cleaner.stages.BoilerplateStage`.
 
         Raises:
             ConfigError: An option no stage knows, or a bad value.
         """
-        normalize_fields = set(NormalizeConfig.__dataclass_fields__)
-        boilerplate_fields = set(BoilerplateConfig.__dataclass_fields__) - set(_INTERNAL_FIELDS)
-        unknown = sorted(set(options) - normalize_fields - boilerplate_fields - set(_STAGE_OPTIONS))
-        if unknown:
-            raise ConfigError(f"unknown clean option(s): {', '.join(unknown)}")
-        normalize = {k: v for k, v in options.items() if k in normalize_fields}
-        boilerplate = {k: v for k, v in options.items() if k in boilerplate_fields}
-        stage = {k: v for k, v in options.items() if k in _STAGE_OPTIONS}
-        return cls(
-            NormalizeStage(NormalizeConfig.from_options(**normalize)),
-            BoilerplateStage(BoilerplateConfig.from_options(**boilerplate), **stage),
+        normalizing, stripping = stage_configs(
+            config, options, extra=_STAGE_OPTIONS, hidden=_INTERNAL_FIELDS
         )
+        stage = {k: v for k, v in options.items() if k in _STAGE_OPTIONS}
+        return cls(NormalizeStage(normalizing), BoilerplateStage(stripping, **stage))
 
     def normalize(self, texts: Sequence[str]) -> list[str]:
         """The normalized texts."""
@@ -223,14 +217,11 @@ def find_duplicate_rows(
     )
 
 
-def dedup_config(**options: Any) -> DedupConfig:
-    """A :class:`~cleaner.DedupConfig` from keyword options.
+def dedup_config(config: DedupConfig | None = None, **options: Any) -> DedupConfig:
+    """``config`` (a :class:`~cleaner.DedupConfig`, or the default) with keyword options replaced.
 
     Raises:
         ConfigError: An option it does not have, or a bad value.
     """
     # The spill directory is the engine's own temporary one.
-    unknown = sorted(set(options) - (set(DedupConfig.__dataclass_fields__) - {"spill_dir"}))
-    if unknown:
-        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
-    return DedupConfig(**options)
+    return config_from_options("dedup", DedupConfig, config, options, hidden=("spill_dir",))

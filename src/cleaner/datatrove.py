@@ -13,7 +13,7 @@ shell over the stage ``cleaner run`` uses, so a document comes out as
 - :class:`NearDuplicateFilter` (a ``BaseFilter``): drops documents similar
   to a saved :class:`~cleaner.NearDuplicateIndex` (read-only, any number of
   tasks), or, with ``shared=``, checks and adds them to a
-  :class:`~cleaner.SharedIndex` in Redis, so that tasks also drop each
+  :class:`~cleaner.dedup.shared.SharedIndex` in Redis, so that tasks also drop each
   other's duplicates (first seen wins). Drops count as
   ``dropped_near_duplicate`` and go to the exclusion writer with
   ``duplicate_of`` and ``jaccard`` in their metadata.
@@ -39,9 +39,11 @@ from datatrove.utils.typeshelper import StatHints
 
 from cleaner.boilerplate import BoilerplateConfig
 from cleaner.dedup import Match, NearDuplicateIndex
+from cleaner.dedup.minhash import BATCH
 from cleaner.dedup.shared import SharedIndex
 from cleaner.errors import ConfigError
 from cleaner.normalize import NormalizeConfig
+from cleaner.options import config_from_options
 from cleaner.records import Record
 from cleaner.stages import BoilerplateStage, NormalizeStage
 
@@ -52,6 +54,7 @@ class VietnameseNormalizer(BaseFormatter):  # type: ignore[misc]
     """Normalize Vietnamese text (the ``normalize`` stage of ``cleaner run``).
 
     Args:
+        config: A :class:`~cleaner.NormalizeConfig`; keyword ``options`` override it.
         **options: Fields of :class:`~cleaner.NormalizeConfig` (``tone_style``,
             ``legacy``, ``ascii_punctuation`` ...).
 
@@ -61,9 +64,11 @@ class VietnameseNormalizer(BaseFormatter):  # type: ignore[misc]
 
     name = "🇻🇳 Vietnamese normalizer"
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self, config: NormalizeConfig | None = None, **options: Any) -> None:
         super().__init__()
-        self.stage = NormalizeStage(NormalizeConfig.from_options(**options))
+        self.stage = NormalizeStage(
+            config_from_options("normalize", NormalizeConfig, config, options)
+        )
 
     def format(self, text: str) -> str:
         """The normalized text; each kind of edit is counted as ``edit_<kind>``."""
@@ -83,6 +88,7 @@ class VietnameseBoilerplate(BaseFormatter):  # type: ignore[misc]
         source_field: Metadata field naming a document's site (for ``templates``).
         explain: Put ``removed_reasons`` and ``removed_spans`` in each
             document's metadata.
+        config: A :class:`~cleaner.BoilerplateConfig`; keyword ``options`` override it.
         **options: Fields of :class:`~cleaner.BoilerplateConfig`
             (``captions``, ``extra_rules``, ``min_content_syllables``, and
             ``templates`` learned with :func:`~cleaner.learn_boilerplate`).
@@ -97,13 +103,14 @@ class VietnameseBoilerplate(BaseFormatter):  # type: ignore[misc]
         self,
         exclusion_writer: DiskWriter | None = None,
         *,
+        config: BoilerplateConfig | None = None,
         source_field: str = "source",
         explain: bool = False,
         **options: Any,
     ) -> None:
         super().__init__()
-        config = BoilerplateConfig.from_options(**options)
-        self.stage = BoilerplateStage(config, source_field=source_field, learn_corpus=False)
+        stripping = config_from_options("boilerplate", BoilerplateConfig, config, options)
+        self.stage = BoilerplateStage(stripping, source_field=source_field, learn_corpus=False)
         self.exclusion_writer = exclusion_writer
         self.explain = explain
 
@@ -152,7 +159,7 @@ class NearDuplicateFilter(BaseFilter):  # type: ignore[misc]
     Args:
         index: A :class:`~cleaner.NearDuplicateIndex` file (e.g. from
             ``cleaner run --index PATH --update-index``); only read.
-        shared: Arguments of :class:`~cleaner.SharedIndex` (``redis``,
+        shared: Arguments of :class:`~cleaner.dedup.shared.SharedIndex` (``redis``,
             ``name``, ``threshold`` ...); documents are checked and added
             under their id, so every task sees what the others kept.
         exclusion_writer: Where dropped documents go.
@@ -170,7 +177,7 @@ class NearDuplicateFilter(BaseFilter):  # type: ignore[misc]
         *,
         shared: dict[str, Any] | None = None,
         exclusion_writer: DiskWriter | None = None,
-        batch_size: int = 256,
+        batch_size: int = BATCH,
     ) -> None:
         if (index is None) == (shared is None):
             raise ConfigError("give the filter an index path or shared= SharedIndex arguments")
@@ -210,6 +217,6 @@ def _verdict(doc: Document, matches: list[Match]) -> bool | tuple[bool, str]:
     if not matches:
         return True
     best = matches[0]
-    doc.metadata["duplicate_of"] = best.key
+    doc.metadata["duplicate_of"] = best.id
     doc.metadata["jaccard"] = best.jaccard
     return False, "near_duplicate"

@@ -1,5 +1,9 @@
 """What a stage changed and why: :class:`Edit` (normalization) and :class:`Removal` (boilerplate).
 
+The ``*_and_explain`` verbs return them in named pairs: :class:`Explained`
+``(text, edits)`` and :class:`Stripped` ``(text, removals)``, which still
+unpack as tuples.
+
 Edits form a replayable log. Each edit's ``start``/``end`` are offsets into the
 text as it stood after every *earlier* edit of the list had been applied, so
 ``apply_edits(original, edits)`` rebuilds the normalized text exactly. Fixers
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cleaner.errors import CleanerError, check_collection, check_text
 
@@ -54,6 +59,35 @@ class Removal:
     end: int
     text: str
     whole_line: bool = False
+
+
+class Explained(NamedTuple):
+    """A text and the edits that made it (``normalize_and_explain``, ``redact_pii_and_explain``).
+
+    Attributes:
+        text: The new text.
+        edits: The edits, in replay order: ``apply_edits(original, edits) == text``.
+
+    >>> text, edits = Explained("hòa", [])
+    >>> text
+    'hòa'
+    """
+
+    text: str
+    edits: list[Edit]
+
+
+class Stripped(NamedTuple):
+    """A text and the spans removed from it (``strip_boilerplate_and_explain``).
+
+    Attributes:
+        text: The kept text.
+        removals: The removals, ordered by line and offset:
+            ``restore(text, removals)`` rebuilds the input.
+    """
+
+    text: str
+    removals: list[Removal]
 
 
 class EditLog:

@@ -30,7 +30,10 @@ from cleaner.columns import (
     find_duplicate_rows,
     keep_field,
 )
+from cleaner.dedup import DedupConfig
+from cleaner.deprecation import renamed_option
 from cleaner.errors import ConfigError, InputError
+from cleaner.text import CleanConfig
 
 __all__ = ["clean_frame", "dedup_frame"]
 
@@ -39,9 +42,10 @@ _LIBRARIES = ("pandas", "polars")
 
 def clean_frame(
     frame: Any,
-    text: str = "text",
+    text_field: str = "text",
     *,
-    source: str = "source",
+    config: CleanConfig | None = None,
+    source_field: str = "source",
     drop: bool = True,
     explain: bool = True,
     **options: Any,
@@ -51,8 +55,9 @@ def clean_frame(
     Args:
         frame: A pandas or polars DataFrame, or a Series of texts (returned
             as a one-column DataFrame named ``text``).
-        text: The text column.
-        source: Column naming each row's site, for per-site templates
+        text_field: The text column (formerly ``text``).
+        config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
+        source_field: Column naming each row's site, for per-site templates
             (ignored when the frame has no such column).
         drop: Leave out rows that kept no content (reason ``no_content``).
         explain: Add ``removed_reasons`` (a reason per removed span, and
@@ -70,8 +75,10 @@ def clean_frame(
             explanation column that already exists.
         InputError: A text that is not a string.
     """
+    text = renamed_option("clean_frame", options, "text", "text_field", text_field)
+    source = renamed_option("clean_frame", options, "source", "source_field", source_field)
     table = _table(frame, text)
-    plan = CleanPlan.from_options(**options)
+    plan = CleanPlan.from_options(config, **options)
     texts = table.texts(text)
     sources = table.column(source) if table.has(source) else [None] * len(texts)
     normalized = plan.normalize(texts)
@@ -86,9 +93,10 @@ def clean_frame(
 
 def dedup_frame(
     frame: Any,
-    text: str = "text",
-    id: str | None = None,
+    text_field: str = "text",
+    id_field: str | None = None,
     *,
+    config: DedupConfig | None = None,
     drop: bool = True,
     explain: bool = True,
     **options: Any,
@@ -101,9 +109,10 @@ def dedup_frame(
 
     Args:
         frame: A pandas or polars DataFrame, or a Series of texts.
-        text: The text column.
-        id: Column of ids naming rows in the explanation; ``None``: the
-            index labels (pandas) or row numbers (polars).
+        text_field: The text column (formerly ``text``).
+        id_field: Column of ids naming rows in the explanation; ``None``: the
+            index labels (pandas) or row numbers (polars). Formerly ``id``.
+        config: A :class:`~cleaner.DedupConfig`; keyword ``options`` override it.
         drop: Leave out the duplicates (else keep every row: a duplicate is
             a row whose ``duplicate_of`` is set).
         explain: Add ``duplicate_of`` (the kept row a duplicate repeats),
@@ -121,11 +130,15 @@ def dedup_frame(
             option, or an explanation column that already exists.
         InputError: A text that is not a string.
     """
+    text = renamed_option("dedup_frame", options, "text", "text_field", text_field)
+    id_column = renamed_option("dedup_frame", options, "id", "id_field", id_field)
     table = _table(frame, text)
-    config = dedup_config(**options)
-    ids = table.row_ids(id)
+    config = dedup_config(config, **options)
+    ids = table.row_ids(id_column)
     if len(set(ids)) != len(ids):
-        raise ConfigError(f"ids must be unique for deduplication ({id or 'the index'} repeats)")
+        raise ConfigError(
+            f"ids must be unique for deduplication ({id_column or 'the index'} repeats)"
+        )
     name = keep_field(config)
     fields = table.column(name) if name and table.has(name) else None
     found = find_duplicate_rows(table.texts(text), config, fields)

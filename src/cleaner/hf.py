@@ -39,7 +39,10 @@ from cleaner.columns import (
     find_duplicate_rows,
     keep_field,
 )
+from cleaner.dedup import DedupConfig
+from cleaner.deprecation import renamed_option
 from cleaner.errors import ConfigError, InputError
+from cleaner.text import CleanConfig
 
 __all__ = ["clean_dataset", "dedup_dataset"]
 
@@ -51,9 +54,10 @@ _KEPT = "__cleaner_kept"
 
 def clean_dataset(
     dataset: Any,
-    text_column: str = "text",
+    text_field: str = "text",
     *,
-    source_column: str = "source",
+    config: CleanConfig | None = None,
+    source_field: str = "source",
     num_proc: int | None = None,
     drop: bool = True,
     explain: bool = False,
@@ -63,8 +67,9 @@ def clean_dataset(
 
     Args:
         dataset: A ``datasets.Dataset`` or ``datasets.IterableDataset``.
-        text_column: The text column.
-        source_column: Column naming each row's site, for per-site templates
+        text_field: The text column (formerly ``text_column``).
+        config: A :class:`~cleaner.CleanConfig`; keyword ``options`` override it.
+        source_field: Column naming each row's site, for per-site templates
             (ignored when the dataset has no such column).
         num_proc: Processes for the per-row work (in-memory datasets only).
         drop: Leave out rows that kept no content (reason ``no_content``).
@@ -81,8 +86,12 @@ def clean_dataset(
             an explanation column that already exists.
         InputError: A text that is not a string (when the row is read).
     """
+    text_column = renamed_option("clean_dataset", options, "text_column", "text_field", text_field)
+    source_column = renamed_option(
+        "clean_dataset", options, "source_column", "source_field", source_field
+    )
     columns = _check(dataset, text_column, CLEAN_COLUMNS if explain else ())
-    plan = CleanPlan.from_options(**options)
+    plan = CleanPlan.from_options(config, **options)
     source = source_column if source_column in columns else None
     batches = _batches(dataset, num_proc)
     # A streaming map keeps its arguments until read: each map gets its own dict.
@@ -99,9 +108,10 @@ def clean_dataset(
 
 def dedup_dataset(
     dataset: Any,
-    text_column: str = "text",
-    id_column: str | None = None,
+    text_field: str = "text",
+    id_field: str | None = None,
     *,
+    config: DedupConfig | None = None,
     num_proc: int | None = None,
     drop: bool = True,
     explain: bool = False,
@@ -114,9 +124,10 @@ def dedup_dataset(
 
     Args:
         dataset: A ``datasets.Dataset`` or ``datasets.IterableDataset``.
-        text_column: The text column.
-        id_column: Column of ids naming rows in the explanation; ``None``:
-            row numbers.
+        text_field: The text column (formerly ``text_column``).
+        id_field: Column of ids naming rows in the explanation; ``None``:
+            row numbers. Formerly ``id_column``.
+        config: A :class:`~cleaner.DedupConfig`; keyword ``options`` override it.
         num_proc: Processes for applying the decision (in-memory datasets only).
         drop: Leave out the duplicates.
         explain: Add ``duplicate_of``, ``jaccard``, ``cluster_id`` and
@@ -131,10 +142,12 @@ def dedup_dataset(
             unknown option, or an explanation column that already exists.
         InputError: A text that is not a string.
     """
+    text_column = renamed_option("dedup_dataset", options, "text_column", "text_field", text_field)
+    id_column = renamed_option("dedup_dataset", options, "id_column", "id_field", id_field)
     columns = _check(dataset, text_column, DEDUP_COLUMNS if explain else ())
     if id_column is not None and id_column not in columns:
         raise ConfigError(f"no id column {id_column!r} (columns: {', '.join(columns)})")
-    config = dedup_config(**options)
+    config = dedup_config(config, **options)
     ids: list[Any] = []
     texts = (text for text, _ in _rows(dataset, text_column, id_column, collect=ids))
     name = keep_field(config)

@@ -37,14 +37,15 @@ from __future__ import annotations
 import ipaddress
 import string
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
 import regex
 
 from cleaner.errors import ConfigError, check_text
-from cleaner.explain import Edit, EditLog
+from cleaner.explain import Edit, EditLog, Explained
+from cleaner.options import config_from_options
 
 __all__ = ["PII_KINDS", "PiiConfig", "redact_pii", "redact_pii_and_explain"]
 
@@ -88,22 +89,20 @@ class PiiConfig:
     @classmethod
     def from_options(cls, **options: Any) -> PiiConfig:
         """Build a config from keyword options, rejecting unknown names."""
-        unknown = sorted(set(options) - set(cls.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(f"unknown PII option(s): {', '.join(unknown)}")
-        return cls(**options)
+        return config_from_options("pii", cls, None, options)
 
     def replacement(self, kind: str) -> str:
         """The token that replaces a span of ``kind``."""
         return self.token.format(label=PII_LABELS[kind])
 
 
-def redact_pii(text: str, **options: Any) -> str:
+def redact_pii(text: str, config: PiiConfig | None = None, **options: Any) -> str:
     """Replace the personal data of ``text`` by tokens.
 
     Args:
         text: Any text (normalized text finds the most: NFC, no invisible characters).
-        **options: Fields of :class:`PiiConfig` (``token``, ``kinds``), or ``config``.
+        config: A :class:`PiiConfig` (default: every kind, ``<LABEL>`` tokens).
+        **options: Fields of :class:`PiiConfig` (``token``, ``kinds``), overriding ``config``.
 
     Returns:
         The text with each e-mail, IP address, subscriber phone number and
@@ -116,21 +115,21 @@ def redact_pii(text: str, **options: Any) -> str:
     >>> redact_pii("Máy chủ 192.168.1.10 trả lời", token="***")
     'Máy chủ *** trả lời'
     """
-    return redact_pii_and_explain(text, **options)[0]
+    return redact_pii_and_explain(text, config, **options).text
 
 
-def redact_pii_and_explain(text: str, **options: Any) -> tuple[str, list[Edit]]:
+def redact_pii_and_explain(text: str, config: PiiConfig | None = None, **options: Any) -> Explained:
     """Redact like :func:`redact_pii` and return the edits that were made.
 
     Returns:
-        ``(redacted, edits)``; ``cleaner.apply_edits(text, edits) == redacted``.
+        ``Explained(text, edits)``; ``cleaner.apply_edits(text, edits)`` is the redacted text.
 
     >>> text, edits = redact_pii_and_explain("STK: 0123456789 Vietcombank")
     >>> text, [(edit.kind, edit.start, edit.end, edit.before) for edit in edits]
     ('STK: <BANK_ACCOUNT> Vietcombank', [('pii_bank_account', 5, 15, '0123456789')])
     """
     check_text("text", text)
-    config = _config(options)
+    config = config_from_options("pii", PiiConfig, config, options)
     edits: list[Edit] = []
     log = EditLog(edits)
     pieces = []
@@ -142,9 +141,9 @@ def redact_pii_and_explain(text: str, **options: Any) -> tuple[str, list[Edit]]:
         pieces += [text[done : span.start], after]
         done = span.end
     if not edits:
-        return text, edits
+        return Explained(text, edits)
     pieces.append(text[done:])
-    return "".join(pieces), edits
+    return Explained("".join(pieces), edits)
 
 
 def _token_fields(token: str) -> set[str]:
@@ -152,15 +151,6 @@ def _token_fields(token: str) -> set[str]:
         return {name for _, name, _, _ in string.Formatter().parse(token) if name is not None}
     except ValueError as error:  # an unmatched brace
         raise ConfigError(f"the PII token is not a format string: {token!r}: {error}") from error
-
-
-def _config(options: dict[str, Any]) -> PiiConfig:
-    config = options.pop("config", None)
-    if config is None:
-        return PiiConfig.from_options(**options)
-    if not isinstance(config, PiiConfig):
-        raise ConfigError("config must be a PiiConfig")
-    return replace(config, **options) if options else config
 
 
 class _Span(NamedTuple):

@@ -16,6 +16,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias, cast, runtime_checkable
 
+from cleaner.deprecation import renamed_attribute
 from cleaner.errors import ConfigError, check_collection, check_int, check_text, wrong_item_type
 from cleaner.records import Record, decode_records, encode_records
 from cleaner.workers import worker_pool
@@ -28,7 +29,7 @@ class Event:
     """Something a stage did to a record.
 
     Attributes:
-        record_id: The record concerned.
+        id: The record concerned.
         stage: Name of the stage.
         reason: snake_case reason code (e.g. ``"nfc"``, ``"related_news_block"``).
         kind: ``"edit"`` (text changed in place), ``"removal"`` (a span was
@@ -37,12 +38,14 @@ class Event:
         detail: Reason-specific data (removed text, span, duplicate-of id...).
     """
 
-    record_id: str
+    id: str
     stage: str
     reason: str
     kind: EventKind = "edit"
     count: int = 1
     detail: dict[str, Any] = field(default_factory=dict)
+
+    record_id = renamed_attribute("record_id", "id")
 
 
 StageOutput: TypeAlias = tuple[Record | None, list[Event]]

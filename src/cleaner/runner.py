@@ -673,7 +673,7 @@ class _Outputs:
 
 def _event_line(event: Event) -> bytes:
     entry = {
-        "id": event.record_id,
+        "id": event.id,
         "stage": event.stage,
         "reason": event.reason,
         "kind": event.kind,

@@ -28,9 +28,10 @@ from cleaner.dedup import (
     PassageCorpus,
     PassageDuplicate,
 )
-from cleaner.dedup.engine import BATCH, BatchSigner, SignedBatch
+from cleaner.dedup.engine import BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
 from cleaner.dedup.keep import LONGEST, KeepPolicy, KeepRule
+from cleaner.dedup.minhash import BATCH
 from cleaner.errors import ConfigError
 from cleaner.explain import Edit
 from cleaner.io import AtomicFile
@@ -320,7 +321,7 @@ class DedupStage:
             best = own.best(matches)
             drops[position] = {
                 "reason": "near_duplicate",
-                "duplicate_of": best.key,
+                "duplicate_of": best.id,
                 "jaccard": best.jaccard,
                 "in_index": True,
             }
@@ -420,14 +421,14 @@ class _OwnDocuments:
         key = hash(record_id)
         if self.unclaimed[key] <= 0:
             return False
-        if not any(m.key == record_id and m.jaccard == 1.0 for m in matches):
+        if not any(m.id == record_id and m.jaccard == 1.0 for m in matches):
             return False
         self.unclaimed[key] -= 1
         return True
 
     def best(self, matches: list[Match]) -> Match:
         """The best match, skipping the run's own later records (not indexed yet the first time)."""
-        earlier = [m for m in matches if self.unclaimed[hash(m.key)] <= 0]
+        earlier = [m for m in matches if self.unclaimed[hash(m.id)] <= 0]
         return (earlier or matches)[0]
 
 
@@ -548,8 +549,8 @@ def _passage_cuts(
         found = corpus.resolve()
     cuts: dict[int, list[tuple[PassageDuplicate, str]]] = {}
     for duplicate in found:
-        original = ids[int(duplicate.duplicate_of.doc_id)]
-        cuts.setdefault(int(duplicate.passage.doc_id), []).append((duplicate, original))
+        original = ids[int(duplicate.duplicate_of.id)]
+        cuts.setdefault(int(duplicate.passage.id), []).append((duplicate, original))
     return cuts
 
 
@@ -608,17 +609,17 @@ def _cut_paragraphs(
     for duplicate, original_id in duplicates:
         passage = duplicate.passage
         detail = {
-            "line": passage.paragraph,
+            "line": passage.line_no,
             "start": passage.start,
             "end": passage.end,
-            "text": lines[passage.paragraph],
+            "text": lines[passage.line_no],
             "duplicate_of": original_id,
-            "duplicate_paragraph": duplicate.duplicate_of.paragraph,
+            "duplicate_paragraph": duplicate.duplicate_of.line_no,
             "jaccard": duplicate.jaccard,
         }
         reason = "repeated_passage" if duplicate.within_document else "duplicate_passage"
         emit(Event(record_id, stage, reason, "removal", 1, detail))
-    dropped = {duplicate.passage.paragraph for duplicate, _ in duplicates}
+    dropped = {duplicate.passage.line_no for duplicate, _ in duplicates}
     return "\n".join(line for number, line in enumerate(lines) if number not in dropped)
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import regex
 
@@ -54,12 +54,15 @@ from cleaner.errors import (
     check_text,
     wrong_item_type,
 )
-from cleaner.explain import Removal
+from cleaner.explain import Removal, Stripped
+from cleaner.options import config_from_options
 
 __all__ = [
+    "CAPTIONS",
     "GUARD_MAX_SHARE",
     "GUARD_MIN_CHARS",
     "BoilerplateConfig",
+    "Captions",
     "LineStats",
     "SiteTemplates",
     "StripResult",
@@ -72,6 +75,9 @@ __all__ = [
 ]
 
 ExtraRule = str | Path | tuple[str, str]
+#: What happens to photo captions ("Ảnh: ..."): removed as boilerplate, or kept.
+Captions = Literal["remove", "keep"]
+CAPTIONS: tuple[Captions, ...] = get_args(Captions)
 
 _WORD = regex.compile(r"\S+")
 _LETTER = regex.compile(r"\p{L}")
@@ -99,15 +105,17 @@ class BoilerplateConfig:
             (reason ``no_content``): a page that was only a widget or template.
     """
 
-    captions: Literal["remove", "keep"] = "remove"
+    captions: Captions = "remove"
     extra_rules: tuple[ExtraRule, ...] = ()
     templates: SiteTemplates | None = field(default=None, compare=False, repr=False)
     source: str = ""
     min_content_syllables: int = 10
 
     def __post_init__(self) -> None:
-        if self.captions not in ("remove", "keep"):
-            raise ConfigError(f"captions must be 'remove' or 'keep', got {self.captions!r}")
+        if self.captions not in CAPTIONS:
+            raise ConfigError(
+                f"captions must be one of {', '.join(CAPTIONS)}, got {self.captions!r}"
+            )
         check_int("min_content_syllables", self.min_content_syllables, 0)
         check_text("source", self.source)
         check_optional("templates", self.templates, SiteTemplates, "learn_boilerplate's result")
@@ -248,16 +256,12 @@ _last_sourced: tuple[BoilerplateConfig, str, BoilerplateConfig] | None = None
 
 
 def _config(config: BoilerplateConfig | None, options: dict[str, Any]) -> BoilerplateConfig:
-    check_optional("config", config, BoilerplateConfig, "a BoilerplateConfig")
-    cfg = config or BoilerplateConfig()
+    # A per-record source alone is the common call (cleaner run's templates):
+    # its derived config is cached by _with_source.
     if options.keys() == {"source"}:
-        return _with_source(cfg, options["source"])
-    if options:
-        unknown = sorted(set(options) - set(BoilerplateConfig.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(f"unknown boilerplate option(s): {', '.join(unknown)}")
-        cfg = replace(cfg, **options)
-    return cfg
+        base = config_from_options("boilerplate", BoilerplateConfig, config, {})
+        return _with_source(base, options["source"])
+    return config_from_options("boilerplate", BoilerplateConfig, config, options)
 
 
 def _with_source(cfg: BoilerplateConfig, source: Any) -> BoilerplateConfig:
@@ -376,7 +380,7 @@ def _carry_back(original: LineLabel, later: LineLabel) -> None:
 
 
 def strip_boilerplate_result(
-    text: str, *, config: BoilerplateConfig | None = None, **options: Any
+    text: str, config: BoilerplateConfig | None = None, **options: Any
 ) -> StripResult:
     """Remove boilerplate; return the text, every removal and the guard's verdict.
 
@@ -414,8 +418,8 @@ def _unfold(labels: list[LineLabel], folded: FoldedLines, suspicious: bool) -> S
 
 
 def strip_boilerplate_and_explain(
-    text: str, *, config: BoilerplateConfig | None = None, **options: Any
-) -> tuple[str, list[Removal]]:
+    text: str, config: BoilerplateConfig | None = None, **options: Any
+) -> Stripped:
     """Remove boilerplate lines, segments and spans; return the text and every removal.
 
     Args:
@@ -424,7 +428,8 @@ def strip_boilerplate_and_explain(
         **options: Fields of :class:`BoilerplateConfig`.
 
     Returns:
-        The cleaned text and the removals, ordered by line and offset.
+        ``Stripped(text, removals)``: the cleaned text and the removals,
+        ordered by line and offset (:func:`restore` rebuilds the input).
 
     Raises:
         ConfigError: On an unknown option or a malformed extra rule file.
@@ -432,8 +437,8 @@ def strip_boilerplate_and_explain(
     >>> strip_boilerplate_and_explain("Banner\\nHà Nội mưa to.")[0]
     'Hà Nội mưa to.'
     """
-    result = strip_boilerplate_result(text, config=config, **options)
-    return result.text, result.removals
+    result = strip_boilerplate_result(text, config, **options)
+    return Stripped(result.text, result.removals)
 
 
 def content_syllables(text: str) -> int:
@@ -450,13 +455,18 @@ def _content_words(text: str) -> Iterator[str]:
     return (word.group() for word in _WORD.finditer(text) if _LETTER.search(word.group()))
 
 
-def strip_boilerplate(text: str, **options: Any) -> str:
+def strip_boilerplate(text: str, config: BoilerplateConfig | None = None, **options: Any) -> str:
     """Remove boilerplate from ``text``; see :func:`strip_boilerplate_and_explain`.
+
+    Args:
+        text: Article text, one paragraph per line or flattened (normalize it first).
+        config: A :class:`BoilerplateConfig`; keyword ``options`` override it.
+        **options: Fields of :class:`BoilerplateConfig`.
 
     >>> strip_boilerplate("VOV.VN - Hà Nội mưa to./.\\nTheo VOV")
     'Hà Nội mưa to.'
     """
-    return strip_boilerplate_and_explain(text, **options)[0]
+    return strip_boilerplate_result(text, config, **options).text
 
 
 def restore(kept_text: str, removals: Iterable[Removal]) -> str:
@@ -468,7 +478,13 @@ def restore(kept_text: str, removals: Iterable[Removal]) -> str:
     >>> text = "Banner\\nHà Nội mưa to./."
     >>> restore(*strip_boilerplate_and_explain(text)) == text
     True
+
+    Raises:
+        ArgumentTypeError: ``kept_text`` is not a ``str`` or ``removals`` not
+            a collection (both ``TypeError``).
     """
+    check_text("kept_text", kept_text)
+    check_collection("removals", removals)
     by_line: dict[int, list[Removal]] = {}
     for removal in removals:
         by_line.setdefault(removal.line_no, []).append(removal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
 from cleaner.dedup.engine import DedupConfig, DedupCorpus, Resolution, longest_text
@@ -20,7 +20,9 @@ from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy, KeepRule, keep_key, pa
 from cleaner.dedup.lsh import LSHParams, candidate_probability, lsh_params
 from cleaner.dedup.minhash import MinHasher
 from cleaner.dedup.shingles import syllables
+from cleaner.deprecation import renamed_attribute
 from cleaner.errors import ConfigError, check_collection, check_int
+from cleaner.options import config_from_options
 from cleaner.records import Record, as_record
 
 __all__ = [
@@ -57,7 +59,7 @@ __all__ = [
 ]
 
 Level: TypeAlias = Literal["document", "passage"]
-LEVELS: tuple[Level, ...] = ("document", "passage")
+LEVELS: tuple[Level, ...] = get_args(Level)
 #: Paragraphs with fewer syllables are not compared at passage level.
 MIN_PASSAGE_SYLLABLES = 8
 #: A line ending so introduces the lines after it ("- Số ca âm tính với SARS-CoV-2:").
@@ -89,12 +91,22 @@ class Duplicate:
 
 @dataclass(frozen=True)
 class Passage:
-    """A paragraph of a document: line ``paragraph`` spanning ``text[start:end]``."""
+    """A paragraph of a document: its line ``line_no`` spans ``text[start:end]``.
 
-    doc_id: str
-    paragraph: int
+    Attributes:
+        id: The document's id.
+        line_no: 0-based index of the line in the document.
+        start: Offset of the line's first character in the document.
+        end: Offset just past its last character.
+    """
+
+    id: str
+    line_no: int
     start: int
     end: int
+
+    doc_id = renamed_attribute("doc_id", "id")
+    paragraph = renamed_attribute("paragraph", "line_no")
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,7 @@ class PassageDuplicate:
     @property
     def within_document(self) -> bool:
         """Whether the paragraph repeats one of its own document (reason ``repeated_passage``)."""
-        return self.passage.doc_id == self.duplicate_of.doc_id
+        return self.passage.id == self.duplicate_of.id
 
 
 @dataclass
@@ -151,8 +163,8 @@ class DedupResult:
 def paragraphs(doc_id: str, text: str) -> Iterator[tuple[Passage, str]]:
     """The lines of ``text`` with their spans (a paragraph per line, as scrapers write)."""
     start = 0
-    for number, line in enumerate(text.split("\n")):
-        yield Passage(doc_id, number, start, start + len(line)), line
+    for line_no, line in enumerate(text.split("\n")):
+        yield Passage(doc_id, line_no, start, start + len(line)), line
         start += len(line) + 1
 
 
@@ -183,11 +195,11 @@ def _as_triples(
 
 def find_near_duplicates(
     records: Iterable[Record | tuple[str, str] | str],
+    config: DedupConfig | None = None,
     *,
     level: Level = "document",
     min_passage_syllables: int = MIN_PASSAGE_SYLLABLES,
     repeats_within_document: bool = True,
-    config: DedupConfig | None = None,
     **options: Any,
 ) -> DedupResult:
     """Find near-duplicate documents (or paragraphs) in a collection.
@@ -208,12 +220,12 @@ def find_near_duplicates(
         records: Records, ``(id, text)`` pairs, dicts with ``text`` (and ``id``),
             or plain texts (id = position).
             Ids must be unique.
+        config: A :class:`DedupConfig` (default: the defaults).
         level: ``"document"`` or ``"passage"`` (paragraphs = lines; only those
             :func:`is_passage` accepts are compared).
         min_passage_syllables: Shorter paragraphs are not compared.
         repeats_within_document: At passage level, also report a paragraph
             that repeats an earlier one of its own document.
-        config: A :class:`DedupConfig`.
         **options: Fields of :class:`DedupConfig` overriding ``config``
             (``threshold``, ``num_perm``, ``ngram``, ``verify``, ``linkage``, ``keep``...).
 
@@ -221,11 +233,13 @@ def find_near_duplicates(
         The kept ids, the duplicates with their evidence, the clusters.
 
     Raises:
+        ArgumentTypeError: ``records`` is not an iterable of records, or
+            ``config`` not a :class:`DedupConfig` (both ``TypeError``).
         ConfigError: On bad options or repeated ids.
     """
     check_collection("records", records)
     check_int("min_passage_syllables", min_passage_syllables, 0)
-    cfg = _config(config, options)
+    cfg = config_from_options("dedup", DedupConfig, config, options)
     if level not in LEVELS:
         raise ConfigError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     items = list(_as_triples(records))
@@ -234,16 +248,6 @@ def find_near_duplicates(
     if level == "document":
         return _documents(items, cfg)
     return _passages(items, cfg, min_passage_syllables, repeats_within_document)
-
-
-def _config(config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
-    if config is not None and not isinstance(config, DedupConfig):
-        raise ConfigError(f"config must be a DedupConfig, got {type(config).__name__}")
-    cfg = config or DedupConfig()
-    unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
-    return replace(cfg, **options) if options else cfg
 
 
 def _documents(items: list[tuple[str, str, dict[str, Any]]], cfg: DedupConfig) -> DedupResult:
@@ -322,7 +326,7 @@ class PassageCorpus:
 
     def _unit_rank(self, unit_id: str, _text: str) -> tuple[Any, int]:
         passage = self.passages[int(unit_id)]
-        return (self._doc_keys[passage.doc_id], passage.paragraph)
+        return (self._doc_keys[passage.id], passage.line_no)
 
     def add(self, items: Iterable[tuple[str, str] | tuple[str, str, Mapping[str, Any]]]) -> None:
         """Add documents as ``(id, text)`` pairs or ``(id, text, fields)`` triples."""
@@ -354,7 +358,7 @@ class PassageCorpus:
             for node, assignment in resolution.dropped.items()
         )
         wanted = (d for d in found if self.repeats_within_document or not d.within_document)
-        return sorted(wanted, key=lambda d: (d.passage.doc_id, d.passage.paragraph))
+        return sorted(wanted, key=lambda d: (d.passage.id, d.passage.line_no))
 
     def close(self) -> None:
         """Release spilled data."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +36,7 @@ __all__ = [
 Verify: TypeAlias = Literal["exact", "signature", "none"]
 #: A :data:`LINKAGES` name.
 Linkage: TypeAlias = str
-VERIFY_MODES: tuple[Verify, ...] = ("exact", "signature", "none")
+VERIFY_MODES: tuple[Verify, ...] = get_args(Verify)
 I64 = npt.NDArray[np.int64]
 
 

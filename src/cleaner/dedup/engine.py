@@ -33,7 +33,7 @@ from cleaner.dedup.cluster import (
 )
 from cleaner.dedup.keep import LONGEST, Keep, KeepPolicy, KeepRule, as_keep, describe_keep, keep_key
 from cleaner.dedup.lsh import LSHParams, band_keys, lsh_params
-from cleaner.dedup.minhash import MinHasher, check_hashing
+from cleaner.dedup.minhash import BATCH, MinHasher, check_hashing
 from cleaner.dedup.shingles import U32, U64, shingle_batch
 from cleaner.dedup.store import ShingleStore
 from cleaner.errors import ConfigError, check_fraction, check_int, check_path
@@ -47,8 +47,6 @@ __all__ = [
     "SignedBatch",
     "longest_text",
 ]
-
-BATCH = 256
 
 
 def longest_text(record_id: str, text: str) -> tuple[int, str]:

@@ -45,8 +45,9 @@ from cleaner.dedup.arrayfile import int_in_range, read_arrays, read_metadata, wr
 from cleaner.dedup.cluster import Verify, exact_jaccard, signature_jaccard
 from cleaner.dedup.engine import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
-from cleaner.dedup.minhash import MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
+from cleaner.dedup.minhash import BATCH, MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
+from cleaner.deprecation import renamed_attribute
 from cleaner.errors import (
     ConfigError,
     IndexFormatError,
@@ -56,6 +57,7 @@ from cleaner.errors import (
     wrong_item_type,
 )
 from cleaner.normalize import NormalizeConfig
+from cleaner.options import config_from_options, given_options
 
 __all__ = [
     "INDEX_FORMAT",
@@ -100,12 +102,14 @@ class Match:
     """An indexed document similar to the query.
 
     Attributes:
-        key: The indexed document's key.
+        id: The indexed document's id (the ``key`` it was added with).
         jaccard: Verified similarity (exact, or the signature estimate).
     """
 
-    key: str
+    id: str
     jaccard: float
+
+    key = renamed_attribute("key", "id")
 
 
 @dataclass
@@ -149,6 +153,10 @@ def text_settings(
 class NearDuplicateIndex:
     """Near-duplicate lookup over a growing set of documents.
 
+    Every option left at ``None`` takes its value from ``config`` (default:
+    :class:`DedupConfig`'s, threshold 0.8, 128 permutations, 5-syllable
+    shingles, seed 1, exact verification).
+
     Args:
         threshold: Jaccard similarity that counts as a duplicate.
         num_perm: MinHash permutations.
@@ -159,34 +167,38 @@ class NearDuplicateIndex:
             stored in the file and checked by :meth:`load`; default
             :func:`text_settings` (``cleaner run``'s defaults), so an index
             built here is accepted by ``cleaner run --index``.
+        config: A :class:`DedupConfig` (its banding too); the options above override it.
 
     >>> index = NearDuplicateIndex(threshold=0.8)
     >>> text = "Giá vàng hôm nay tăng mạnh theo đà thế giới, vượt mốc lịch sử"
     >>> index.check_and_add("a", text)
     []
     >>> index.check_and_add("b", text + ".")
-    [Match(key='a', jaccard=1.0)]
+    [Match(id='a', jaccard=1.0)]
     >>> len(index)
     1
     """
 
     def __init__(
         self,
-        threshold: float = 0.8,
-        num_perm: int = 128,
-        ngram: int = 5,
-        seed: int = 1,
+        threshold: float | None = None,
+        num_perm: int | None = None,
+        ngram: int | None = None,
+        seed: int | None = None,
         *,
-        verify: Verify = "exact",
+        verify: Verify | None = None,
         normalization: dict[str, Any] | None = None,
+        config: DedupConfig | None = None,
     ) -> None:
-        if verify == "none":
-            raise ConfigError("an index verifies its matches: use verify='exact' or 'signature'")
         if normalization is not None and not isinstance(normalization, dict):
             raise ConfigError(f"normalization must be a dict, got {type(normalization).__name__}")
-        config = DedupConfig(
+        given = given_options(
             threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed, verify=verify
         )
+        config = config_from_options("index", DedupConfig, config, given)
+        if config.verify == "none":
+            raise ConfigError("an index verifies its matches: use verify='exact' or 'signature'")
+        num_perm, verify = config.num_perm, config.verify
         self.config = config
         self.params: LSHParams = config.lsh()
         self.hasher: MinHasher = config.hasher()
@@ -258,7 +270,7 @@ class NearDuplicateIndex:
         batch: list[tuple[str, str]] = []
         for item in items:
             batch.append(_key_and_text(item))
-            if len(batch) == 256:
+            if len(batch) == BATCH:
                 yield _Prepared.of(self, batch)
                 batch = []
         if batch:
@@ -406,7 +418,7 @@ class NearDuplicateIndex:
         the file exists, the documents added here are appended to the file's
         ones instead of replacing them. Documents added by two processes at
         once are checked against the file as each process loaded it, so both
-        may keep the same new text (as with :class:`~cleaner.SharedIndex`).
+        may keep the same new text (as with :class:`~cleaner.dedup.shared.SharedIndex`).
 
         Raises:
             IndexFormatError: ``path`` holds an index with other parameters, a
@@ -758,7 +770,7 @@ class _Prepared:
                 score = signature_jaccard(self.signatures[row], index._signature_of(doc))
             if score >= index.config.threshold:
                 matches.append(Match(index.key_of(doc), score))
-        return sorted(matches, key=lambda m: (-m.jaccard, m.key))
+        return sorted(matches, key=lambda m: (-m.jaccard, m.id))
 
     def add_row(self, index: NearDuplicateIndex, row: int) -> None:
         """Add one document, searchable at once through the overlay's band tables."""

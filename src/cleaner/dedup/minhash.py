@@ -25,13 +25,15 @@ from cleaner.errors import ConfigError, check_collection, check_int, check_text
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
 
-__all__ = ["EMPTY_VALUE", "MinHasher"]
+__all__ = ["BATCH", "EMPTY_VALUE", "MinHasher"]
 
 #: Signature value of an empty set (datasketch's empty MinHash holds 2**32 - 1).
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
 # Shingles per permutation block: a (num_perm, block) uint32 matrix stays in cache-sized chunks.
 _BLOCK = 16_384
-_BATCH_TEXTS = 256
+#: Texts shingled and signed together, by every engine: enough to pay for the
+#: numpy calls per batch, few enough that a batch's arrays stay small.
+BATCH = 256
 
 
 def fmix32(values: U32) -> U32:
@@ -121,8 +123,8 @@ class MinHasher:
         """Signatures of many texts, shape ``(len(texts), num_perm)`` (the fast path)."""
         check_texts(texts)
         out = np.empty((len(texts), self.num_perm), dtype=np.uint32)
-        for start in range(0, len(texts), _BATCH_TEXTS):
-            batch = shingle_batch(texts[start : start + _BATCH_TEXTS], self.ngram)
+        for start in range(0, len(texts), BATCH):
+            batch = shingle_batch(texts[start : start + BATCH], self.ngram)
             out[start : start + len(batch)] = self.batch_signatures(batch)
         return out
 

@@ -35,6 +35,7 @@ from cleaner.dedup.index import KEY_VERSION, Match
 from cleaner.dedup.lsh import LSHParams
 from cleaner.dedup.minhash import MinHasher
 from cleaner.errors import CleanerError, ConfigError, IndexFormatError
+from cleaner.options import config_from_options, given_options
 
 __all__ = ["SharedIndex", "SharedIndexError"]
 
@@ -54,34 +55,39 @@ class SharedIndex:
         num_perm: MinHash permutations.
         ngram: Syllables per shingle.
         seed: Permutation seed.
+        config: A :class:`~cleaner.DedupConfig`; the options above, when
+            given, override it (left at ``None``, they take its values).
     """
 
     def __init__(
         self,
         redis: dict[str, Any],
         name: str = "cleaner",
-        threshold: float = 0.8,
-        num_perm: int = 128,
-        ngram: int = 5,
-        seed: int = 1,
+        threshold: float | None = None,
+        num_perm: int | None = None,
+        ngram: int | None = None,
+        seed: int | None = None,
+        *,
+        config: DedupConfig | None = None,
     ) -> None:
         try:
             import redis as redis_client
             from datasketch import MinHashLSH
         except ImportError:
             raise ConfigError("Redis support needs: pip install 'vn-cleaner[redis]'") from None
-        config = DedupConfig(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed)
+        given = given_options(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed)
+        config = config_from_options("index", DedupConfig, config, given)
         self.params: LSHParams = config.lsh()
         self.hasher: MinHasher = config.hasher()
-        self.threshold = threshold
+        self.threshold = config.threshold
         self.name = name
         self._signatures_key = f"{name}:signatures"
         with self._redis_errors():
             self._client = redis_client.Redis(**redis)
             self._check_parameters()
             self._lsh = MinHashLSH(
-                threshold=threshold,
-                num_perm=num_perm,
+                threshold=config.threshold,
+                num_perm=config.num_perm,
                 params=(self.params.bands, self.params.rows),
                 storage_config={"type": "redis", "basename": name.encode(), "redis": redis},
                 # Keys go to Redis as UTF-8 bytes: datasketch's default would pickle
@@ -197,7 +203,7 @@ class SharedIndex:
             score = signature_jaccard(signature, other)
             if score >= self.threshold:
                 matches.append(Match(text_key, score))
-        return sorted(matches, key=lambda m: (-m.jaccard, m.key))
+        return sorted(matches, key=lambda m: (-m.jaccard, m.id))
 
     def _decoded(self, key: bytes, raw: bytes) -> tuple[str, np.ndarray[Any, np.dtype[np.uint32]]]:
         """A key and its signature as read back from Redis, refused unless they fit this index."""

@@ -11,7 +11,7 @@ from functools import cache, partial
 from typing import Any
 
 from cleaner.errors import ConfigError, check_bool, check_text
-from cleaner.explain import Edit, EditLog, next_pass
+from cleaner.explain import Edit, EditLog, Explained, next_pass
 from cleaner.normalize.base import TONE_STYLES, Fixer, ToneStyle
 from cleaner.normalize.chars import (
     asciify_punctuation,
@@ -32,6 +32,7 @@ from cleaner.normalize.fixpoint import until_unchanged
 from cleaner.normalize.flags import EVERYTHING, TRIGGERS, text_flags
 from cleaner.normalize.syllables import PlacementStyle
 from cleaner.normalize.tones import fix_eth, place_tones, repair_double_tones
+from cleaner.options import config_from_options
 
 __all__ = [
     "NormalizeConfig",
@@ -83,11 +84,7 @@ class NormalizeConfig:
     @classmethod
     def from_options(cls, **options: Any) -> NormalizeConfig:
         """Build a config from keyword options, rejecting unknown names."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(options) - known)
-        if unknown:
-            raise ConfigError(f"unknown normalize option(s): {', '.join(unknown)}")
-        return replace(cls(), **options) if options else cls()
+        return config_from_options("normalize", cls, None, options)
 
 
 def build_plan(config: NormalizeConfig) -> tuple[tuple[str, Fixer], ...]:
@@ -142,12 +139,13 @@ def _repair_characters(text: str, log: EditLog | None = None, *, legacy: Legacy)
     return until_unchanged(one_round, text, _MAX_REPAIR_ROUNDS)
 
 
-def normalize(text: str, **options: Any) -> str:
+def normalize(text: str, config: NormalizeConfig | None = None, **options: Any) -> str:
     """Normalize Vietnamese text: encodings, NFC, tone marks, whitespace, invisible characters.
 
     Args:
         text: Any Unicode text.
-        **options: Fields of :class:`NormalizeConfig`.
+        config: A :class:`NormalizeConfig` (default: the defaults).
+        **options: Fields of :class:`NormalizeConfig`, overriding ``config``.
 
     Returns:
         The normalized text (NFC, LF line breaks, one space between words).
@@ -158,27 +156,38 @@ def normalize(text: str, **options: Any) -> str:
     ('hòa bình, bảo vệ', 'hoà')
     >>> normalize("Hµ Néi, ViÖt Nam"), normalize("Vie^.t Nam", legacy="viqr")
     ('Hà Nội, Việt Nam', 'Việt Nam')
+
+    Raises:
+        ArgumentTypeError: ``text`` is not a ``str`` or ``config`` not a
+            :class:`NormalizeConfig` (both ``TypeError``).
+        ConfigError: An unknown option or a bad value.
     """
-    return _run(text, _config(options), None)
+    return _run(text, _config(config, options), None)
 
 
-def normalize_and_explain(text: str, **options: Any) -> tuple[str, list[Edit]]:
+def normalize_and_explain(
+    text: str, config: NormalizeConfig | None = None, **options: Any
+) -> Explained:
     """Normalize like :func:`normalize` and return the edits that were made.
 
     Returns:
-        ``(normalized, edits)``; ``cleaner.apply_edits(text, edits) == normalized``.
+        ``Explained(text, edits)``; ``cleaner.apply_edits(text, edits)`` is the new text.
+
+    >>> normalize_and_explain("hoà").edits
+    [Edit(kind='tone_placement', start=0, end=3, before='hoà', after='hòa')]
     """
     edits: list[Edit] = []
-    return _run(text, _config(options), edits), edits
+    return Explained(_run(text, _config(config, options), edits), edits)
 
 
-def _config(options: dict[str, Any]) -> NormalizeConfig:
-    config = options.pop("config", None)
-    if config is None:
-        return NormalizeConfig.from_options(**options)
-    if not isinstance(config, NormalizeConfig):
-        raise ConfigError("config must be a NormalizeConfig")
-    return replace(config, **options) if options else config
+def _config(config: NormalizeConfig | None, options: dict[str, Any]) -> NormalizeConfig:
+    # The common call, no config and no option, builds nothing.
+    if config is None and not options:
+        return _DEFAULT
+    return config_from_options("normalize", NormalizeConfig, config, options)
+
+
+_DEFAULT = NormalizeConfig()
 
 
 # A later step can make work for an earlier one: collapse_spaces turns a

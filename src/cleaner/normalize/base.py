@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 import regex
 
@@ -12,7 +12,7 @@ from cleaner.explain import EditLog
 
 #: Where a tone mark goes in open oa/oe/uy syllables (``keep`` leaves marks alone).
 ToneStyle: TypeAlias = Literal["first_vowel", "main_vowel", "keep"]
-TONE_STYLES: tuple[ToneStyle, ...] = ("first_vowel", "main_vowel", "keep")
+TONE_STYLES: tuple[ToneStyle, ...] = get_args(ToneStyle)
 
 #: A fixer maps a text to its repaired form, recording what it changed in the log.
 Fixer: TypeAlias = Callable[[str, EditLog | None], str]

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 import ftfy
 
@@ -59,7 +59,7 @@ _MAX_LAYERS = 3
 #: ``"auto"`` detects TCVN3, VNI and cp1258 (and VIQR when overwhelming);
 #: a name forces that decoding where it repairs words; ``"none"`` disables it.
 Legacy: TypeAlias = Literal["auto", "tcvn3", "vni", "cp1258", "viqr", "none"]
-LEGACY_MODES: tuple[Legacy, ...] = ("auto", "tcvn3", "vni", "cp1258", "viqr", "none")
+LEGACY_MODES: tuple[Legacy, ...] = get_args(Legacy)
 
 _VIETNAMESE_LETTERS = frozenset(
     "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"

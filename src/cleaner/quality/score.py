@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from cleaner.errors import check_optional, check_text
+from cleaner.errors import check_text
+from cleaner.options import config_from_options
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
 from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores
 from cleaner.quality.langid import vietnamese_probability
@@ -66,12 +67,14 @@ class QualityVerdict(NamedTuple):
     result: QualityResult
 
 
-def score_quality(text: str, config: QualityConfig | None = None) -> QualityResult:
+def score_quality(text: str, config: QualityConfig | None = None, **options: Any) -> QualityResult:
     """Score ``text`` and list the quality rules it fails.
 
     Args:
         text: One document (NFC, as :func:`cleaner.normalize` leaves it).
         config: Thresholds (default: the packaged ``default.toml``).
+        **options: Sections of :class:`QualityConfig` (``document``,
+            ``spam``...) replacing ``config``'s.
 
     Returns:
         The scores and the failed reasons (empty when the document passes).
@@ -86,8 +89,7 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
     ()
     """
     check_text("text", text)
-    check_optional("config", config, QualityConfig, "a QualityConfig")
-    config = config or QualityConfig.default()
+    config = _config(config, options)
     # One pass over the text's words serves every rule below.
     found = text_words(text, config.document.stop_syllables)
     words = found.lower
@@ -111,7 +113,9 @@ def score_quality(text: str, config: QualityConfig | None = None) -> QualityResu
 
 
 def filter_quality(
-    records: Iterable[Record | tuple[str, str] | str], config: QualityConfig | None = None
+    records: Iterable[Record | tuple[str, str] | str],
+    config: QualityConfig | None = None,
+    **options: Any,
 ) -> Iterator[QualityVerdict]:
     """Judge each text (or record) in turn: keep it, or not and why.
 
@@ -119,6 +123,7 @@ def filter_quality(
         records: Texts, ``(id, text)`` pairs, dicts with ``text`` or
             :class:`~cleaner.records.Record` objects.
         config: Thresholds (default: the packaged ``default.toml``).
+        **options: Sections of :class:`QualityConfig` replacing ``config``'s.
 
     Yields:
         One :class:`QualityVerdict` per input, in order.
@@ -126,9 +131,16 @@ def filter_quality(
     >>> [verdict.reason for verdict in filter_quality(["lorem ipsum dolor sit amet"])]
     ['not_vietnamese']
     """
+    config = _config(config, options)
     for record in as_records(records):
         result = score_quality(record.text, config)
         yield QualityVerdict(result.passed, result.reasons[0] if result.reasons else None, result)
+
+
+def _config(config: QualityConfig | None, options: dict[str, Any]) -> QualityConfig:
+    return config_from_options(
+        "quality", QualityConfig, config, options, default=QualityConfig.default
+    )
 
 
 _Bound = Literal["min", "max"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from cleaner.errors import ConfigError
 from cleaner.pipeline import Event, StageOutput
@@ -15,7 +15,7 @@ __all__ = ["QUALITY_MODES", "QualityMode", "QualityStage", "quality_summary"]
 
 QualityMode = Literal["drop", "tag"]
 #: What the stage does with a failing record.
-QUALITY_MODES: tuple[QualityMode, ...] = ("drop", "tag")
+QUALITY_MODES: tuple[QualityMode, ...] = get_args(QualityMode)
 # Scores are ratios; three decimals say all a reader or a threshold needs
 # and keep the meta of every output record short.
 _DIGITS = 3

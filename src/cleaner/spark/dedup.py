@@ -34,7 +34,6 @@ only near-duplicates) and applies its single-machine function.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -45,6 +44,7 @@ from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy
 from cleaner.dedup.lsh import band_keys
 from cleaner.dedup.shingles import shingle_batch
 from cleaner.errors import ConfigError
+from cleaner.options import config_from_options
 from cleaner.spark.columns import accepts_old_field_names, require_columns
 from cleaner.spark.session import pyspark_functions
 
@@ -68,10 +68,7 @@ _MAX_ROUNDS = 100
 def _dedup_config(level: str, config: DedupConfig | None, options: dict[str, Any]) -> DedupConfig:
     if level != "document":
         raise ConfigError("passage-level dedup is not supported on Spark yet; use level='document'")
-    unknown = sorted(set(options) - set(DedupConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"unknown dedup option(s): {', '.join(unknown)}")
-    cfg = replace(config or DedupConfig(), **options)
+    cfg = config_from_options("dedup", DedupConfig, config, options)
     if not isinstance(cfg.keep, KeepPolicy):
         orderless = [k.spelling(name) for name, k in KEEP_POLICIES.items() if not k.input_order]
         raise ConfigError(f"Spark dedup takes a keep policy ({', '.join(orderless)})")
