@@ -17,11 +17,12 @@ import numpy as np
 import pytest
 
 import cleaner.dedup.arrayfile as arrayfile
-from cleaner import DedupConfig, NormalizeStage
+from cleaner import DedupConfig
 from cleaner.dedup.engine import DedupCorpus
 from cleaner.io import AtomicFile
 from cleaner.pipeline import StageStats
 from cleaner.runner import OutputPaths, RunOptions, run_files
+from cleaner.stages import NormalizeStage
 
 TEXTS = [
     "Hà Nội mưa lớn, nhiều tuyến phố ngập sâu.",
