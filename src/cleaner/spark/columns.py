@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
+from cleaner.deprecation import renamed_option
 from cleaner.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -42,16 +42,10 @@ def accepts_old_field_names(function: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(function)
     def renaming(*args: P.args, **kwargs: P.kwargs) -> R:
         for old, new in FIELD_ALIASES.items():
-            if old not in kwargs:
-                continue
-            if new in kwargs:
+            if old in kwargs and new in kwargs:
                 raise TypeError(f"{function.__name__}() got both {old!r} and {new!r}")
-            warnings.warn(
-                f"{function.__name__}({old}=...) is deprecated; use {new}=...",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            kwargs[new] = kwargs.pop(old)
+            if old in kwargs:
+                kwargs[new] = renamed_option(function.__name__, kwargs, old, new, None)
         return function(*args, **kwargs)
 
     return renaming
