@@ -67,6 +67,12 @@ def main() -> None:
     """Clean Vietnamese web text: normalize, strip boilerplate, deduplicate."""
 
 
+def _dedup_config(options: dict[str, Any], source_field: str) -> DedupConfig:
+    """The dedup config of ``cleaner run``'s options (``keep`` as spelled on the command line)."""
+    keep = parse_keep(options["keep"], source_field=source_field)
+    return DedupConfig(**{**options, "verify": cast(Verify, options["verify"]), "keep": keep})
+
+
 @main.command(
     help=f"Clean INPUTS: files of the formats {describe_input_formats()}; directories (their "
     ".txt files, HTML pages and Parquet part files); or - for JSON lines on stdin. "
@@ -342,6 +348,18 @@ def run(
     debug: bool,
 ) -> None:
     """Clean input files (the help text lists the formats of :data:`cleaner.io.INPUT_FORMATS`)."""
+    dedup_options = (
+        None
+        if "dedup" in skipped
+        else {
+            "threshold": threshold,
+            "num_perm": num_perm,
+            "ngram": ngram,
+            "linkage": linkage,
+            "verify": verify,
+            "keep": keep_spec,
+        }
+    )
     if engine == "spark":
         unsupported = {
             "--workers": workers != 1,
@@ -372,16 +390,7 @@ def run(
             },
             source_field=source_field,
             corpus_min_docs=corpus_min_docs,
-            dedup=None
-            if "dedup" in skipped
-            else {
-                "threshold": threshold,
-                "num_perm": num_perm,
-                "ngram": ngram,
-                "linkage": linkage,
-                "verify": verify,
-                "keep": keep_spec,
-            },
+            dedup=dedup_options,
             pii_token=pii_token if pii_mode == "redact" else None,
             quality=(quality_mode, quality_config)
             if _wants_quality(quality_mode, quality_config, skipped)
@@ -433,15 +442,8 @@ def run(
         if index_path and keep_spec != "longest":
             # Against an index each record is checked in input order: the first seen stays.
             raise ConfigError("--keep does not apply with --index (the first seen is kept)")
-        if "dedup" not in skipped:
-            dedup_config = DedupConfig(
-                threshold=threshold,
-                num_perm=num_perm,
-                ngram=ngram,
-                linkage=linkage,
-                verify=cast(Verify, verify),
-                keep=parse_keep(keep_spec, source_field=source_field),
-            )
+        if dedup_options is not None:
+            dedup_config = _dedup_config(dedup_options, source_field)
             # Exact and same-URL copies first, cheaply; the persistent index
             # keeps the first record seen instead of the keep rule's choice,
             # and passage level keeps every document: neither drops copies.
@@ -492,10 +494,7 @@ def _run_on_spark(
     with _errors_exit(debug):
         if unsupported:
             raise ConfigError(f"not supported with --engine spark: {', '.join(unsupported)}")
-        config = None
-        if dedup is not None:
-            keep = parse_keep(dedup["keep"], source_field=source_field)
-            config = DedupConfig(**{**dedup, "keep": keep})
+        config = None if dedup is None else _dedup_config(dedup, source_field)
         from cleaner.spark import run_spark
 
         pii = None if pii_token is None else PiiConfig(token=pii_token)

@@ -62,6 +62,10 @@ __all__ = [
 
 #: Columns of :func:`duplicates_dataframe`, as :class:`cleaner.dedup.Duplicate` fields.
 DUPLICATE_COLUMNS = ("id", "duplicate_of", "jaccard", "via", "via_jaccard", "reason")
+#: Their Spark types, in that order.
+_DUPLICATE_SCHEMA = (
+    "id string, duplicate_of string, jaccard double, via string, via_jaccard double, reason string"
+)
 _MAX_ROUNDS = 100
 
 
@@ -396,11 +400,7 @@ def _explain(signed: DataFrame, edges: DataFrame, roots: DataFrame, cfg: DedupCo
                 }
             )
 
-    schema = (
-        "id string, duplicate_of string, jaccard double, via string, via_jaccard double, "
-        "reason string"
-    )
-    return rows.mapInPandas(similarity_to_kept, schema=schema)
+    return rows.mapInPandas(similarity_to_kept, schema=_DUPLICATE_SCHEMA)
 
 
 def _collected_duplicates(
@@ -436,12 +436,9 @@ def _collected_duplicates(
         )
         for node, a in assignments.items()
     ]
-    schema = (
-        "id string, duplicate_of string, jaccard double, via string, via_jaccard double, "
-        "reason string"
-    )
     return spark.createDataFrame(
-        [tuple(getattr(d, name) for name in DUPLICATE_COLUMNS) for d in duplicates], schema
+        [tuple(getattr(d, name) for name in DUPLICATE_COLUMNS) for d in duplicates],
+        _DUPLICATE_SCHEMA,
     )
 
 
