@@ -12,7 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner.boilerplate import learn_boilerplate, restore, strip_boilerplate_and_explain
-from cleaner.boilerplate.shingles import MIN_RUN_WORDS, SHINGLE_WORDS, covered_runs, shingle_keys
+from cleaner.boilerplate.shingles import (
+    MIN_RUN_WORDS,
+    SHINGLE_WORDS,
+    covered_runs,
+    shingle_keys,
+    word_offsets,
+)
 from cleaner.records import Record
 
 MENU = "Trang chủ Điểm đến Ẩm thực Khách sạn Vé máy bay Cẩm nang du lịch Liên hệ"
@@ -137,3 +143,27 @@ def _naive_runs(frequent: list[bool]) -> list[tuple[int, int]]:
 @given(st.lists(st.booleans(), max_size=60))
 def test_covered_runs_are_the_maximal_runs_of_covered_words(frequent: list[bool]) -> None:
     assert covered_runs(np.array(frequent, dtype=bool)) == _naive_runs(frequent)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab Ả\n\t\x1c\x1f\u00a0\u2028"), max_size=40),
+    st.integers(1, 6),
+    st.booleans(),
+)
+def test_word_offsets_are_the_words_split_cuts(text: str, count: int, from_end: bool) -> None:
+    # The shingles are counted on str.split's words; their offsets must agree,
+    # separators such as U+001C included, or a run would cut the wrong text.
+    words = text.rsplit(None, count)[-count:] if from_end else text.split(None, count)[:count]
+    assert [text[s:e] for s, e in word_offsets(text, count, from_end=from_end)] == words
+
+
+def test_a_prefix_template_holding_a_separator_character_cuts_only_the_banner() -> None:
+    # U+001C splits words for str.split but not for the regex module's \S: the
+    # banner's word offsets were one word off and the article lost its first.
+    banner = "Đã lưu\x1cbài viết thành công vào mục yêu thích"
+    pages = [f"{banner} {body}" for body in BODIES]
+    templates = learn_boilerplate(pages)
+    text = f"{banner} {BODY}"
+    out, removals = strip_boilerplate_and_explain(text, templates=templates, source="")
+    assert out == BODY
+    assert restore(out, removals) == text

@@ -25,17 +25,18 @@ of its words open with a capital (:func:`chrome_piece`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import regex
 
 from cleaner.boilerplate.matchers import ends_sentence
 
 __all__ = [
     "MIN_RUN_WORDS",
     "SHINGLE_WORDS",
+    "SPLIT_WORD",
     "WINDOW_WORDS",
     "chrome_piece",
     "covered_runs",
@@ -146,7 +147,10 @@ def chrome_piece(words: Sequence[str], start: int, end: int) -> tuple[int, int] 
     return piece_start, end
 
 
-_WORD = regex.compile(r"\S+")
+#: A word as ``str.split`` cuts them: the standard library's ``\s`` is
+#: ``str.isspace`` (``regex``'s leaves out U+001C-U+001F), and the words'
+#: offsets must be the words the shingles were counted on.
+SPLIT_WORD = re.compile(r"\S+")
 
 
 def word_offsets(text: str, count: int, *, from_end: bool) -> list[tuple[int, int]]:
@@ -160,7 +164,7 @@ def word_offsets(text: str, count: int, *, from_end: bool) -> list[tuple[int, in
     """
     if not from_end:
         spans: list[tuple[int, int]] = []
-        for match in _WORD.finditer(text):
+        for match in SPLIT_WORD.finditer(text):
             if len(spans) == count:
                 break
             spans.append(match.span())
@@ -168,7 +172,7 @@ def word_offsets(text: str, count: int, *, from_end: bool) -> list[tuple[int, in
     pieces = text.rsplit(None, count)
     # What rsplit left whole ends before the last ``count`` words.
     start = len(pieces[0]) if len(pieces) > count else 0
-    return [match.span() for match in _WORD.finditer(text, start)][-count:]
+    return [match.span() for match in SPLIT_WORD.finditer(text, start)][-count:]
 
 
 def line_pieces(lines: Sequence[str], start: int, end: int) -> list[tuple[int, int, int]]:

@@ -252,7 +252,8 @@ def _headline_between_furniture(labels: list[LineLabel], index: int) -> bool:
     label = labels[index]
     if label.cuts or not _is_headline(label.text):
         return False
-    before = next((line for line in reversed(labels[:index]) if not line.blank), None)
+    # Walked by index: a slice would copy every line before it.
+    before = next((labels[i] for i in range(index - 1, -1, -1) if not labels[i].blank), None)
     if before is None or not before.removed:
         return False
     return any(line.removed for line in labels[index + 1 :])

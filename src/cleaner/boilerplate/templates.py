@@ -2,10 +2,11 @@
 
 Every site repeats its own furniture on every page: a banner that opens the
 article, a footer that closes it, a teaser line, a slogan. A first streaming
-pass counts, per source (site), in how many documents each short segment and
-each document prefix and suffix (the first and last 1..24 words) occurs; at
-strip time a segment or prefix/suffix frequent enough in its source is
-removed as ``site_template``.
+pass counts, per source (site), in how many documents each short segment,
+each document prefix and suffix (the first and last 1..24 words) and each
+word shingle near either end (:mod:`~cleaner.boilerplate.shingles`) occurs;
+at strip time a segment, prefix/suffix or run of shingles frequent enough in
+its source is removed as ``site_template``.
 
 Memory is bounded whatever the corpus size: counts live in a count-min
 sketch of ``depth`` rows of ``width`` 32-bit counters (default 4 x 2**22,
@@ -39,6 +40,7 @@ from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.shingles import (
     SHINGLE_WORDS,
+    SPLIT_WORD,
     WINDOW_WORDS,
     chrome_piece,
     covered_runs,
@@ -760,16 +762,13 @@ def _runs(indices: list[int]) -> list[list[int]]:
     return runs
 
 
-_WORD = regex.compile(r"\S+")
-
-
 def _word_span(lines: Sequence[str], count: int, *, from_end: bool) -> list[Template]:
     """The spans (one per line touched) of the first or last ``count`` words."""
     order = range(len(lines) - 1, -1, -1) if from_end else range(len(lines))
     spans: list[Template] = []
     remaining = count
     for line_no in order:
-        words = [(m.start(), m.end()) for m in _WORD.finditer(lines[line_no])]
+        words = [match.span() for match in SPLIT_WORD.finditer(lines[line_no])]
         if not words:
             continue
         taken = words[-remaining:] if from_end else words[:remaining]
