@@ -6,16 +6,16 @@ line rules skip blank lines, the context rules read the kept non-blank lines
 run alike. So the stage labels one line per run and gives every line of the
 run that line's verdict. A document of ten million line breaks then costs one
 label, not ten million list slots in each of the stage's passes; only the
-gutting guard needs the real size, which :func:`folded_size` gives it.
+gutting guard needs the real size, which :meth:`FoldedLines.size` gives it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 
-__all__ = ["FoldedLines", "fold_blank_runs", "folded_size"]
+__all__ = ["FoldedLines", "fold_blank_runs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +36,15 @@ class FoldedLines:
         return iter(self.repeats) if self.repeats is not None else repeat(1, len(self.lines))
 
     def size(self) -> int:
-        """Characters of the text the lines stand for, line breaks included."""
-        return folded_size(self.lines, self.repeats)
+        """Characters of the text the lines stand for, line breaks included.
+
+        >>> FoldedLines(["Huế", ""], [1, 2]).size() == len("Huế\\n\\n")
+        True
+        """
+        if self.repeats is None:
+            return sum(len(line) for line in self.lines) + len(self.lines) - 1
+        pairs = zip(self.lines, self.repeats, strict=True)
+        return sum(len(line) * count for line, count in pairs) + sum(self.repeats) - 1
 
     def select(self, indexes: Sequence[int], lines: list[str]) -> FoldedLines:
         """``lines`` (new texts of the folded lines at ``indexes``) with their repeats."""
@@ -53,12 +60,13 @@ def fold_blank_runs(lines: list[str]) -> FoldedLines:
     >>> folded.lines, folded.repeats, folded.size() == len("Hà Nội\\n\\n\\n\\n \\nmưa to.")
     (['Hà Nội', '', ' ', 'mưa to.'], [1, 3, 1, 1], True)
     """
-    if not _has_blank_run(lines):
+    # Most texts have no run: they are looked through once and not copied.
+    if not any(_repeats_blank(line, previous) for previous, line in pairwise(lines)):
         return FoldedLines(lines, None)
     folded: list[str] = []
     repeats: list[int] = []
     for line in lines:
-        if folded and line == folded[-1] and (not line or line.isspace()):
+        if folded and _repeats_blank(line, folded[-1]):
             repeats[-1] += 1
         else:
             folded.append(line)
@@ -66,24 +74,6 @@ def fold_blank_runs(lines: list[str]) -> FoldedLines:
     return FoldedLines(folded, repeats)
 
 
-def _has_blank_run(lines: list[str]) -> bool:
-    """Whether two identical blank lines follow each other somewhere (most texts: no)."""
-    previous: str | None = None
-    for line in lines:
-        if line == previous and (not line or line.isspace()):
-            return True
-        previous = line
-    return False
-
-
-def folded_size(lines: Sequence[str], repeats: Sequence[int] | None) -> int:
-    """Characters of the text that folded ``lines`` stand for, line breaks included.
-
-    >>> folded_size(["Huế", ""], [1, 2]), len("Huế\\n\\n")
-    (5, 5)
-    """
-    if repeats is None:
-        return sum(len(line) for line in lines) + len(lines) - 1
-    return sum(len(line) * count for line, count in zip(lines, repeats, strict=True)) + (
-        sum(repeats) - 1
-    )
+def _repeats_blank(line: str, previous: str) -> bool:
+    """Whether ``line`` is blank and the same as the line before it."""
+    return line == previous and (not line or line.isspace())
