@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from cleaner.boilerplate import _matchers, learn_boilerplate
 from cleaner.boilerplate import templates as template_module
+from cleaner.boilerplate.blank_runs import fold_blank_runs
 from cleaner.boilerplate.matchers import _reason, compile_rules
 from cleaner.boilerplate.rule_files import load_rules
 from cleaner.pipeline import trace_records
@@ -162,3 +163,20 @@ def test_prefetching_in_several_reads_finds_the_same(monkeypatch: pytest.MonkeyP
     for page in chrome:
         found = templates.find(page.split("\n"), "")
         assert found and found == one_by_one.find(page.split("\n"), "")
+
+
+def test_a_page_with_runs_of_blank_lines_is_answered_from_the_prefetch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The stage asks about the folded lines (one line per run of blank lines).
+    chrome = [_page(sentence, "vnexpress", True) for sentence in SENTENCES * 3]
+    templates = learn_boilerplate([(str(n), page) for n, page in enumerate(chrome)], width=1 << 12)
+    page = chrome[0].replace("\n", "\n\n\n")
+    fresh = pickle.loads(pickle.dumps(templates)).find(fold_blank_runs(page.split("\n")).lines, "")
+    templates.prefetch([(page, "")])
+
+    def no_read(documents: object) -> list[object]:
+        raise AssertionError("the prefetched answer was not used")
+
+    monkeypatch.setattr(templates, "_find_many", no_read)
+    assert fresh and templates.find(fold_blank_runs(page.split("\n")).lines, "") == fresh

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
+from cleaner.boilerplate.blank_runs import fold_blank_runs
 from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.shingles import (
@@ -553,10 +554,15 @@ class SiteTemplates:
         numpy's cost is per call (~30 µs a read), which dominated a short
         document's lookup. Until the next prefetch, :meth:`find` answers these
         documents from what was found here (the same answer: the estimates of
-        a key do not depend on the other keys read with it).
+        a key do not depend on the other keys read with it). The stage asks
+        about a text's lines with runs of blank lines folded
+        (:mod:`~cleaner.boilerplate.blank_runs`), so those are what is found.
         """
         self._prefound = {}
-        wanted = [_Document(text.split("\n"), source, None) for text, source in documents]
+        wanted = [
+            _Document(fold_blank_runs(text.split("\n")).lines, source, None)
+            for text, source in documents
+        ]
         for start in range(0, len(wanted), _PREFETCH_DOCUMENTS):
             chunk = wanted[start : start + _PREFETCH_DOCUMENTS]
             for document, templates in zip(chunk, self._find_many(chunk), strict=True):
