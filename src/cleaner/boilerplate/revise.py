@@ -8,6 +8,7 @@ sign-off at the end, and short lines stranded between boilerplate.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -342,6 +343,118 @@ def _remove_repeated_lines(labels: list[LineLabel]) -> None:
             seen.add(kept)
 
 
+#: What follows the article's last sentence is furniture (a byline, a source,
+#: related headlines, captions, a footer) unless it is this long: then it is
+#: a paragraph that lost its full stop.
+MAX_FRAGMENT_CHARS = 200
+#: The article before it holds at least this many characters.
+MIN_ARTICLE_CHARS = 400
+#: More short lines than this at the end are a list or a table, not furniture
+#: (and the walk back to the last sentence stays short on a page of short lines).
+MAX_TAIL_LINES = 40
+#: Words after the last stop inside a line are furniture (a byline, a source,
+#: a credit) only up to this many: a longer rest is a sentence that lost its stop.
+MAX_TAIL_WORDS = 12
+#: Shorter ones read as a sentence too when at least this many words ...
+MIN_CLAUSE_WORDS = 8
+#: ... and at least this share of them open in lower case ("Ông Bằng cho hay,
+#: sắp tới Ủy ban sẽ …"); a byline, a credit or a footer is mostly names.
+MIN_CLAUSE_LOWER_SHARE = 0.5
+#: A stop inside a line: its punctuation and closers, then a space.
+_INNER_STOP = regex.compile(r"[.!?…][\"”’')\]]{0,3}(?=\s)")
+#: An initial or an abbreviation before a dot ("V. Minh", "TP. HCM") ends no
+#: sentence; "Á" and "Ý" (Asia, Italy) are words of one letter that do. An
+#: acronym that does end one ("… của EU. Hà Linh") only makes the rest longer.
+_INITIAL = regex.compile(r"(?:^|\s)(?![ÁÝ]\.)\p{Lu}{1,3}\.\Z")
+
+
+def _last_stop(text: str) -> int | None:
+    """Where the last sentence of ``text`` ends, ``None`` when no sentence ends in it."""
+    stripped = text.rstrip()
+    if ends_sentence(stripped):
+        return len(stripped)
+    for match in reversed(list(_INNER_STOP.finditer(stripped))):
+        if _INITIAL.search(stripped, 0, match.start() + 1) is None:
+            return int(match.end())
+    return None
+
+
+def _reads_as_clause(words: list[str]) -> bool:
+    """Whether the words after a line's last stop are a sentence that lost its stop."""
+    if len(words) > MAX_TAIL_WORDS:
+        return True
+    lower = sum(word[:1].islower() for word in words)
+    return len(words) >= MIN_CLAUSE_WORDS and lower >= MIN_CLAUSE_LOWER_SHARE * len(words)
+
+
+def _is_fragment(text: str) -> bool:
+    """Short, not a list item, not a line of verse (closed by a comma)."""
+    return (
+        len(text) < MAX_FRAGMENT_CHARS and _LIST_ITEM.match(text) is None and not text.endswith(",")
+    )
+
+
+#: "Nghệ sĩ xuất sắc: Adele", "HAGL: Đông Triều 15’": a short label, then its value.
+_FIELD = regex.compile(r"[^:\n]{1,40}: (?!https?:)\S")
+
+
+def _is_field_list(fragments: list[str]) -> bool:
+    """Results, a line-up, a fact box: two or more "label: value" lines are a list."""
+    return sum(_FIELD.match(text) is not None for text in fragments) >= 2
+
+
+class _Tail(NamedTuple):
+    """What follows the article's last sentence: lines of their own, and the rest of its line."""
+
+    lines: list[int]
+    line: int
+    start: int
+
+
+def _find_tail(labels: list[LineLabel]) -> _Tail | None:
+    """The furniture after the last sentence, ``None`` if it may be the article's own end.
+
+    Walks back from the last kept line while the lines are fragments, to the
+    line the last sentence ends in. Nothing is furniture when the article is
+    short, when that sentence ends with a colon (a list follows), or when the
+    fragments are many or form a list of fields.
+    """
+    kept = _kept_nonblank(labels)
+    fragments: list[int] = []
+    for position in range(len(kept) - 1, -1, -1):
+        index = kept[position]
+        text = labels[index].kept_text()
+        stop = _last_stop(text)
+        if stop is None:
+            if len(fragments) == MAX_TAIL_LINES or not _is_fragment(text.strip()):
+                return None
+            fragments.append(index)
+            continue
+        rest = text[stop:].strip()
+        if rest and (not _is_fragment(rest) or _reads_as_clause(rest.split())):
+            return None
+        tail = [rest] if rest else []
+        tail += [labels[i].kept_text().strip() for i in reversed(fragments)]
+        article = stop + sum(len(labels[i].kept_text()) for i in kept[:position])
+        if not tail or text[:stop].endswith(":") or article < MIN_ARTICLE_CHARS:
+            return None
+        return None if _is_field_list(tail) else _Tail(fragments, index, stop)
+    return None
+
+
+def _remove_after_last_sentence(labels: list[LineLabel]) -> None:
+    """Remove what follows the article's last sentence (see :func:`_find_tail`)."""
+    tail = _find_tail(labels)
+    if tail is None:
+        return
+    for index in tail.lines:
+        labels[index].remove("after_last_sentence", certain=False)
+    label = labels[tail.line]
+    end = len(label.kept_text().rstrip())
+    if tail.start < end:
+        label.cut_kept(tail.start, end, "after_last_sentence", certain=False)
+
+
 def _state(labels: list[LineLabel]) -> tuple[int, int]:
     return sum(label.removed for label in labels), sum(len(label.cuts) for label in labels)
 
@@ -390,5 +503,6 @@ def revise_labels(
         _strip_end_marks(labels, matchers)
         _remove_repeated_lines(labels)
         _remove_lines_left_as_furniture(labels, matchers)
+        _remove_after_last_sentence(labels)
         if _state(labels) == before:
             break
