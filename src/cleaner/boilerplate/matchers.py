@@ -30,6 +30,7 @@ _REMEMBERED_SEGMENT_CHARS = 160
 WHOLE_LINE_REASONS: dict[str, str] = {
     "related_header": "related_news_block",
     "related_link": "related_news_block",
+    "toc_header": "table_of_contents",
     "follow_line": "follow_line",
     "ui_line": "ui_line",
     "timestamp": "timestamp",

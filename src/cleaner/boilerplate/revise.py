@@ -42,20 +42,42 @@ BLOCK_WINDOW = 800
 _DOUBLED = regex.compile(r"(.{2,60}) \1")
 
 
-def _continues_block(label: LineLabel, headlines: set[str], matchers: Matchers) -> bool:
+class _Block(NamedTuple):
+    """A block a header line opens: the reason its lines get, and what a repeat means."""
+
+    reason: str
+    #: Related headlines come round again in carousels; a table of contents is
+    #: followed by the body, whose first heading repeats its first item.
+    repeats_continue: bool
+
+
+#: The headers that open a block of the short lines under them.
+_BLOCKS = {
+    "related_header": _Block("related_news_block", repeats_continue=True),
+    "toc_header": _Block("table_of_contents", repeats_continue=False),
+}
+
+
+def _continues_block(
+    label: LineLabel, block: _Block, headlines: set[str], matchers: Matchers
+) -> bool:
     stripped = label.text.strip()
-    if label.blank or label.removed or stripped in headlines:
+    if stripped in headlines:
+        return block.repeats_continue
+    if label.blank or label.removed:
         return True
-    if matchers.source_tag.match(stripped) is not None:
+    if block.repeats_continue and matchers.source_tag.match(stripped) is not None:
         return True  # a summary: "VOV.VN - Bà Trương Thị Mai đề nghị ..."
     headline_like = len(stripped) <= MAX_HEADLINE_CHARS and not stripped.endswith(".")
     return headline_like
 
 
-def _extend_related_blocks(labels: list[LineLabel], matchers: Matchers) -> None:
+def _extend_blocks(labels: list[LineLabel], matchers: Matchers) -> None:
+    """Remove the headlines (or headings) under each block header."""
     index = 0
     while index < len(labels):
-        if labels[index].concept != "related_header":
+        block = _BLOCKS.get(labels[index].concept or "")
+        if block is None:
             index += 1
             continue
         headlines: set[str] = set()
@@ -66,14 +88,14 @@ def _extend_related_blocks(labels: list[LineLabel], matchers: Matchers) -> None:
         while (
             index < len(labels)
             and lines_left
-            and _continues_block(labels[index], headlines, matchers)
+            and _continues_block(labels[index], block, headlines, matchers)
         ):
             label = labels[index]
             if not label.blank:
                 lines_left -= 1
                 if label.reason is None:
                     headlines.add(label.text.strip())
-                    label.remove("related_news_block", certain=False)
+                    label.remove(block.reason, certain=False)
             index += 1
 
 
@@ -254,7 +276,7 @@ def _is_lead_furniture(segment: str, matchers: Matchers) -> bool:
     """A piece of the furniture that opens a page; a related header opens a block instead."""
     found = matchers.segment_reason(segment)
     if found is not None:
-        return found[0] != "related_header"
+        return found[0] not in _BLOCKS
     stripped = segment.strip()
     if matchers.page_label.fullmatch(stripped) is not None:
         return True
@@ -484,7 +506,7 @@ def revise_labels(
         matchers: The compiled rules.
         keep_captions: Leave photo captions in place (``--captions keep``).
     """
-    _extend_related_blocks(labels, matchers)
+    _extend_blocks(labels, matchers)
     if not keep_captions:
         remove_scene_captions(labels, _kept_nonblank(labels))
     _remove_stranded_lines(labels)

@@ -24,6 +24,7 @@ SECTIONS: tuple[str, ...] = (
     "related_header",
     "related_link",
     "related_inline",
+    "toc_header",
     "follow_line",
     "ui_line",
     "timestamp",
