@@ -423,6 +423,62 @@ VECTORS = (
         "end",
         "Đường dây nóng của Sở đã tiếp nhận hơn 200 cuộc gọi trong ngày.",
     ),
+    # blogs, shops and forums on WordPress and the themes that copy its strings
+    Furniture(
+        "wordpress",
+        "Để lại một bình luận Hủy trả lời",
+        "end",
+        "Khách hàng có thể để lại bình luận về chất lượng dịch vụ trên trang của hãng.",
+    ),
+    Furniture(
+        "wordpress",
+        "Email của bạn sẽ không được hiển thị công khai. Các trường bắt buộc được đánh dấu *",
+        "end",
+        "Email của bạn sẽ được bảo mật theo quy định của pháp luật về dữ liệu cá nhân.",
+    ),
+    Furniture(
+        "wordpress",
+        "Lưu tên của tôi, email, và trang web trong trình duyệt này cho lần bình luận kế tiếp "
+        "của tôi.",
+        "end",
+        "Lưu tên của tôi vào danh sách, cô giáo dặn cả lớp trước giờ ra chơi.",
+    ),
+    Furniture(
+        "wordpress",
+        "5/5 - (3 bình chọn)",
+        "end",
+        "Khách sạn được chấm 5/5 điểm sau 3 lần bình chọn của độc giả.",
+    ),
+    Furniture(
+        "wordpress",
+        "Đăng bởi: Admin",
+        "end",
+        "Bài thơ được đăng bởi một tờ báo địa phương từ năm 1975.",
+    ),
+    Furniture(
+        "wordpress",
+        "Tác giả: Minh Anh",
+        "end",
+        "Tác giả Minh Anh đã dành ba năm để viết cuốn tiểu thuyết này.",
+    ),
+    Furniture(
+        "wordpress",
+        "#dulich #hagiang #phuot",
+        "end",
+        "Số hiệu chuyến bay #VN123 đã được hãng thông báo thay đổi.",
+    ),
+    Furniture(
+        "wordpress",
+        "Bài viết mới nhất",
+        "end",
+        "Bài viết mới nhất của tác giả đã được đăng trên tạp chí tuần này.",
+    ),
+    Furniture(
+        "wordpress",
+        "Du lịch » Miền Bắc » Hà Giang",
+        "lead",
+        "Du lịch miền Bắc hút khách nhờ mùa hoa tam giác mạch.",
+    ),
 )
 
 #: Known site tags that open the lead; the article's first sentence follows.
@@ -491,6 +547,7 @@ SITES = (
     "baodautu", "congluan", "vnanet", "bnews", "nguoiquansat", "vneconomy", "kinhtedothi",
     "giaoducthoidai", "anninhthudo", "infonet", "baophapluat", "antv", "baonghean",
     "thethaovanhoa", "nuochoauk", "tingame", "shopjaxvinhphuc", "tuvanannam", "baoangiang",
+    "wordpress",
 )  # fmt: skip
 #: Issue 15 asks for the furniture of at least this many sites.
 MIN_SITES = 30
