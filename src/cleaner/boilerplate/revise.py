@@ -391,7 +391,7 @@ _INITIAL = regex.compile(r"(?:^|\s)(?![ÁÝ]\.)\p{Lu}{1,3}\.\Z")
 
 
 def _last_stop(text: str) -> int | None:
-    """Where the last sentence of ``text`` ends, ``None`` when no sentence ends in it."""
+    """Where the last sentence of a long line ends, ``None`` when no sentence ends in it."""
     stripped = text.rstrip()
     if ends_sentence(stripped):
         return len(stripped)
@@ -418,11 +418,22 @@ def _is_fragment(text: str) -> bool:
 
 #: "Nghệ sĩ xuất sắc: Adele", "HAGL: Đông Triều 15’": a short label, then its value.
 _FIELD = regex.compile(r"[^:\n]{1,40}: (?!https?:)\S")
+#: The labels of the page's own fields, which make no list of the article's.
+_FURNITURE_LABEL = regex.compile(
+    r"(?:Nguồn|Theo|Tags?|Từ khóa|Từ khoá|Ảnh|Video|Clip|Tác giả|Người viết|Biên tập"
+    r"|Chủ đề|Chuyên mục|Danh mục|Xem thêm|Đọc thêm|Link|Cập nhật|Ngày đăng|Thời gian"
+    r"|Email|Hotline|Điện thoại|Website|Địa chỉ|Fanpage|Facebook) ?:",
+    regex.IGNORECASE,
+)
 
 
 def _is_field_list(fragments: list[str]) -> bool:
     """Results, a line-up, a fact box: two or more "label: value" lines are a list."""
-    return sum(_FIELD.match(text) is not None for text in fragments) >= 2
+    fields = sum(
+        _FIELD.match(text) is not None and _FURNITURE_LABEL.match(text) is None
+        for text in fragments
+    )
+    return fields >= 2
 
 
 class _Tail(NamedTuple):
@@ -436,22 +447,26 @@ class _Tail(NamedTuple):
 def _find_tail(labels: list[LineLabel]) -> _Tail | None:
     """The furniture after the last sentence, ``None`` if it may be the article's own end.
 
-    Walks back from the last kept line while the lines are fragments, to the
-    line the last sentence ends in. Nothing is furniture when the article is
-    short, when that sentence ends with a colon (a list follows), or when the
-    fragments are many or form a list of fields.
+    Walks back from the last kept line while the lines are fragments (short
+    lines that end no sentence: headlines, captions, bylines, whatever full
+    stops they hold inside), to the line the last sentence ends in; in a long
+    line, only the few words after its last stop can be furniture. Nothing is
+    furniture when the article is short, when that sentence ends with a colon
+    (a list follows), or when the fragments are many or form a list of fields.
     """
     kept = _kept_nonblank(labels)
     fragments: list[int] = []
     for position in range(len(kept) - 1, -1, -1):
         index = kept[position]
         text = labels[index].kept_text()
-        stop = _last_stop(text)
-        if stop is None:
-            if len(fragments) == MAX_TAIL_LINES or not _is_fragment(text.strip()):
+        if not ends_sentence(text.rstrip()) and _is_fragment(text.strip()):
+            if len(fragments) == MAX_TAIL_LINES:
                 return None
             fragments.append(index)
             continue
+        stop = _last_stop(text)
+        if stop is None:
+            return None
         rest = text[stop:].strip()
         if rest and (not _is_fragment(rest) or _reads_as_clause(rest.split())):
             return None
