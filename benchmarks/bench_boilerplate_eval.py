@@ -12,8 +12,8 @@ run, on the same texts:
   does not end in terminal punctuation or is at most 30 characters), the way
   a pipeline without a boilerplate stage removes lines.
 
-The unseen sets (``UNSEEN_SETS``: set f, and sets h and i when their files are
-there) are scored apart, each in a column group of its own plus one for all of
+The unseen sets (``UNSEEN_SETS``: set f, and sets h, i and j when their files
+are there) are scored apart, each in a column group of its own plus one for all of
 them together, and left out of the overall and held-out figures: nobody reads
 their misses, so they keep measuring sites the rules were never tuned on
 (``--misses`` skips them).
@@ -54,13 +54,14 @@ APART_SETS = {
     "set_f": ("unseen", "unseen"),
     "set_h": ("unseen_h", "unseen (set h)"),
     "set_i": ("unseen_i", "unseen (set i)"),
+    "set_j": ("unseen_j", "unseen (set j)"),
     "set_g": ("set_g", "tuning (set g)"),
 }
 #: Sets whose misses nobody reads, so that they keep measuring sites never tuned on.
-UNSEEN_SETS = ("set_f", "set_h", "set_i")
+UNSEEN_SETS = ("set_f", "set_h", "set_i", "set_j")
 #: The slice that holds every unseen set together, and its column title.
-UNSEEN_ALL = "unseen_fhi"
-UNSEEN_ALL_TITLE = "unseen (f+h+i)"
+UNSEEN_ALL = "unseen_fhij"
+UNSEEN_ALL_TITLE = "unseen (f+h+i+j)"
 _WORD = regex.compile(r"\w")
 
 Spans = list[tuple[int, int]]  # (doc start, doc end) of removed text
@@ -355,7 +356,8 @@ def run(quick: bool, out_dir: Path) -> list[Table]:
         "span recall, precision, held-out and gutted are over sets a-e; the unseen columns "
         f"are set f only ({', '.join(apart['set_f'][1]) or 'absent'}), the set h columns set h "
         f"only ({', '.join(apart['set_h'][1]) or 'absent'}), the set i columns set i only "
-        f"({', '.join(apart['set_i'][1]) or 'absent'}), the f+h+i columns all three; nobody "
+        f"({', '.join(apart['set_i'][1]) or 'absent'}), the set j columns set j only "
+        f"({', '.join(apart['set_j'][1]) or 'absent'}), the f+h+i+j columns all four; nobody "
         "reads their misses. The set g columns are a tuning set labelled after sets a-f "
         f"({len(apart['set_g'][1])} sites), scored apart so that the a-e figures stay comparable"
     )
