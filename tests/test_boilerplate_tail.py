@@ -90,6 +90,11 @@ def test_a_list_of_fields_stays() -> None:
     assert _removed(ARTICLE + "\n" + results) == []
 
 
+def test_a_table_stays() -> None:
+    table = "Bảng giá vàng chiều nay\nSJC 66,5 67,2 0,3\nDOJI 66,4 67,1 0,2\nPNJ 65,9 66,8 0,1"
+    assert _removed(ARTICLE + "\n" + table) == []
+
+
 def test_verse_and_long_lines_stay() -> None:
     verse = "Ai về xứ Nghệ thì về,\nNon xanh nước biếc như tranh họa đồ"
     assert _removed(ARTICLE + "\n" + verse) == []

@@ -427,10 +427,17 @@ _FURNITURE_LABEL = regex.compile(
 )
 
 
+#: A number standing alone: a table's cell ("66,5", "1.250", "12%", "2-0").
+_NUMBER = regex.compile(r"(?<!\S)[+-]?\d[\d.,%/-]*(?!\S)")
+#: A row of a table holds at least this many of them; a headline seldom does.
+MIN_ROW_NUMBERS = 3
+
+
 def _is_field_list(fragments: list[str]) -> bool:
-    """Results, a line-up, a fact box: two or more "label: value" lines are a list."""
+    """Results, a line-up, a fact box, a table: two or more such lines are the article's."""
     fields = sum(
-        _FIELD.match(text) is not None and _FURNITURE_LABEL.match(text) is None
+        (_FIELD.match(text) is not None and _FURNITURE_LABEL.match(text) is None)
+        or len(_NUMBER.findall(text)) >= MIN_ROW_NUMBERS
         for text in fragments
     )
     return fields >= 2
