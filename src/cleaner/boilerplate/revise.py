@@ -1,8 +1,9 @@
 """Second pass: revise line labels with their context (jusText's revise step).
 
-Decisions that need neighbours live here: how far a related-news block runs
-after its header, which line is the lead (source tag), which lines form the
-sign-off at the end, and short lines stranded between boilerplate.
+Decisions that need neighbours live here: how far a related-news block (or a
+table of contents) runs after its header, which line is the lead (source
+tag), which lines form the sign-off at the end, what follows the article's
+last sentence, and short lines stranded between boilerplate.
 """
 
 from __future__ import annotations
@@ -479,11 +480,25 @@ def _find_tail(labels: list[LineLabel]) -> _Tail | None:
             return None
         tail = [rest] if rest else []
         tail += [labels[i].kept_text().strip() for i in reversed(fragments)]
-        article = stop + sum(len(labels[i].kept_text()) for i in kept[:position])
-        if not tail or text[:stop].endswith(":") or article < MIN_ARTICLE_CHARS:
+        if not tail or text[:stop].endswith(":"):
+            return None
+        if not _article_before(labels, kept, position, stop):
             return None
         return None if _is_field_list(tail) else _Tail(fragments, index, stop)
     return None
+
+
+def _article_before(labels: list[LineLabel], kept: list[int], position: int, chars: int) -> bool:
+    """Whether ``chars`` and the lines kept before ``kept[position]`` make an article.
+
+    Counted backwards and only as far as needed: a page of many short lines
+    is not summed whole.
+    """
+    for earlier in range(position - 1, -1, -1):
+        if chars >= MIN_ARTICLE_CHARS:
+            break
+        chars += len(labels[kept[earlier]].kept_text())
+    return chars >= MIN_ARTICLE_CHARS
 
 
 def _remove_after_last_sentence(labels: list[LineLabel]) -> None:
