@@ -90,6 +90,40 @@ def test_a_list_of_fields_stays() -> None:
     assert _removed(ARTICLE + "\n" + results) == []
 
 
+def test_a_list_of_dated_entries_under_a_heading_stays() -> None:
+    # A wiki's year page: the last full stop is far above its lists.
+    entries = "\n".join(
+        [
+            "== Mất ==",
+            "7 tháng 9 - Phaolô Lê Đắc Trọng, Giám mục phụ tá (sinh 1918)",
+            "20 tháng 9 - Thanh Thanh Hoa, nghệ sĩ cải lương (sinh 1943)",
+        ]
+    )
+    assert _removed(ARTICLE + "\n" + entries) == []
+
+
+def test_text_wrapped_onto_lines_stays() -> None:
+    # PDF text: a formula's words broken over lines that open in lower case.
+    wrapped = "Thu nhập tháng đóng\nbảo hiểm xã hội tự\nnguyện sau điều chỉnh"
+    assert _removed(ARTICLE + "\n" + wrapped) == []
+
+
+def test_a_last_sentence_ending_in_an_address_stays() -> None:
+    flat = ARTICLE.replace("\n", " ")
+    text = f"{flat} Hoặc trực tuyến tại địa chỉ https://dichvucong.gov.vn/"
+    assert _removed(text) == []
+
+
+def test_a_page_range_is_not_cut_from_a_citation() -> None:
+    flat = ARTICLE.replace("\n", " ")
+    assert _removed(f"{flat} Tạp chí Sử học, số 2, tr. 199–227") == []
+
+
+def test_a_single_long_line_that_lost_its_stop_stays() -> None:
+    line = "Rất mong nhận được sự phản hồi hướng dẫn của Quý Bộ và tôi xin chân thành cảm ơn"
+    assert _removed(ARTICLE + "\n" + line) == []
+
+
 def test_a_table_stays() -> None:
     table = "Bảng giá vàng chiều nay\nSJC 66,5 67,2 0,3\nDOJI 66,4 67,1 0,2\nPNJ 65,9 66,8 0,1"
     assert _removed(ARTICLE + "\n" + table) == []

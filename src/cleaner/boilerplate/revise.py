@@ -379,7 +379,7 @@ MAX_TAIL_LINES = 40
 #: a credit) only up to this many: a longer rest is a sentence that lost its stop.
 MAX_TAIL_WORDS = 12
 #: Shorter ones read as a sentence too when at least this many words ...
-MIN_CLAUSE_WORDS = 8
+MIN_CLAUSE_WORDS = 5
 #: ... and at least this share of them open in lower case ("Ông Bằng cho hay,
 #: sắp tới Ủy ban sẽ …"); a byline, a credit or a footer is mostly names.
 MIN_CLAUSE_LOWER_SHARE = 0.5
@@ -417,8 +417,11 @@ def _is_fragment(text: str) -> bool:
     )
 
 
-#: "Nghệ sĩ xuất sắc: Adele", "HAGL: Đông Triều 15’": a short label, then its value.
-_FIELD = regex.compile(r"[^:\n]{1,40}: (?!https?:)\S")
+#: "Nghệ sĩ xuất sắc: Adele", "HAGL: Đông Triều 15’", "7 tháng 9 - Phaolô Lê Đắc Trọng
+#: (sinh 1918)": a short label, then its value.
+_FIELD = regex.compile(r"[^:\n]{1,40}(?:: (?!https?:)| [-–] )\S")
+#: A letter: a rest of digits and dashes ("199–227") is a page range, not a name.
+_LETTER = regex.compile(r"\p{L}")
 #: The labels of the page's own fields, which make no list of the article's.
 _FURNITURE_LABEL = regex.compile(
     r"(?:Nguồn|Theo|Tags?|Từ khóa|Từ khoá|Ảnh|Video|Clip|Tác giả|Người viết|Biên tập"
@@ -460,7 +463,8 @@ def _find_tail(labels: list[LineLabel]) -> _Tail | None:
     stops they hold inside), to the line the last sentence ends in; in a long
     line, only the few words after its last stop can be furniture. Nothing is
     furniture when the article is short, when that sentence ends with a colon
-    (a list follows), or when the fragments are many or form a list of fields.
+    (a list follows), or when what follows may be the article's own
+    (:func:`_may_be_article`).
     """
     kept = _kept_nonblank(labels)
     fragments: list[int] = []
@@ -473,19 +477,41 @@ def _find_tail(labels: list[LineLabel]) -> _Tail | None:
             fragments.append(index)
             continue
         stop = _last_stop(text)
-        if stop is None:
+        if stop is None or text[:stop].endswith(":"):
             return None
         rest = text[stop:].strip()
-        if rest and (not _is_fragment(rest) or _reads_as_clause(rest.split())):
-            return None
-        tail = [rest] if rest else []
-        tail += [labels[i].kept_text().strip() for i in reversed(fragments)]
-        if not tail or text[:stop].endswith(":"):
+        lines = [labels[i].kept_text().strip() for i in reversed(fragments)]
+        if not (rest or lines) or _may_be_article(rest, lines):
             return None
         if not _article_before(labels, kept, position, stop):
             return None
-        return None if _is_field_list(tail) else _Tail(fragments, index, stop)
+        return _Tail(fragments, index, stop)
     return None
+
+
+#: A section heading of a wiki or a Markdown page: "== Giải Nobel ==", "## Cách làm".
+_HEADING = regex.compile(r"=+ .{1,200} =+|#{1,6} \S")
+
+
+def _may_be_article(rest: str, lines: list[str]) -> bool:
+    """Whether what follows the last sentence may still be the article's own.
+
+    ``rest`` is what follows the last stop in that sentence's line, ``lines``
+    the short lines after it. The article's are: words that read as a clause,
+    or hold no letter (a page range cut from a citation); a single line that
+    reads as a clause (its sentence lost its stop); a line opening in lower
+    case (text wrapped onto lines, as PDF text is); a section heading; a list
+    of fields or a table (:func:`_is_field_list`).
+    """
+    if rest and (
+        not _is_fragment(rest) or _LETTER.search(rest) is None or _reads_as_clause(rest.split())
+    ):
+        return True
+    if not rest and len(lines) == 1 and _reads_as_clause(lines[0].split()):
+        return True
+    if any(line[:1].islower() or _HEADING.fullmatch(line) for line in lines):
+        return True
+    return _is_field_list([rest, *lines] if rest else lines)
 
 
 def _article_before(labels: list[LineLabel], kept: list[int], position: int, chars: int) -> bool:
