@@ -9,7 +9,9 @@
  *     filters (cleaner/quality/heuristics.py), walking only the positions
  *     whose shorter n-gram repeats;
  *   - WordLexicon: the quality filters' syllables, word classes and token
- *     counts in one pass over a text (cleaner/quality/heuristics.py).
+ *     counts in one pass over a text (cleaner/quality/heuristics.py);
+ *   - segment_identity: the shape hash a boilerplate template segment is
+ *     counted under (cleaner/boilerplate/templates.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -1411,6 +1413,174 @@ static PyTypeObject LexiconType = {
     .tp_methods = Lexicon_methods,
 };
 
+
+/* ---- segment_identity ----------------------------------------------------------
+ *
+ * The key a segment is counted under in the boilerplate templates
+ * (cleaner/boilerplate/templates.py, _identity): the segment's shape (every
+ * run of decimal digits made "0", whitespace runs made one space, the ends
+ * stripped: " ".join(re.sub(r"\d+", "0", text).split())), hashed as
+ * zlib.crc32 | zlib.adler32 << 32 of its UTF-8 bytes; the same hash of its
+ * first CONTEXT_CHARS code points when it is longer; and whether it holds a
+ * letter. Digits and spaces are the standard library's (Py_UNICODE_ISDECIMAL
+ * is re's \d, Py_UNICODE_ISSPACE is str.split's). None tells the caller to
+ * work it out in Python: a segment with a web address (shaped by a regex
+ * here unknown), or one whose only letters, if any, lie above U+1FFF, where
+ * the regex module's \p{L} may follow a newer Unicode than this Python.
+ */
+#define CONTEXT_CHARS 64
+#define SAFE_LETTERS_BELOW 0x2000
+
+static uint32_t crc_table[256];
+static int crc_table_ready = 0;
+
+static void
+crc_table_init(void)
+{
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) {
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        }
+        crc_table[n] = c;
+    }
+    crc_table_ready = 1;
+}
+
+typedef struct {
+    uint32_t crc; /* not yet inverted */
+    uint32_t a, b;
+} TextHash;
+
+static void
+text_hash_bytes(TextHash *h, const unsigned char *bytes, int count)
+{
+    for (int i = 0; i < count; i++) {
+        h->crc = crc_table[(h->crc ^ bytes[i]) & 0xFF] ^ (h->crc >> 8);
+        h->a = (h->a + bytes[i]) % 65521;
+        h->b = (h->b + h->a) % 65521;
+    }
+}
+
+static void
+text_hash_char(TextHash *h, Py_UCS4 ch)
+{
+    unsigned char bytes[4];
+    int count;
+    if (ch < 0x80) {
+        bytes[0] = (unsigned char)ch;
+        count = 1;
+    }
+    else if (ch < 0x800) {
+        bytes[0] = (unsigned char)(0xC0 | (ch >> 6));
+        bytes[1] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 2;
+    }
+    else if (ch < 0x10000) { /* lone surrogates too, as "surrogatepass" encodes them */
+        bytes[0] = (unsigned char)(0xE0 | (ch >> 12));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 3;
+    }
+    else {
+        bytes[0] = (unsigned char)(0xF0 | (ch >> 18));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[3] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 4;
+    }
+    text_hash_bytes(h, bytes, count);
+}
+
+static unsigned long long
+text_hash_value(const TextHash *h)
+{
+    uint32_t crc = h->crc ^ 0xFFFFFFFFu;
+    uint32_t adler = (h->b << 16) | h->a;
+    return (unsigned long long)crc | ((unsigned long long)adler << 32);
+}
+
+/* Whether text[start:] begins with the ASCII string word. */
+static int
+starts_with_ascii(int kind, const void *data, Py_ssize_t length, Py_ssize_t start,
+                  const char *word)
+{
+    for (Py_ssize_t i = 0; word[i] != '\0'; i++) {
+        if (start + i >= length || PyUnicode_READ(kind, data, start + i) != (Py_UCS4)word[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+segment_identity(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "segment_identity() expects str, got %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (!crc_table_ready) {
+        crc_table_init();
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if ((ch == 'h' && starts_with_ascii(kind, data, length, i, "http"))
+            || (ch == 'w' && starts_with_ascii(kind, data, length, i, "www."))) {
+            Py_RETURN_NONE;
+        }
+    }
+    TextHash whole = {0xFFFFFFFFu, 1, 0};
+    TextHash opening = whole;
+    Py_ssize_t shaped = 0; /* code points of the shape written so far */
+    int space_pending = 0, previous_digit = 0, letter = 0, unsure = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(ch)) {
+            space_pending = shaped > 0;
+            previous_digit = 0;
+            continue;
+        }
+        int digit = Py_UNICODE_ISDECIMAL(ch);
+        if (digit && previous_digit) {
+            continue; /* the rest of a digit run: one "0" stands for it */
+        }
+        previous_digit = digit;
+        Py_UCS4 out[2];
+        int count = 0;
+        if (space_pending) {
+            out[count++] = ' ';
+            space_pending = 0;
+        }
+        out[count++] = digit ? '0' : ch;
+        if (!digit && !letter) {
+            if (ch >= SAFE_LETTERS_BELOW) {
+                unsure = 1; /* a letter or not, as the regex module's Unicode says */
+            }
+            else if (Py_UNICODE_ISALPHA(ch)) {
+                letter = 1;
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            text_hash_char(&whole, out[k]);
+            if (shaped < CONTEXT_CHARS) {
+                text_hash_char(&opening, out[k]);
+            }
+            shaped++;
+        }
+    }
+    if (unsure && !letter) {
+        Py_RETURN_NONE;
+    }
+    unsigned long long key = text_hash_value(&whole);
+    unsigned long long context = shaped <= CONTEXT_CHARS ? key : text_hash_value(&opening);
+    return Py_BuildValue("(KKO)", key, context, letter ? Py_True : Py_False);
+}
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
@@ -1423,6 +1593,9 @@ static PyMethodDef speedups_functions[] = {
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},
+    {"segment_identity", (PyCFunction)segment_identity, METH_O,
+     "segment_identity(text) -> (shape key, opening key, holds a letter) as "
+     "cleaner.boilerplate.templates counts a segment, or None where Python must."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
+from cleaner import speedups
 from cleaner.boilerplate.blank_runs import fold_blank_runs
 from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
@@ -335,14 +336,20 @@ _remembered_identity: Identity = lru_cache(maxsize=_IDENTITY_CACHE)(_identity)
 def _units(
     lines: Sequence[str], spans: Spans | None = None, identity: Identity = _identity
 ) -> list[_Unit]:
-    """The segments of ``lines`` (``spans``: their segment spans, when already known)."""
+    """The segments of ``lines`` (``spans``: their segment spans, when already known).
+
+    A segment's identity is computed in C when the speedups are built (the
+    same values; ``identity`` answers where C leaves it to Python): shaping
+    and hashing each segment was a third of learning.
+    """
+    compiled = speedups.segment_identity if speedups.enabled() else None
     units: list[_Unit] = []
     for line_no, line in enumerate(lines):
         for start, end in segment_spans(line) if spans is None else spans[line_no]:
             countable = end - start <= MAX_TEMPLATE_SEGMENT
-            key, context, has_word = identity(
-                line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
-            )
+            piece = line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
+            found = compiled(piece) if compiled is not None else None
+            key, context, has_word = identity(piece) if found is None else found
             units.append(_Unit(line_no, start, end, countable and has_word, key, context))
     return units
 
