@@ -11,7 +11,9 @@
  *   - WordLexicon: the quality filters' syllables, word classes and token
  *     counts in one pass over a text (cleaner/quality/heuristics.py);
  *   - segment_identity: the shape hash a boilerplate template segment is
- *     counted under (cleaner/boilerplate/templates.py).
+ *     counted under (cleaner/boilerplate/templates.py);
+ *   - segment_boundaries: where a line's sentence-like segments end
+ *     (cleaner/boilerplate/segments.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -1581,6 +1583,263 @@ segment_identity(PyObject *module, PyObject *text)
     return Py_BuildValue("(KKO)", key, context, letter ? Py_True : Py_False);
 }
 
+
+/* ---- segment_boundaries ----------------------------------------------------------
+ *
+ * The segment boundaries of a line (cleaner/boilerplate/segments.py): the
+ * matches of _BOUNDARY in line[start:end], as a flat list of (where the
+ * spaces after the punctuation start, where they end). The alternatives are
+ * tried in the pattern's order at each position, as the regex engine does:
+ *   A  a full stop, unless it closes an abbreviation or a single capital
+ *      (the token after a space, "(" or the line's start);
+ *   B  two or more of .!?… then an optional "/." and up to three closers;
+ *   C  one of .!?… then "/." and up to three closers;
+ *   D  one of .!?… then one to three closers;
+ *   E  one of !?…;
+ * then one or more spaces and, after them, a capital, a digit, one of
+ * "“‘'«([>*•+#- or "http://" / "https://". Each part is deterministic (a
+ * shorter run leaves a character the next part cannot take), so the first
+ * alternative that fits decides. Capitals and digits are Python's (isupper,
+ * isdecimal), the same as the regex module's \p{Lu} and \d below U+2000 only:
+ * None asks the caller to use the regex when a character above it decides.
+ */
+#define SAFE_CLASSES_BELOW 0x2000
+#define MAX_ABBREVIATION 8
+
+static int
+is_sentence_punct(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026;
+}
+
+static int
+is_closer(Py_UCS4 ch)
+{
+    return ch == '"' || ch == 0x201D || ch == 0x2019 || ch == '\'' || ch == 0xBB || ch == ')'
+           || ch == ']';
+}
+
+/* 1, 0, or -1 when the character lies where Python and the regex module may differ. */
+static int
+is_capital(Py_UCS4 ch)
+{
+    if (ch >= SAFE_CLASSES_BELOW) {
+        return -1;
+    }
+    return Py_UNICODE_ISUPPER(ch) ? 1 : 0;
+}
+
+/* Whether a segment may start at text[at] (the look-ahead); -1: unsure. */
+static int
+opens_segment(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    if (at >= end) {
+        return 0;
+    }
+    Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+    switch (ch) {
+    case '"': case 0x201C: case 0x2018: case '\'': case 0xAB: case '(': case '[': case '>':
+    case '*': case 0x2022: case '+': case '#': case '-':
+        return 1;
+    default:
+        break;
+    }
+    if (ch == 'h' && (starts_with_ascii(kind, data, end, at, "http://")
+                      || starts_with_ascii(kind, data, end, at, "https://"))) {
+        return 1;
+    }
+    if (ch >= SAFE_CLASSES_BELOW) {
+        return -1;
+    }
+    return Py_UNICODE_ISUPPER(ch) || Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* After the punctuation that ends at text[at]: the end of the spaces when a
+ * segment opens after them, 0 when not, -1 when unsure. */
+static Py_ssize_t
+spaces_then_opening(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    Py_ssize_t position = at;
+    while (position < end && PyUnicode_READ(kind, data, position) == ' ') {
+        position++;
+    }
+    if (position == at) {
+        return 0;
+    }
+    int opens = opens_segment(kind, data, end, position);
+    return opens < 0 ? -1 : (opens ? position : 0);
+}
+
+/* Whether the full stop at text[at] closes an abbreviation or an initial; -1: unsure. */
+static int
+closes_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
+                    PyObject *abbreviations)
+{
+    Py_ssize_t token = at;
+    while (token > 0) {
+        Py_UCS4 before = PyUnicode_READ(kind, data, token - 1);
+        if (before == ' ' || before == '(') {
+            break;
+        }
+        token--;
+    }
+    Py_ssize_t length = at - token;
+    if (length == 0 || length > MAX_ABBREVIATION) {
+        return 0;
+    }
+    if (length == 1) {
+        int capital = is_capital(PyUnicode_READ(kind, data, token));
+        if (capital != 0) {
+            return capital;
+        }
+    }
+    PyObject *word = PyUnicode_Substring(text, token, at);
+    if (word == NULL) {
+        return -2;
+    }
+    int known = PySet_Contains(abbreviations, word);
+    Py_DECREF(word);
+    return known < 0 ? -2 : known;
+}
+
+/* Count of characters from at on that satisfy test, at most limit (0: no limit). */
+static Py_ssize_t
+run_of(int kind, const void *data, Py_ssize_t end, Py_ssize_t at, int (*test)(Py_UCS4),
+       Py_ssize_t limit)
+{
+    Py_ssize_t count = 0;
+    while (at + count < end && (limit == 0 || count < limit)
+           && test(PyUnicode_READ(kind, data, at + count))) {
+        count++;
+    }
+    return count;
+}
+
+static int
+is_end_mark_at(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    return at + 1 < end && PyUnicode_READ(kind, data, at) == '/'
+           && PyUnicode_READ(kind, data, at + 1) == '.';
+}
+
+/* The end of the punctuation of the first alternative that fits at text[at]
+ * and the end of the spaces after it (*spaces_end); 0: none fits, -1: unsure,
+ * -2: error. */
+static Py_ssize_t
+boundary_at(PyObject *text, int kind, const void *data, Py_ssize_t end, Py_ssize_t at,
+            PyObject *abbreviations, Py_ssize_t *spaces_end)
+{
+    Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+    if (!is_sentence_punct(ch)) {
+        return 0;
+    }
+    Py_ssize_t candidates[5];
+    int count = 0;
+    if (ch == '.') { /* A, checked below */
+        candidates[count++] = -(at + 1);
+    }
+    Py_ssize_t punct = run_of(kind, data, end, at, is_sentence_punct, 0);
+    if (punct >= 2) { /* B */
+        Py_ssize_t after = at + punct;
+        if (is_end_mark_at(kind, data, end, after)) {
+            after += 2;
+        }
+        candidates[count++] = after + run_of(kind, data, end, after, is_closer, 3);
+    }
+    if (is_end_mark_at(kind, data, end, at + 1)) { /* C */
+        candidates[count++] = at + 3 + run_of(kind, data, end, at + 3, is_closer, 3);
+    }
+    Py_ssize_t closers = run_of(kind, data, end, at + 1, is_closer, 3);
+    if (closers >= 1) { /* D */
+        candidates[count++] = at + 1 + closers;
+    }
+    if (ch != '.') { /* E */
+        candidates[count++] = at + 1;
+    }
+    for (int i = 0; i < count; i++) {
+        Py_ssize_t punct_end = candidates[i];
+        int abbreviation_check = punct_end < 0;
+        if (abbreviation_check) {
+            punct_end = -punct_end;
+        }
+        Py_ssize_t after_spaces = spaces_then_opening(kind, data, end, punct_end);
+        if (after_spaces < 0) {
+            return -1;
+        }
+        if (after_spaces == 0) {
+            continue;
+        }
+        if (abbreviation_check) {
+            int closes = closes_abbreviation(text, kind, data, at, abbreviations);
+            if (closes < 0) {
+                return closes;
+            }
+            if (closes) {
+                continue;
+            }
+        }
+        *spaces_end = after_spaces;
+        return punct_end;
+    }
+    return 0;
+}
+
+static PyObject *
+segment_boundaries(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "segment_boundaries(line: str, start: int, end: int, abbreviations: "
+                        "frozenset)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || end == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (end > PyUnicode_GET_LENGTH(text)) {
+        end = PyUnicode_GET_LENGTH(text);
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    Py_ssize_t at = start;
+    while (at < end) {
+        Py_ssize_t spaces_end = 0;
+        Py_ssize_t punct_end = boundary_at(text, kind, data, end, at, args[3], &spaces_end);
+        if (punct_end == -1) {
+            Py_DECREF(found);
+            Py_RETURN_NONE;
+        }
+        if (punct_end < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (punct_end == 0) {
+            at++;
+            continue;
+        }
+        PyObject *space_start = PyLong_FromSsize_t(punct_end);
+        PyObject *space_stop = PyLong_FromSsize_t(spaces_end);
+        if (space_start == NULL || space_stop == NULL || PyList_Append(found, space_start) < 0
+            || PyList_Append(found, space_stop) < 0) {
+            Py_XDECREF(space_start);
+            Py_XDECREF(space_stop);
+            Py_DECREF(found);
+            return NULL;
+        }
+        Py_DECREF(space_start);
+        Py_DECREF(space_stop);
+        at = spaces_end;
+    }
+    return found;
+}
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
@@ -1596,6 +1855,9 @@ static PyMethodDef speedups_functions[] = {
     {"segment_identity", (PyCFunction)segment_identity, METH_O,
      "segment_identity(text) -> (shape key, opening key, holds a letter) as "
      "cleaner.boilerplate.templates counts a segment, or None where Python must."},
+    {"segment_boundaries", (PyCFunction)(void (*)(void))segment_boundaries, METH_FASTCALL,
+     "segment_boundaries(line, start, end, abbreviations) -> flat [spaces start, spaces end, "
+     "...] of cleaner.boilerplate.segments' boundaries, or None where Python must."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -6,9 +6,10 @@ to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
 MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
 repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`)
-and their one pass over a text's words (:mod:`cleaner.quality.words`), and
-the shape hash a boilerplate template segment is counted under
-(:mod:`cleaner.boilerplate.templates`).
+and their one pass over a text's words (:mod:`cleaner.quality.words`), the
+shape hash a boilerplate template segment is counted under
+(:mod:`cleaner.boilerplate.templates`) and the boundaries of a line's
+segments (:mod:`cleaner.boilerplate.segments`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -26,6 +27,7 @@ try:
         WordLexicon,
         minhash_signatures,
         ngram_repetition_pruned,
+        segment_boundaries,
         segment_identity,
         shingle_hashes,
     )
@@ -35,6 +37,7 @@ except ImportError:  # built without a C compiler, or run from a zip (Spark --py
     ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
     segment_identity = None  # type: ignore[assignment]
+    segment_boundaries = None  # type: ignore[assignment]
     WordLexicon = None  # type: ignore[assignment,misc]
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "new_scanner",
     "new_word_lexicon",
     "ngram_repetition_pruned",
+    "segment_boundaries",
     "segment_identity",
     "shingle_hashes",
 ]
