@@ -13,7 +13,9 @@
  *   - segment_identity: the shape hash a boilerplate template segment is
  *     counted under (cleaner/boilerplate/templates.py);
  *   - segment_boundaries: where a line's sentence-like segments end
- *     (cleaner/boilerplate/segments.py).
+ *     (cleaner/boilerplate/segments.py);
+ *   - edge_words: the shaped, hashed words at either end of a document
+ *     (cleaner/boilerplate/templates.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -1840,6 +1842,140 @@ segment_boundaries(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
+
+/* ---- edge_words --------------------------------------------------------------------
+ *
+ * The first (or last) `count` words of a text as cleaner/boilerplate/templates.py
+ * counts them at a document's ends (_Ends): words as str.split() cuts them,
+ * each shaped (every run of decimal digits made "0") and hashed as
+ * segment_identity hashes a shape. Returns (shaped words, their hashes,
+ * whether the text holds more words than those), or None when one of them
+ * holds a web address (shaped by a regex there).
+ */
+
+/* The shaped word text[start:end] and its hash, appended to words and hashes. */
+static int
+append_shaped_word(PyObject *text, int kind, const void *data, Py_ssize_t start,
+                   Py_ssize_t end, PyObject *words, PyObject *hashes)
+{
+    Py_UCS4 *shaped = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(end - start));
+    if (shaped == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    TextHash hash = {0xFFFFFFFFu, 1, 0};
+    Py_ssize_t length = 0;
+    int previous_digit = 0, changed = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int digit = Py_UNICODE_ISDECIMAL(ch);
+        if (digit) {
+            changed = 1;
+            if (previous_digit) {
+                continue;
+            }
+            ch = '0';
+        }
+        previous_digit = digit;
+        shaped[length++] = ch;
+        text_hash_char(&hash, ch);
+    }
+    PyObject *word = changed ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, shaped, length)
+                             : PyUnicode_Substring(text, start, end);
+    PyMem_Free(shaped);
+    PyObject *value = PyLong_FromUnsignedLongLong(text_hash_value(&hash));
+    int failed = word == NULL || value == NULL || PyList_Append(words, word) < 0
+                 || PyList_Append(hashes, value) < 0;
+    Py_XDECREF(word);
+    Py_XDECREF(value);
+    return failed ? -1 : 0;
+}
+
+static int
+holds_address(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if ((ch == 'h' && starts_with_ascii(kind, data, end, i, "http"))
+            || (ch == 'w' && starts_with_ascii(kind, data, end, i, "www."))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+edge_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "edge_words(text: str, count: int, from_end: bool)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t count = PyLong_AsSsize_t(args[1]);
+    if (count == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int from_end = PyObject_IsTrue(args[2]);
+    if (from_end < 0) {
+        return NULL;
+    }
+    if (!crc_table_ready) {
+        crc_table_init();
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    /* (start, end) of the words taken, in the order found. */
+    Py_ssize_t *bounds = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * (size_t)(count + 1));
+    if (bounds == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t found = 0;
+    int more = 0;
+    Py_ssize_t at = from_end ? length - 1 : 0;
+    while (from_end ? at >= 0 : at < length) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at))) {
+            at += from_end ? -1 : 1;
+            continue;
+        }
+        if (found == count) {
+            more = 1;
+            break;
+        }
+        Py_ssize_t edge = at;
+        while ((from_end ? edge >= 0 : edge < length)
+               && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, edge))) {
+            edge += from_end ? -1 : 1;
+        }
+        bounds[2 * found] = from_end ? edge + 1 : at;
+        bounds[2 * found + 1] = from_end ? at + 1 : edge;
+        found++;
+        at = edge;
+    }
+    PyObject *words = PyList_New(0);
+    PyObject *hashes = PyList_New(0);
+    int failed = words == NULL || hashes == NULL;
+    for (Py_ssize_t n = 0; !failed && n < found; n++) {
+        Py_ssize_t index = from_end ? found - 1 - n : n; /* in text order */
+        if (holds_address(kind, data, bounds[2 * index], bounds[2 * index + 1])) {
+            PyMem_Free(bounds);
+            Py_DECREF(words);
+            Py_DECREF(hashes);
+            Py_RETURN_NONE;
+        }
+        failed = append_shaped_word(text, kind, data, bounds[2 * index], bounds[2 * index + 1],
+                                    words, hashes) < 0;
+    }
+    PyMem_Free(bounds);
+    if (failed) {
+        Py_XDECREF(words);
+        Py_XDECREF(hashes);
+        return NULL;
+    }
+    return Py_BuildValue("(NNO)", words, hashes, more ? Py_True : Py_False);
+}
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
@@ -1855,6 +1991,10 @@ static PyMethodDef speedups_functions[] = {
     {"segment_identity", (PyCFunction)segment_identity, METH_O,
      "segment_identity(text) -> (shape key, opening key, holds a letter) as "
      "cleaner.boilerplate.templates counts a segment, or None where Python must."},
+    {"edge_words", (PyCFunction)(void (*)(void))edge_words, METH_FASTCALL,
+     "edge_words(text, count, from_end) -> (shaped words, their hashes, more words follow) "
+     "at one end of a text, as cleaner.boilerplate.templates counts them, or None where "
+     "Python must."},
     {"segment_boundaries", (PyCFunction)(void (*)(void))segment_boundaries, METH_FASTCALL,
      "segment_boundaries(line, start, end, abbreviations) -> flat [spaces start, spaces end, "
      "...] of cleaner.boilerplate.segments' boundaries, or None where Python must."},
