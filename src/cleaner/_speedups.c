@@ -1727,9 +1727,18 @@ is_end_mark_at(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
 /* The end of the punctuation of the first alternative that fits at text[at]
  * and the end of the spaces after it (*spaces_end); 0: none fits, -1: unsure,
  * -2: error. */
+/* What the scan of one line remembers, so that a long run of punctuation
+ * (every position of which starts alternative B) is walked once, not once
+ * per position: where the current run ends, and the last look past a B. */
+typedef struct {
+    Py_ssize_t run_end;
+    Py_ssize_t looked_from;
+    Py_ssize_t looked_result;
+} BoundaryScan;
+
 static Py_ssize_t
 boundary_at(PyObject *text, int kind, const void *data, Py_ssize_t end, Py_ssize_t at,
-            PyObject *abbreviations, Py_ssize_t *spaces_end)
+            PyObject *abbreviations, Py_ssize_t *spaces_end, BoundaryScan *scan)
 {
     Py_UCS4 ch = PyUnicode_READ(kind, data, at);
     if (!is_sentence_punct(ch)) {
@@ -1740,7 +1749,10 @@ boundary_at(PyObject *text, int kind, const void *data, Py_ssize_t end, Py_ssize
     if (ch == '.') { /* A, checked below */
         candidates[count++] = -(at + 1);
     }
-    Py_ssize_t punct = run_of(kind, data, end, at, is_sentence_punct, 0);
+    if (scan->run_end <= at) {
+        scan->run_end = at + run_of(kind, data, end, at, is_sentence_punct, 0);
+    }
+    Py_ssize_t punct = scan->run_end - at;
     if (punct >= 2) { /* B */
         Py_ssize_t after = at + punct;
         if (is_end_mark_at(kind, data, end, after)) {
@@ -1764,7 +1776,15 @@ boundary_at(PyObject *text, int kind, const void *data, Py_ssize_t end, Py_ssize
         if (abbreviation_check) {
             punct_end = -punct_end;
         }
-        Py_ssize_t after_spaces = spaces_then_opening(kind, data, end, punct_end);
+        Py_ssize_t after_spaces;
+        if (punct_end == scan->looked_from) {
+            after_spaces = scan->looked_result;
+        }
+        else {
+            after_spaces = spaces_then_opening(kind, data, end, punct_end);
+            scan->looked_from = punct_end;
+            scan->looked_result = after_spaces;
+        }
         if (after_spaces < 0) {
             return -1;
         }
@@ -1811,9 +1831,11 @@ segment_boundaries(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_ssize_t at = start;
+    BoundaryScan scan = {0, -1, 0};
     while (at < end) {
         Py_ssize_t spaces_end = 0;
-        Py_ssize_t punct_end = boundary_at(text, kind, data, end, at, args[3], &spaces_end);
+        Py_ssize_t punct_end =
+            boundary_at(text, kind, data, end, at, args[3], &spaces_end, &scan);
         if (punct_end == -1) {
             Py_DECREF(found);
             Py_RETURN_NONE;
