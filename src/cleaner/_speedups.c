@@ -9,7 +9,13 @@
  *     filters (cleaner/quality/heuristics.py), walking only the positions
  *     whose shorter n-gram repeats;
  *   - WordLexicon: the quality filters' syllables, word classes and token
- *     counts in one pass over a text (cleaner/quality/heuristics.py).
+ *     counts in one pass over a text (cleaner/quality/heuristics.py);
+ *   - segment_identity: the shape hash a boilerplate template segment is
+ *     counted under (cleaner/boilerplate/templates.py);
+ *   - segment_boundaries: where a line's sentence-like segments end
+ *     (cleaner/boilerplate/segments.py);
+ *   - edge_words: the shaped, hashed words at either end of a document
+ *     (cleaner/boilerplate/templates.py).
  *
  * Without a C compiler the package installs without this module and the
  * pure-Python code does the same work (slower); cleaner/speedups.py loads it.
@@ -1411,6 +1417,587 @@ static PyTypeObject LexiconType = {
     .tp_methods = Lexicon_methods,
 };
 
+
+/* ---- segment_identity ----------------------------------------------------------
+ *
+ * The key a segment is counted under in the boilerplate templates
+ * (cleaner/boilerplate/templates.py, _identity): the segment's shape (every
+ * run of decimal digits made "0", whitespace runs made one space, the ends
+ * stripped: " ".join(re.sub(r"\d+", "0", text).split())), hashed as
+ * zlib.crc32 | zlib.adler32 << 32 of its UTF-8 bytes; the same hash of its
+ * first CONTEXT_CHARS code points when it is longer; and whether it holds a
+ * letter. Digits and spaces are the standard library's (Py_UNICODE_ISDECIMAL
+ * is re's \d, Py_UNICODE_ISSPACE is str.split's). None tells the caller to
+ * work it out in Python: a segment with a web address (shaped by a regex
+ * here unknown), or one whose only letters, if any, lie above U+1FFF, where
+ * the regex module's \p{L} may follow a newer Unicode than this Python.
+ */
+#define CONTEXT_CHARS 64
+#define SAFE_LETTERS_BELOW 0x2000
+
+static uint32_t crc_table[256];
+static int crc_table_ready = 0;
+
+static void
+crc_table_init(void)
+{
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) {
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        }
+        crc_table[n] = c;
+    }
+    crc_table_ready = 1;
+}
+
+typedef struct {
+    uint32_t crc; /* not yet inverted */
+    uint32_t a, b;
+} TextHash;
+
+static void
+text_hash_bytes(TextHash *h, const unsigned char *bytes, int count)
+{
+    for (int i = 0; i < count; i++) {
+        h->crc = crc_table[(h->crc ^ bytes[i]) & 0xFF] ^ (h->crc >> 8);
+        h->a = (h->a + bytes[i]) % 65521;
+        h->b = (h->b + h->a) % 65521;
+    }
+}
+
+static void
+text_hash_char(TextHash *h, Py_UCS4 ch)
+{
+    unsigned char bytes[4];
+    int count;
+    if (ch < 0x80) {
+        bytes[0] = (unsigned char)ch;
+        count = 1;
+    }
+    else if (ch < 0x800) {
+        bytes[0] = (unsigned char)(0xC0 | (ch >> 6));
+        bytes[1] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 2;
+    }
+    else if (ch < 0x10000) { /* lone surrogates too, as "surrogatepass" encodes them */
+        bytes[0] = (unsigned char)(0xE0 | (ch >> 12));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 3;
+    }
+    else {
+        bytes[0] = (unsigned char)(0xF0 | (ch >> 18));
+        bytes[1] = (unsigned char)(0x80 | ((ch >> 12) & 0x3F));
+        bytes[2] = (unsigned char)(0x80 | ((ch >> 6) & 0x3F));
+        bytes[3] = (unsigned char)(0x80 | (ch & 0x3F));
+        count = 4;
+    }
+    text_hash_bytes(h, bytes, count);
+}
+
+static unsigned long long
+text_hash_value(const TextHash *h)
+{
+    uint32_t crc = h->crc ^ 0xFFFFFFFFu;
+    uint32_t adler = (h->b << 16) | h->a;
+    return (unsigned long long)crc | ((unsigned long long)adler << 32);
+}
+
+/* Whether text[start:] begins with the ASCII string word. */
+static int
+starts_with_ascii(int kind, const void *data, Py_ssize_t length, Py_ssize_t start,
+                  const char *word)
+{
+    for (Py_ssize_t i = 0; word[i] != '\0'; i++) {
+        if (start + i >= length || PyUnicode_READ(kind, data, start + i) != (Py_UCS4)word[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+segment_identity(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "segment_identity() expects str, got %.100s",
+                     Py_TYPE(text)->tp_name);
+        return NULL;
+    }
+    if (!crc_table_ready) {
+        crc_table_init();
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if ((ch == 'h' && starts_with_ascii(kind, data, length, i, "http"))
+            || (ch == 'w' && starts_with_ascii(kind, data, length, i, "www."))) {
+            Py_RETURN_NONE;
+        }
+    }
+    TextHash whole = {0xFFFFFFFFu, 1, 0};
+    TextHash opening = whole;
+    Py_ssize_t shaped = 0; /* code points of the shape written so far */
+    int space_pending = 0, previous_digit = 0, letter = 0, unsure = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(ch)) {
+            space_pending = shaped > 0;
+            previous_digit = 0;
+            continue;
+        }
+        int digit = Py_UNICODE_ISDECIMAL(ch);
+        if (digit && previous_digit) {
+            continue; /* the rest of a digit run: one "0" stands for it */
+        }
+        previous_digit = digit;
+        Py_UCS4 out[2];
+        int count = 0;
+        if (space_pending) {
+            out[count++] = ' ';
+            space_pending = 0;
+        }
+        out[count++] = digit ? '0' : ch;
+        if (!digit && !letter) {
+            if (ch >= SAFE_LETTERS_BELOW) {
+                unsure = 1; /* a letter or not, as the regex module's Unicode says */
+            }
+            else if (Py_UNICODE_ISALPHA(ch)) {
+                letter = 1;
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            text_hash_char(&whole, out[k]);
+            if (shaped < CONTEXT_CHARS) {
+                text_hash_char(&opening, out[k]);
+            }
+            shaped++;
+        }
+    }
+    if (unsure && !letter) {
+        Py_RETURN_NONE;
+    }
+    unsigned long long key = text_hash_value(&whole);
+    unsigned long long context = shaped <= CONTEXT_CHARS ? key : text_hash_value(&opening);
+    return Py_BuildValue("(KKO)", key, context, letter ? Py_True : Py_False);
+}
+
+
+/* ---- segment_boundaries ----------------------------------------------------------
+ *
+ * The segment boundaries of a line (cleaner/boilerplate/segments.py): the
+ * matches of _BOUNDARY in line[start:end], as a flat list of (where the
+ * spaces after the punctuation start, where they end). The alternatives are
+ * tried in the pattern's order at each position, as the regex engine does:
+ *   A  a full stop, unless it closes an abbreviation or a single capital
+ *      (the token after a space, "(" or the line's start);
+ *   B  two or more of .!?… then an optional "/." and up to three closers;
+ *   C  one of .!?… then "/." and up to three closers;
+ *   D  one of .!?… then one to three closers;
+ *   E  one of !?…;
+ * then one or more spaces and, after them, a capital, a digit, one of
+ * "“‘'«([>*•+#- or "http://" / "https://". Each part is deterministic (a
+ * shorter run leaves a character the next part cannot take), so the first
+ * alternative that fits decides. Capitals and digits are Python's (isupper,
+ * isdecimal), the same as the regex module's \p{Lu} and \d below U+2000 only:
+ * None asks the caller to use the regex when a character above it decides.
+ */
+#define SAFE_CLASSES_BELOW 0x2000
+#define MAX_ABBREVIATION 8
+
+static int
+is_sentence_punct(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?' || ch == 0x2026;
+}
+
+static int
+is_closer(Py_UCS4 ch)
+{
+    return ch == '"' || ch == 0x201D || ch == 0x2019 || ch == '\'' || ch == 0xBB || ch == ')'
+           || ch == ']';
+}
+
+/* 1, 0, or -1 when the character lies where Python and the regex module may differ. */
+static int
+is_capital(Py_UCS4 ch)
+{
+    if (ch >= SAFE_CLASSES_BELOW) {
+        return -1;
+    }
+    return Py_UNICODE_ISUPPER(ch) ? 1 : 0;
+}
+
+/* Whether a segment may start at text[at] (the look-ahead); -1: unsure. */
+static int
+opens_segment(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    if (at >= end) {
+        return 0;
+    }
+    Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+    switch (ch) {
+    case '"': case 0x201C: case 0x2018: case '\'': case 0xAB: case '(': case '[': case '>':
+    case '*': case 0x2022: case '+': case '#': case '-':
+        return 1;
+    default:
+        break;
+    }
+    if (ch == 'h' && (starts_with_ascii(kind, data, end, at, "http://")
+                      || starts_with_ascii(kind, data, end, at, "https://"))) {
+        return 1;
+    }
+    if (ch >= SAFE_CLASSES_BELOW) {
+        return -1;
+    }
+    return Py_UNICODE_ISUPPER(ch) || Py_UNICODE_ISDECIMAL(ch);
+}
+
+/* After the punctuation that ends at text[at]: the end of the spaces when a
+ * segment opens after them, 0 when not, -1 when unsure. */
+static Py_ssize_t
+spaces_then_opening(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    Py_ssize_t position = at;
+    while (position < end && PyUnicode_READ(kind, data, position) == ' ') {
+        position++;
+    }
+    if (position == at) {
+        return 0;
+    }
+    int opens = opens_segment(kind, data, end, position);
+    return opens < 0 ? -1 : (opens ? position : 0);
+}
+
+/* Whether the full stop at text[at] closes an abbreviation or an initial; -1: unsure. */
+static int
+closes_abbreviation(PyObject *text, int kind, const void *data, Py_ssize_t at,
+                    PyObject *abbreviations)
+{
+    Py_ssize_t token = at;
+    while (token > 0) {
+        Py_UCS4 before = PyUnicode_READ(kind, data, token - 1);
+        if (before == ' ' || before == '(') {
+            break;
+        }
+        token--;
+    }
+    Py_ssize_t length = at - token;
+    if (length == 0 || length > MAX_ABBREVIATION) {
+        return 0;
+    }
+    if (length == 1) {
+        int capital = is_capital(PyUnicode_READ(kind, data, token));
+        if (capital != 0) {
+            return capital;
+        }
+    }
+    PyObject *word = PyUnicode_Substring(text, token, at);
+    if (word == NULL) {
+        return -2;
+    }
+    int known = PySet_Contains(abbreviations, word);
+    Py_DECREF(word);
+    return known < 0 ? -2 : known;
+}
+
+/* Count of characters from at on that satisfy test, at most limit (0: no limit). */
+static Py_ssize_t
+run_of(int kind, const void *data, Py_ssize_t end, Py_ssize_t at, int (*test)(Py_UCS4),
+       Py_ssize_t limit)
+{
+    Py_ssize_t count = 0;
+    while (at + count < end && (limit == 0 || count < limit)
+           && test(PyUnicode_READ(kind, data, at + count))) {
+        count++;
+    }
+    return count;
+}
+
+static int
+is_end_mark_at(int kind, const void *data, Py_ssize_t end, Py_ssize_t at)
+{
+    return at + 1 < end && PyUnicode_READ(kind, data, at) == '/'
+           && PyUnicode_READ(kind, data, at + 1) == '.';
+}
+
+/* The end of the punctuation of the first alternative that fits at text[at]
+ * and the end of the spaces after it (*spaces_end); 0: none fits, -1: unsure,
+ * -2: error. */
+/* What the scan of one line remembers, so that a long run of punctuation
+ * (every position of which starts alternative B) is walked once, not once
+ * per position: where the current run ends, and the last look past a B. */
+typedef struct {
+    Py_ssize_t run_end;
+    Py_ssize_t looked_from;
+    Py_ssize_t looked_result;
+} BoundaryScan;
+
+static Py_ssize_t
+boundary_at(PyObject *text, int kind, const void *data, Py_ssize_t end, Py_ssize_t at,
+            PyObject *abbreviations, Py_ssize_t *spaces_end, BoundaryScan *scan)
+{
+    Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+    if (!is_sentence_punct(ch)) {
+        return 0;
+    }
+    Py_ssize_t candidates[5];
+    int count = 0;
+    if (ch == '.') { /* A, checked below */
+        candidates[count++] = -(at + 1);
+    }
+    if (scan->run_end <= at) {
+        scan->run_end = at + run_of(kind, data, end, at, is_sentence_punct, 0);
+    }
+    Py_ssize_t punct = scan->run_end - at;
+    if (punct >= 2) { /* B */
+        Py_ssize_t after = at + punct;
+        if (is_end_mark_at(kind, data, end, after)) {
+            after += 2;
+        }
+        candidates[count++] = after + run_of(kind, data, end, after, is_closer, 3);
+    }
+    if (is_end_mark_at(kind, data, end, at + 1)) { /* C */
+        candidates[count++] = at + 3 + run_of(kind, data, end, at + 3, is_closer, 3);
+    }
+    Py_ssize_t closers = run_of(kind, data, end, at + 1, is_closer, 3);
+    if (closers >= 1) { /* D */
+        candidates[count++] = at + 1 + closers;
+    }
+    if (ch != '.') { /* E */
+        candidates[count++] = at + 1;
+    }
+    for (int i = 0; i < count; i++) {
+        Py_ssize_t punct_end = candidates[i];
+        int abbreviation_check = punct_end < 0;
+        if (abbreviation_check) {
+            punct_end = -punct_end;
+        }
+        Py_ssize_t after_spaces;
+        if (punct_end == scan->looked_from) {
+            after_spaces = scan->looked_result;
+        }
+        else {
+            after_spaces = spaces_then_opening(kind, data, end, punct_end);
+            scan->looked_from = punct_end;
+            scan->looked_result = after_spaces;
+        }
+        if (after_spaces < 0) {
+            return -1;
+        }
+        if (after_spaces == 0) {
+            continue;
+        }
+        if (abbreviation_check) {
+            int closes = closes_abbreviation(text, kind, data, at, abbreviations);
+            if (closes < 0) {
+                return closes;
+            }
+            if (closes) {
+                continue;
+            }
+        }
+        *spaces_end = after_spaces;
+        return punct_end;
+    }
+    return 0;
+}
+
+static PyObject *
+segment_boundaries(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "segment_boundaries(line: str, start: int, end: int, abbreviations: "
+                        "frozenset)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
+    if ((start == -1 || end == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (end > PyUnicode_GET_LENGTH(text)) {
+        end = PyUnicode_GET_LENGTH(text);
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    Py_ssize_t at = start;
+    BoundaryScan scan = {0, -1, 0};
+    while (at < end) {
+        Py_ssize_t spaces_end = 0;
+        Py_ssize_t punct_end =
+            boundary_at(text, kind, data, end, at, args[3], &spaces_end, &scan);
+        if (punct_end == -1) {
+            Py_DECREF(found);
+            Py_RETURN_NONE;
+        }
+        if (punct_end < 0) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        if (punct_end == 0) {
+            at++;
+            continue;
+        }
+        PyObject *space_start = PyLong_FromSsize_t(punct_end);
+        PyObject *space_stop = PyLong_FromSsize_t(spaces_end);
+        if (space_start == NULL || space_stop == NULL || PyList_Append(found, space_start) < 0
+            || PyList_Append(found, space_stop) < 0) {
+            Py_XDECREF(space_start);
+            Py_XDECREF(space_stop);
+            Py_DECREF(found);
+            return NULL;
+        }
+        Py_DECREF(space_start);
+        Py_DECREF(space_stop);
+        at = spaces_end;
+    }
+    return found;
+}
+
+
+/* ---- edge_words --------------------------------------------------------------------
+ *
+ * The first (or last) `count` words of a text as cleaner/boilerplate/templates.py
+ * counts them at a document's ends (_Ends): words as str.split() cuts them,
+ * each shaped (every run of decimal digits made "0") and hashed as
+ * segment_identity hashes a shape. Returns (shaped words, their hashes,
+ * whether the text holds more words than those), or None when one of them
+ * holds a web address (shaped by a regex there).
+ */
+
+/* The shaped word text[start:end] and its hash, appended to words and hashes. */
+static int
+append_shaped_word(PyObject *text, int kind, const void *data, Py_ssize_t start,
+                   Py_ssize_t end, PyObject *words, PyObject *hashes)
+{
+    Py_UCS4 *shaped = PyMem_Malloc(sizeof(Py_UCS4) * (size_t)(end - start));
+    if (shaped == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    TextHash hash = {0xFFFFFFFFu, 1, 0};
+    Py_ssize_t length = 0;
+    int previous_digit = 0, changed = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        int digit = Py_UNICODE_ISDECIMAL(ch);
+        if (digit) {
+            changed = 1;
+            if (previous_digit) {
+                continue;
+            }
+            ch = '0';
+        }
+        previous_digit = digit;
+        shaped[length++] = ch;
+        text_hash_char(&hash, ch);
+    }
+    PyObject *word = changed ? PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, shaped, length)
+                             : PyUnicode_Substring(text, start, end);
+    PyMem_Free(shaped);
+    PyObject *value = PyLong_FromUnsignedLongLong(text_hash_value(&hash));
+    int failed = word == NULL || value == NULL || PyList_Append(words, word) < 0
+                 || PyList_Append(hashes, value) < 0;
+    Py_XDECREF(word);
+    Py_XDECREF(value);
+    return failed ? -1 : 0;
+}
+
+static int
+holds_address(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if ((ch == 'h' && starts_with_ascii(kind, data, end, i, "http"))
+            || (ch == 'w' && starts_with_ascii(kind, data, end, i, "www."))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+edge_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "edge_words(text: str, count: int, from_end: bool)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_ssize_t count = PyLong_AsSsize_t(args[1]);
+    if (count == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int from_end = PyObject_IsTrue(args[2]);
+    if (from_end < 0) {
+        return NULL;
+    }
+    if (!crc_table_ready) {
+        crc_table_init();
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    /* (start, end) of the words taken, in the order found. */
+    Py_ssize_t *bounds = PyMem_Malloc(sizeof(Py_ssize_t) * 2 * (size_t)(count + 1));
+    if (bounds == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t found = 0;
+    int more = 0;
+    Py_ssize_t at = from_end ? length - 1 : 0;
+    while (from_end ? at >= 0 : at < length) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, at))) {
+            at += from_end ? -1 : 1;
+            continue;
+        }
+        if (found == count) {
+            more = 1;
+            break;
+        }
+        Py_ssize_t edge = at;
+        while ((from_end ? edge >= 0 : edge < length)
+               && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, edge))) {
+            edge += from_end ? -1 : 1;
+        }
+        bounds[2 * found] = from_end ? edge + 1 : at;
+        bounds[2 * found + 1] = from_end ? at + 1 : edge;
+        found++;
+        at = edge;
+    }
+    PyObject *words = PyList_New(0);
+    PyObject *hashes = PyList_New(0);
+    int failed = words == NULL || hashes == NULL;
+    for (Py_ssize_t n = 0; !failed && n < found; n++) {
+        Py_ssize_t index = from_end ? found - 1 - n : n; /* in text order */
+        if (holds_address(kind, data, bounds[2 * index], bounds[2 * index + 1])) {
+            PyMem_Free(bounds);
+            Py_DECREF(words);
+            Py_DECREF(hashes);
+            Py_RETURN_NONE;
+        }
+        failed = append_shaped_word(text, kind, data, bounds[2 * index], bounds[2 * index + 1],
+                                    words, hashes) < 0;
+    }
+    PyMem_Free(bounds);
+    if (failed) {
+        Py_XDECREF(words);
+        Py_XDECREF(hashes);
+        return NULL;
+    }
+    return Py_BuildValue("(NNO)", words, hashes, more ? Py_True : Py_False);
+}
+
 static PyMethodDef speedups_functions[] = {
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
@@ -1423,6 +2010,16 @@ static PyMethodDef speedups_functions[] = {
     {"shingle_hashes", (PyCFunction)(void (*)(void))shingle_hashes, METH_FASTCALL,
      "shingle_hashes(text, ngram, word_table) -> (sorted uint64 shingle hashes as bytes, "
      "syllable count)."},
+    {"segment_identity", (PyCFunction)segment_identity, METH_O,
+     "segment_identity(text) -> (shape key, opening key, holds a letter) as "
+     "cleaner.boilerplate.templates counts a segment, or None where Python must."},
+    {"edge_words", (PyCFunction)(void (*)(void))edge_words, METH_FASTCALL,
+     "edge_words(text, count, from_end) -> (shaped words, their hashes, more words follow) "
+     "at one end of a text, as cleaner.boilerplate.templates counts them, or None where "
+     "Python must."},
+    {"segment_boundaries", (PyCFunction)(void (*)(void))segment_boundaries, METH_FASTCALL,
+     "segment_boundaries(line, start, end, abbreviations) -> flat [spaces start, spaces end, "
+     "...] of cleaner.boilerplate.segments' boundaries, or None where Python must."},
     {NULL, NULL, 0, NULL},
 };
 

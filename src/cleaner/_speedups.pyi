@@ -43,3 +43,23 @@ class WordLexicon:
         """Syllables, class counts, tokens, letterless tokens, chars, marks, marked positions."""
     def size(self) -> int:
         """Words held."""
+
+def segment_identity(text: str) -> tuple[int, int, bool] | None:
+    """A template segment's shape key, opening key and whether it holds a letter.
+
+    ``None`` where Python must decide (a web address, letters above U+1FFF).
+    """
+
+def segment_boundaries(
+    line: str, start: int, end: int, abbreviations: frozenset[str]
+) -> list[int] | None:
+    """Flat ``[spaces start, spaces end, ...]`` of the segment boundaries in ``line[start:end]``.
+
+    ``None`` where the regex must decide (a deciding character above U+1FFF).
+    """
+
+def edge_words(text: str, count: int, from_end: bool) -> tuple[list[str], list[int], bool] | None:
+    """The shaped words at one end of ``text``, their hashes, and whether more words follow.
+
+    ``None`` when one of them holds a web address.
+    """

@@ -6,7 +6,11 @@ to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
 MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
 repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`)
-and their one pass over a text's words (:mod:`cleaner.quality.words`).
+and their one pass over a text's words (:mod:`cleaner.quality.words`), the
+shape hash a boilerplate template segment is counted under
+(:mod:`cleaner.boilerplate.templates`) and the boundaries of a line's
+segments (:mod:`cleaner.boilerplate.segments`), and the shaped and hashed words
+at a document's ends (also :mod:`cleaner.boilerplate.templates`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -22,8 +26,11 @@ try:
     from cleaner._speedups import (
         Scanner,
         WordLexicon,
+        edge_words,
         minhash_signatures,
         ngram_repetition_pruned,
+        segment_boundaries,
+        segment_identity,
         shingle_hashes,
     )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
@@ -31,17 +38,23 @@ except ImportError:  # built without a C compiler, or run from a zip (Spark --py
     minhash_signatures = None  # type: ignore[assignment]
     ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
+    segment_identity = None  # type: ignore[assignment]
+    segment_boundaries = None  # type: ignore[assignment]
+    edge_words = None  # type: ignore[assignment]
     WordLexicon = None  # type: ignore[assignment,misc]
 
 __all__ = [
     "PURE_PYTHON_ENV",
     "Scanner",
     "WordLexicon",
+    "edge_words",
     "enabled",
     "minhash_signatures",
     "new_scanner",
     "new_word_lexicon",
     "ngram_repetition_pruned",
+    "segment_boundaries",
+    "segment_identity",
     "shingle_hashes",
 ]
 

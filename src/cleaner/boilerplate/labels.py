@@ -48,6 +48,11 @@ class LineLabel:
     cuts: tuple[Cut, ...] = ()
     certain: bool = True
     _segments: tuple[tuple[int, int], ...] | None = field(default=None, repr=False, compare=False)
+    # The kept text and the cuts it was made for: the revise rules ask for a
+    # cut line's kept text again and again, and a long flattened line is
+    # rebuilt each time. Cuts are replaced, never changed, so the same tuple
+    # object means the same text (the reference held here keeps its id taken).
+    _kept: tuple[tuple[Cut, ...], str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def segments(self) -> tuple[tuple[int, int], ...]:
@@ -130,13 +135,17 @@ class LineLabel:
         """The line with its inline cuts taken out."""
         if not self.cuts:
             return self.text  # most lines: the revise rules ask about every line, often
+        if self._kept is not None and self._kept[0] is self.cuts:
+            return self._kept[1]
         pieces: list[str] = []
         position = 0
         for cut in sorted(self.cuts, key=lambda c: c.start):
             pieces.append(self.text[position : cut.start])
             position = cut.end
         pieces.append(self.text[position:])
-        return "".join(pieces)
+        kept = "".join(pieces)
+        self._kept = (self.cuts, kept)
+        return kept
 
 
 class BlankLine(LineLabel):

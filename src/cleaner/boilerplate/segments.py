@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import regex
 
+from cleaner import speedups
+
 __all__ = ["segment_spans"]
 
 #: Tokens that end with a full stop without ending a sentence: titles, units
@@ -90,16 +92,30 @@ def segment_spans(line: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     start = len(line) - len(line.lstrip())
     end_of_text = len(line.rstrip())
-    for match in _BOUNDARY.finditer(line, start, end_of_text):
-        end = match.start(1)
+    boundaries = _boundaries(line, start, end_of_text)
+    for index in range(0, len(boundaries), 2):
+        end = boundaries[index]
         if end > start:
             spans.append((start, end))
-        start = match.end()
+        start = boundaries[index + 1]
     if not spans:
         return _one_segment(start, end_of_text) if end_of_text > start else ()
     if end_of_text > start:
         spans.append((start, end_of_text))
     return tuple(spans)
+
+
+def _boundaries(line: str, start: int, end: int) -> list[int]:
+    """Where the spaces of each boundary in ``line[start:end]`` start and end, flat.
+
+    In C when the speedups are built (the same boundaries; the regex decides
+    where C cannot be sure): segmenting was a seventh of the stage.
+    """
+    if speedups.enabled():
+        found: list[int] | None = speedups.segment_boundaries(line, start, end, _ABBREVIATIONS)
+        if found is not None:
+            return found
+    return [offset for match in _BOUNDARY.finditer(line, start, end) for offset in match.span(1)]
 
 
 @lru_cache(maxsize=4096)

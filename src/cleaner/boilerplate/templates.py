@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import regex
 
+from cleaner import speedups
 from cleaner.boilerplate.blank_runs import fold_blank_runs
 from cleaner.boilerplate.matchers import ends_sentence
 from cleaner.boilerplate.segments import segment_spans
@@ -154,12 +155,23 @@ def _affix_keys(source: int, kind: int, word_hashes: Sequence[int]) -> list[int]
     return keys
 
 
+@lru_cache(maxsize=1024)
+def _segment_seeds(source: int) -> tuple[int, int, int]:
+    """A source's seeds of the three segment key kinds, made once per source.
+
+    Every segment of every document needs them: mixing them anew was three
+    of the eight mixes of a segment's keys.
+    """
+    return _mix(source, _SEGMENT), _mix(source, _BEFORE), _mix(source, _AFTER)
+
+
 def _segment_keys(source: int, unit: _Unit, before: int, after: int) -> tuple[int, int, int]:
     """The keys of a segment alone, with what precedes it, and with what follows it."""
+    alone, with_before, with_after = _segment_seeds(source)
     return (
-        _mix(_mix(source, _SEGMENT), unit.key),
-        _mix(_mix(_mix(source, _BEFORE), unit.key), before),
-        _mix(_mix(_mix(source, _AFTER), unit.key), after),
+        _mix(alone, unit.key),
+        _mix(_mix(with_before, unit.key), before),
+        _mix(_mix(with_after, unit.key), after),
     )
 
 
@@ -206,7 +218,16 @@ class _Ends(NamedTuple):
 
     @classmethod
     def of(cls, text: str) -> _Ends:
-        """The ends of ``text``."""
+        """The ends of ``text``.
+
+        In C when the speedups are built (the same words and hashes; Python
+        shapes the ends that hold a web address): splitting, shaping and
+        hashing the ends was a quarter of learning.
+        """
+        if speedups.enabled():
+            found = cls._compiled(text)
+            if found is not None:
+                return found
         pieces = text.split(None, WINDOW_WORDS)
         whole = len(pieces) <= WINDOW_WORDS
         head = _shaped_words(pieces[:WINDOW_WORDS])
@@ -215,6 +236,20 @@ class _Ends(NamedTuple):
             return cls(text, head, head, head_hashes, head_hashes, whole)
         tail = _shaped_words(text.rsplit(None, WINDOW_WORDS)[-WINDOW_WORDS:])
         return cls(text, head, tail, head_hashes, _word_hashes(tail), whole)
+
+    @classmethod
+    def _compiled(cls, text: str) -> _Ends | None:
+        """:meth:`of` by the speedups, or ``None`` where they leave it to Python."""
+        head = speedups.edge_words(text, WINDOW_WORDS, False)
+        if head is None:
+            return None
+        words, hashes, more = head
+        if not more:
+            return cls(text, words, words, hashes, hashes, True)
+        tail = speedups.edge_words(text, WINDOW_WORDS, True)
+        if tail is None:
+            return None
+        return cls(text, words, tail[0], hashes, tail[1], False)
 
     def affixes(self) -> tuple[list[str], list[str]]:
         """The words prefixes and suffixes are counted on: one past the longest template."""
@@ -324,14 +359,20 @@ _remembered_identity: Identity = lru_cache(maxsize=_IDENTITY_CACHE)(_identity)
 def _units(
     lines: Sequence[str], spans: Spans | None = None, identity: Identity = _identity
 ) -> list[_Unit]:
-    """The segments of ``lines`` (``spans``: their segment spans, when already known)."""
+    """The segments of ``lines`` (``spans``: their segment spans, when already known).
+
+    A segment's identity is computed in C when the speedups are built (the
+    same values; ``identity`` answers where C leaves it to Python): shaping
+    and hashing each segment was a third of learning.
+    """
+    compiled = speedups.segment_identity if speedups.enabled() else None
     units: list[_Unit] = []
     for line_no, line in enumerate(lines):
         for start, end in segment_spans(line) if spans is None else spans[line_no]:
             countable = end - start <= MAX_TEMPLATE_SEGMENT
-            key, context, has_word = identity(
-                line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
-            )
+            piece = line[start:end] if countable else line[start : start + _CONTEXT_CHARS]
+            found = compiled(piece) if compiled is not None else None
+            key, context, has_word = identity(piece) if found is None else found
             units.append(_Unit(line_no, start, end, countable and has_word, key, context))
     return units
 
@@ -429,11 +470,11 @@ class SiteTemplates:
             self._flush()
 
     def _document_keys(self, ends: _Ends, units: list[_Unit], source: int) -> Iterable[int]:
+        # Each unit's neighbours' identities, the document's edges at the ends.
+        contexts = [_START, *(unit.context for unit in units), _END]
         for index, unit in enumerate(units):
             if unit.countable:
-                yield from _segment_keys(
-                    source, unit, _context(units, index - 1), _context(units, index + 1)
-                )
+                yield from _segment_keys(source, unit, contexts[index], contexts[index + 2])
         head, _ = ends.affixes()
         prefixes, suffixes = ends.affix_keys(source)
         yield from prefixes
@@ -454,8 +495,14 @@ class SiteTemplates:
         keys = np.fromiter(self._pending, dtype=np.uint64, count=len(self._pending))
         self.increments += len(self._pending)
         self._pending.clear()
-        for row, columns in enumerate(self._rows(keys)):
-            self.table[row] += np.bincount(columns, minlength=self.width).astype(np.uint32)
+        # Each cell's count through a sort of the touched cells: a bincount per
+        # row walked all ``width`` counters at every flush (a seventh of learning).
+        cells = (self._rows(keys) + self._row_offsets()).ravel().astype(np.intp)
+        touched, counts = np.unique(cells, return_counts=True)
+        if not self.table.flags.c_contiguous:
+            self.table = np.ascontiguousarray(self.table)
+        flat = self.table.ravel()  # a view of a C-contiguous table, so the sum lands there
+        flat[touched] += counts.astype(np.uint32)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle a mostly empty sketch as its non-zero counters.
