@@ -1062,8 +1062,7 @@ done:
 
 #define LEX_SYLLABLE 1 /* heuristics.SYLLABLE: \p{L}, \p{M} or \p{N} (regex module) */
 #define LEX_MARK 2     /* \p{M}: the text is split with SYLLABLE, else with _LETTERS_AND_DIGITS */
-#define LEX_SPACE 4    /* \s of the regex module (heuristics._NON_ALPHA_TOKEN) */
-#define LEX_LETTER 8   /* \p{L} (heuristics._NON_ALPHA_TOKEN) */
+#define LEX_LETTER 8   /* \p{L} (heuristics._NON_ALPHA_TOKEN: a token without one) */
 #define LEX_ALNUM 16   /* [^\W_] of the re module (heuristics._LETTERS_AND_DIGITS) */
 #define LEX_PYSPACE 32 /* str.isspace(): what str.split() splits on */
 #define LEX_TABLE_SIZE 0x110000
@@ -1246,26 +1245,21 @@ lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, PyObject *mar
             break;
         }
     }
-    int in_token = 0, in_regex_token = 0, has_letter = 0;
+    int in_token = 0, has_letter = 0;
     Py_ssize_t word_start = -1;
     uint64_t hash = 0;
     /* One position past the end closes the last token and word. */
     for (Py_ssize_t i = 0; i <= size; i++) {
-        unsigned char bits = i < size ? table[PyUnicode_READ(kind, data, i)] : LEX_SPACE | LEX_PYSPACE;
+        unsigned char bits = i < size ? table[PyUnicode_READ(kind, data, i)] : LEX_PYSPACE;
+        /* The tokens of str.split(), and among them those without a letter. */
         if (!(bits & LEX_PYSPACE)) {
             counts->tokens += !in_token;
+            has_letter = (in_token && has_letter) || (bits & LEX_LETTER);
             in_token = 1;
         }
         else {
+            counts->non_alpha_tokens += in_token && !has_letter;
             in_token = 0;
-        }
-        if (!(bits & LEX_SPACE)) {
-            has_letter = (in_regex_token && has_letter) || (bits & LEX_LETTER);
-            in_regex_token = 1;
-        }
-        else {
-            counts->non_alpha_tokens += in_regex_token && !has_letter;
-            in_regex_token = 0;
         }
         if (i < size && (bits & word_bit)) {
             if (word_start < 0) {

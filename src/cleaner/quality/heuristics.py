@@ -43,8 +43,14 @@ __all__ = [
 SYLLABLE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _MARK = regex.compile(r"\p{M}")
 _LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
-# A whitespace-separated token without a letter ("2024", "---", "|").
-_NON_ALPHA_TOKEN = regex.compile(r"(?<!\S)[^\s\p{L}]+(?!\S)")
+# A token of str.split() without a letter ("2024", "---", "|"). str.split()
+# also splits on U+001C-U+001F, which the regex module's \s leaves out: they
+# are added, or a token "-\x1c" would count as two tokens without a letter
+# but one token, and the share of alphabetic tokens would go below zero.
+_SPLIT_SPACE = r"\s\x1c-\x1f"
+_NON_ALPHA_TOKEN = regex.compile(
+    rf"(?<![^{_SPLIT_SPACE}])[^{_SPLIT_SPACE}\p{{L}}]+(?![^{_SPLIT_SPACE}])"
+)
 # FineWeb's line_punct_ratio counts lines ending in . ! ? (datatrove's
 # TERMINAL_PUNCTUATION for Latin script), closing quotes allowed after it. Here
 # a clause ending in ";" or ":" ends a line too: laws write one clause a line

@@ -56,7 +56,6 @@ _CODE_POINTS = 0x110000
 _CHARACTER_BITS: tuple[tuple[int, re.Pattern[str] | regex.Pattern[str]], ...] = (
     (1, SYLLABLE),
     (2, _MARK),
-    (4, regex.compile(r"\s+")),  # the \s of heuristics._NON_ALPHA_TOKEN
     (8, regex.compile(r"\p{L}+")),  # the \p{L} of heuristics._NON_ALPHA_TOKEN
     (16, _LETTERS_AND_DIGITS),
     (32, re.compile(r"\s+")),  # str.split()'s whitespace: str.isspace() is re's \s
