@@ -74,6 +74,12 @@ _INITIALS = (
     *"bcdđghklmnprstvx",
     "",
 )
+# _INITIALS runs longest first, and at most one initial of each length begins
+# a word: the word's prefixes of 3, 2, 1 and 0 letters found here are the
+# initials it starts with, in the order of _INITIALS (one lookup each, not a
+# comparison with every initial).
+_INITIAL_LENGTHS = sorted({len(initial) for initial in _INITIALS}, reverse=True)
+_INITIAL_SET = frozenset(_INITIALS)
 _FINALS = frozenset({"", "c", "ch", "m", "n", "ng", "nh", "p", "t"})
 _STOP_FINALS = frozenset({"c", "ch", "p", "t"})
 # Sắc and nặng are the only tones a syllable ending in a stop can carry.
@@ -222,9 +228,10 @@ def parse_syllable(word: str) -> Syllable | None:
         return None
     bare, tone, tone_at = split
     bare = bare.lower()
-    for initial in _INITIALS:
-        if bare.startswith(initial):
-            syllable = _parse_rhyme(initial, bare[len(initial) :], tone, tone_at)
+    for length in _INITIAL_LENGTHS:
+        initial = bare[:length]
+        if len(initial) == length and initial in _INITIAL_SET:
+            syllable = _parse_rhyme(initial, bare[length:], tone, tone_at)
             if syllable is not None:
                 return syllable
     return None

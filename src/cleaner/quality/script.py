@@ -140,7 +140,8 @@ def _telex_candidates(word: str) -> Iterator[tuple[str, int]]:
     for pair, letter in _TELEX_LETTERS:
         letters = letters.replace(pair, letter)
     yield _horned(letters.replace("uow", "ươ")), tone
-    yield _horned(letters), tone
+    if "uow" in letters:  # else the second reading is the first again
+        yield _horned(letters), tone
 
 
 def _horned(letters: str) -> str:
