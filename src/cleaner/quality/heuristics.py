@@ -277,7 +277,7 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
     phrases = _lowered(tuple(notice_phrases))
     share = 0.0
     # Most pages name none of the phrases: one scan of the text answers them.
-    if any(phrase in lower for phrase in phrases):
+    if any(map(lower.__contains__, phrases)):
         lines = _nonblank_lines(lower)
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
     return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}

@@ -138,6 +138,9 @@ def filter_quality(
 
 
 def _config(config: QualityConfig | None, options: dict[str, Any]) -> QualityConfig:
+    if not options and (config is None or isinstance(config, QualityConfig)):
+        # The call made once per document: no option to check or apply.
+        return config if config is not None else QualityConfig.default()
     return config_from_options(
         "quality", QualityConfig, config, options, default=QualityConfig.default
     )
@@ -227,8 +230,25 @@ def _fails(scores: dict[str, float], rule: _Rule) -> bool:
     return value < rule.threshold if rule.bound == "min" else value > rule.threshold
 
 
-@cache
 def _rules(config: QualityConfig) -> tuple[_Rule, ...]:
+    """The plain threshold rules of ``config``, in reason order.
+
+    A stream is judged with one config: the last one's rules are kept and
+    found by identity, since hashing a config (every threshold) for the cache
+    costs more per document than the comparisons the rules make.
+    """
+    last_config, rules = _LAST_RULES[0]
+    if last_config is not config:
+        rules = _threshold_rules(config)
+        _LAST_RULES[0] = (config, rules)  # one store: threads see a matching pair
+    return rules
+
+
+_LAST_RULES: list[tuple[QualityConfig | None, tuple[_Rule, ...]]] = [(None, ())]
+
+
+@cache
+def _threshold_rules(config: QualityConfig) -> tuple[_Rule, ...]:
     """The plain threshold rules, in reason order (after language, spam and lorem ipsum)."""
     document, repetition = config.document, config.repetition
     rules = [
