@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from cleaner import speedups
 from cleaner.quality import score_quality
 from cleaner.quality.heuristics import (
+    _BULLETS,
     _duplicate_ngram_chars,
     _Grams,
     _top_ngram_chars,
+    line_counts,
     repetition_scores,
     syllables,
 )
@@ -129,6 +131,45 @@ def test_compiled_ngram_repetition_equals_pure_python(words: list[str]) -> None:
     repeated = _duplicate_ngram_chars(grams, duplicate_ns)
     pure = ([_top_ngram_chars(grams, n) for n in top_ns], [repeated[n] for n in duplicate_ns])
     assert pruned == pure
+
+
+#: Line starts and ends the line counts tell apart: bullets, runs of dots, blank lines.
+LINE_FRAGMENTS = [*EDGE_FRAGMENTS, *_BULLETS, "....", ".....", "..", "\n \n", " \n\n\n", "\r\n"]
+line_texts = st.lists(
+    st.one_of(st.sampled_from(LINE_FRAGMENTS), st.text(max_size=20)), max_size=40
+).map("".join)
+
+
+@compiled_only
+@settings(max_examples=500, deadline=None)
+@given(line_texts)
+def test_compiled_line_counts_equal_pure_python(text: str) -> None:
+    compiled = line_counts(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        pure = line_counts(text)
+    assert compiled == pure
+
+
+def test_bullets_are_one_character_each() -> None:
+    # The compiled line_structure compares a line's first character with them.
+    assert all(len(bullet) == 1 for bullet in _BULLETS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0)),
+        ("\n\n", (0, 0, 0, 0, 0, 2, 1, 0, 1, 0, 0)),
+        # "....." holds one "..." (str.count does not overlap); "#a" is not "a".
+        ("a.....\n • b…\n#a.....", (3, 1, 3, 1, 3, 3, 0, 0, 1, 0, 0)),
+        # A line of one space splits no paragraph, but is a piece of its own.
+        ("x\n\ny\n\n\nx\n \nx", (4, 0, 0, 0, 0, 5, 2, 2, 3, 0, 0)),
+        ("x\n\ny\n\nx", (3, 0, 0, 0, 0, 3, 1, 1, 3, 1, 1)),
+    ],
+)
+def test_line_counts(text: str, expected: tuple[int, ...]) -> None:
+    assert tuple(line_counts(text)) == expected
 
 
 @compiled_only

@@ -1405,7 +1405,224 @@ static PyTypeObject LexiconType = {
     .tp_methods = Lexicon_methods,
 };
 
+/* ---- line_structure: the quality filters' line statistics ----------------------------
+ *
+ * cleaner/quality/heuristics.py reads a text's lines three ways: its non-blank lines
+ * stripped (str.split("\n"), str.strip()) for the bullet and ellipsis line shares,
+ * its pieces between runs of line breaks (\n+) and its paragraphs (text.strip()
+ * split at runs of two or more line breaks) for the duplicate shares.
+ * line_structure(text, bullets) counts them without making a str: it jumps from
+ * line break to line break (PyUnicode_FindChar), strips each line from its ends,
+ * notes each run of line breaks, and cuts the pieces and paragraphs at those runs.
+ * Whitespace is Py_UNICODE_ISSPACE, as for str.strip(). Pieces are compared by
+ * their code points, after a hash, and only when a text has two or more. */
+
+typedef struct {
+    Py_ssize_t start, length;
+    uint64_t hash;
+} TextPiece;
+
+typedef struct {
+    Py_ssize_t lines, bullet_lines, ellipsis_lines;
+    TextPiece *runs; /* the runs of line breaks, in order */
+    Py_ssize_t run_count, run_capacity;
+} LineWalk;
+
+/* A piece's hash, eight bytes a step. */
+static uint64_t
+piece_hash(const char *bytes, Py_ssize_t size)
+{
+    uint64_t hash = FNV_OFFSET ^ (uint64_t)size;
+    Py_ssize_t k = 0;
+    for (; k + 8 <= size; k += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + k, 8);
+        hash = (hash ^ word) * FNV_PRIME;
+        hash ^= hash >> 29;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, bytes + k, (size_t)(size - k));
+    return fmix64(hash ^ tail);
+}
+
+/* How many pieces repeat an earlier one, and their code points (Gopher's find_duplicates). */
+static int
+count_duplicate_pieces(int kind, const char *data, TextPiece *pieces, Py_ssize_t count,
+                       Py_ssize_t *duplicates, Py_ssize_t *duplicate_chars)
+{
+    *duplicates = *duplicate_chars = 0;
+    if (count < 2) {
+        return 0; /* nothing to repeat */
+    }
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * count) {
+        capacity *= 2;
+    }
+    Py_ssize_t *slots = PyMem_Calloc((size_t)capacity, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    size_t mask = (size_t)(capacity - 1);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        TextPiece *piece = &pieces[i];
+        const char *bytes = data + piece->start * kind;
+        piece->hash = piece_hash(bytes, piece->length * kind);
+        size_t slot = (size_t)piece->hash & mask;
+        int seen = 0;
+        while (slots[slot]) {
+            const TextPiece *other = &pieces[slots[slot] - 1];
+            if (other->hash == piece->hash && other->length == piece->length &&
+                memcmp(data + other->start * kind, bytes, (size_t)(piece->length * kind)) == 0) {
+                seen = 1;
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (seen) {
+            *duplicates += 1;
+            *duplicate_chars += piece->length;
+        }
+        else {
+            slots[slot] = i + 1;
+        }
+    }
+    PyMem_Free(slots);
+    return 0;
+}
+
+/* The pieces of data[start:end] between the runs of at least ``min_breaks`` line breaks
+ * inside it (re.split(r"\n{min_breaks,}")): a run at either end leaves an empty piece. */
+static Py_ssize_t
+cut_at_runs(const LineWalk *walk, Py_ssize_t start, Py_ssize_t end, Py_ssize_t min_breaks,
+            TextPiece *pieces)
+{
+    Py_ssize_t count = 0, piece_start = start;
+    for (Py_ssize_t r = 0; r < walk->run_count; r++) {
+        const TextPiece *run = &walk->runs[r];
+        if (run->length >= min_breaks && run->start >= start && run->start + run->length <= end) {
+            pieces[count++] = (TextPiece){piece_start, run->start - piece_start, 0};
+            piece_start = run->start + run->length;
+        }
+    }
+    pieces[count++] = (TextPiece){piece_start, end - piece_start, 0};
+    return count;
+}
+
+/* The line data[start:end] (no line break in it): count it if it is not blank. */
+static void
+count_line(LineWalk *walk, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+           PyObject *bullets)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    if (start == end) {
+        return;
+    }
+    Py_UCS4 closing = PyUnicode_READ(kind, data, end - 1);
+    walk->lines++;
+    walk->bullet_lines += PyUnicode_FindChar(bullets, PyUnicode_READ(kind, data, start), 0,
+                                             PyUnicode_GET_LENGTH(bullets), 1) >= 0;
+    /* heuristics._ELLIPSES: the line ends with "…" or "..." */
+    walk->ellipsis_lines += closing == 0x2026 ||
+                            (end - start >= 3 && closing == '.' &&
+                             PyUnicode_READ(kind, data, end - 2) == '.' &&
+                             PyUnicode_READ(kind, data, end - 3) == '.');
+}
+
+static int
+note_break(LineWalk *walk, Py_ssize_t at)
+{
+    if (walk->run_count > 0) {
+        TextPiece *run = &walk->runs[walk->run_count - 1];
+        if (run->start + run->length == at) {
+            run->length++;
+            return 0;
+        }
+    }
+    if (walk->run_count == walk->run_capacity) {
+        Py_ssize_t capacity = walk->run_capacity ? 2 * walk->run_capacity : 64;
+        TextPiece *runs = PyMem_Realloc(walk->runs, (size_t)capacity * sizeof(TextPiece));
+        if (runs == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        walk->runs = runs;
+        walk->run_capacity = capacity;
+    }
+    walk->runs[walk->run_count++] = (TextPiece){at, 1, 0};
+    return 0;
+}
+
+static PyObject *
+line_structure(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "line_structure(text: str, bullets: str)");
+        return NULL;
+    }
+    PyObject *text = args[0], *bullets = args[1];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    LineWalk walk = {0, 0, 0, NULL, 0, 0};
+    PyObject *result = NULL;
+    TextPiece *pieces = NULL;
+    for (Py_ssize_t start = 0;;) {
+        Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, size, 1);
+        if (end == -2) {
+            goto done;
+        }
+        count_line(&walk, kind, data, start, end < 0 ? size : end, bullets);
+        if (end < 0) {
+            break;
+        }
+        if (note_break(&walk, end) < 0) {
+            goto done;
+        }
+        start = end + 1;
+    }
+    pieces = PyMem_Malloc((size_t)(walk.run_count + 1) * sizeof(TextPiece));
+    if (pieces == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t line_dups, line_dup_chars, paragraph_dups, paragraph_dup_chars;
+    Py_ssize_t piece_count = cut_at_runs(&walk, 0, size, 1, pieces);
+    if (count_duplicate_pieces(kind, data, pieces, piece_count, &line_dups, &line_dup_chars) < 0) {
+        goto done;
+    }
+    /* text.strip() */
+    Py_ssize_t first = 0, last = size;
+    while (first < last && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, first))) {
+        first++;
+    }
+    while (last > first && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) {
+        last--;
+    }
+    Py_ssize_t paragraphs = cut_at_runs(&walk, first, last, 2, pieces);
+    if (count_duplicate_pieces(kind, data, pieces, paragraphs, &paragraph_dups,
+                               &paragraph_dup_chars) < 0) {
+        goto done;
+    }
+    result = Py_BuildValue("(nnnnnnnnn)", walk.lines, walk.bullet_lines, walk.ellipsis_lines,
+                           piece_count, line_dups, line_dup_chars, paragraphs, paragraph_dups,
+                           paragraph_dup_chars);
+done:
+    PyMem_Free(pieces);
+    PyMem_Free(walk.runs);
+    return result;
+}
+
 static PyMethodDef speedups_functions[] = {
+    {"line_structure", (PyCFunction)(void (*)(void))line_structure, METH_FASTCALL,
+     "line_structure(text, bullets) -> (non-blank lines, bullet lines, ellipsis lines, "
+     "line pieces, duplicate ones, their characters, paragraphs, duplicate ones, their "
+     "characters), as cleaner.quality.heuristics counts them."},
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
      "shingles into out (texts x permutations, uint32)."},

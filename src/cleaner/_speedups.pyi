@@ -25,6 +25,13 @@ def minhash_signatures(
 ) -> None:
     """Affine32 MinHash of ``values[offsets[t]:offsets[t + 1]]`` into row ``t`` of ``out``."""
 
+def line_structure(text: str, bullets: str) -> tuple[int, ...]:
+    """The line rules' counts but ``hashes`` and ``ellipses``, in their order.
+
+    The fields of :class:`cleaner.quality.heuristics.LineCounts`; ``bullets``
+    holds the characters a bullet line starts with.
+    """
+
 def ngram_repetition_pruned(
     words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
 ) -> tuple[list[int], list[int]]:

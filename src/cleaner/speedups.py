@@ -4,9 +4,10 @@ Installing the package compiles ``_speedups.c`` when a C compiler is there:
 a scanner that walks a text once and reports what normalization would have
 to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
-MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
-repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`)
-and their one pass over a text's words (:mod:`cleaner.quality.words`).
+MinHash permutation kernel (:mod:`cleaner.dedup.minhash`), and the n-gram
+repetition scores and line counts of the quality filters
+(:mod:`cleaner.quality.heuristics`) and their one pass over a text's words
+(:mod:`cleaner.quality.words`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -22,12 +23,14 @@ try:
     from cleaner._speedups import (
         Scanner,
         WordLexicon,
+        line_structure,
         minhash_signatures,
         ngram_repetition_pruned,
         shingle_hashes,
     )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
+    line_structure = None  # type: ignore[assignment]
     minhash_signatures = None  # type: ignore[assignment]
     ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
@@ -38,6 +41,7 @@ __all__ = [
     "Scanner",
     "WordLexicon",
     "enabled",
+    "line_structure",
     "minhash_signatures",
     "new_scanner",
     "new_word_lexicon",

@@ -29,9 +29,11 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "LineCounts",
     "TokenCounts",
     "WordCache",
     "document_scores",
+    "line_counts",
     "line_scores",
     "lower_words",
     "repetition_scores",
@@ -73,7 +75,9 @@ _HEADING = regex.compile(
 _HEADING_MAX_CHARS = 100
 _TABLE_CELL_SEPARATORS = ("|", "\t")
 # Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
+# One character each: the compiled line_structure compares a line's first one.
 _BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
+_BULLET_CHARACTERS = "".join(_BULLETS)
 _ELLIPSES = ("...", "…")
 _PARAGRAPH_BREAK = regex.compile(r"\n{2,}")
 _LINE_BREAKS = regex.compile(r"\n+")
@@ -161,11 +165,85 @@ def token_counts(
     )
 
 
+class LineCounts(NamedTuple):
+    """What the line rules count of a text (:func:`line_counts`).
+
+    Attributes:
+        lines: Non-blank lines (split at ``"\\n"``, stripped).
+        bullet_lines: Those starting with a bullet ("•", "-"...).
+        ellipsis_lines: Those ending with "..." or "…".
+        hashes: Characters "#" in the text.
+        ellipses: "..." (not overlapping) and "…" in the text.
+        pieces: Pieces between runs of line breaks (empty ones included).
+        duplicate_pieces: Pieces equal to an earlier one.
+        duplicate_piece_chars: Their characters.
+        paragraphs: Pieces of the stripped text between runs of two or more
+            line breaks.
+        duplicate_paragraphs: Paragraphs equal to an earlier one.
+        duplicate_paragraph_chars: Their characters.
+    """
+
+    lines: int
+    bullet_lines: int
+    ellipsis_lines: int
+    hashes: int
+    ellipses: int
+    pieces: int
+    duplicate_pieces: int
+    duplicate_piece_chars: int
+    paragraphs: int
+    duplicate_paragraphs: int
+    duplicate_paragraph_chars: int
+
+
+def line_counts(text: str) -> LineCounts:
+    """The :class:`LineCounts` of ``text``.
+
+    >>> line_counts("- Một.\\n\\n- Một.\\nHai...")
+    LineCounts(lines=3, bullet_lines=2, ellipsis_lines=1, hashes=0, ellipses=1, pieces=3, \
+duplicate_pieces=1, duplicate_piece_chars=6, paragraphs=2, duplicate_paragraphs=0, \
+duplicate_paragraph_chars=0)
+    """
+    lines, bullet_lines, ellipsis_lines, *repeats = _line_structure(text)
+    return LineCounts(
+        lines,
+        bullet_lines,
+        ellipsis_lines,
+        text.count("#"),
+        sum(text.count(mark) for mark in _ELLIPSES),
+        *repeats,
+    )
+
+
+def _line_structure(text: str) -> tuple[int, ...]:
+    """The fields of :class:`LineCounts` but ``hashes`` and ``ellipses``, in order.
+
+    In C when the compiled speedups are there (the same numbers, without
+    making a string per line).
+    """
+    if speedups.enabled():
+        return speedups.line_structure(text, _BULLET_CHARACTERS)
+    lines = _nonblank_lines(text)
+    pieces = _LINE_BREAKS.split(text)
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
+    return (
+        len(lines),
+        # The lines are stripped already.
+        [line.startswith(_BULLETS) for line in lines].count(True),
+        [line.endswith(_ELLIPSES) for line in lines].count(True),
+        len(pieces),
+        *_duplicates(pieces),
+        len(paragraphs),
+        *_duplicates(paragraphs),
+    )
+
+
 def document_scores(
     text: str,
     words: Sequence[str],
     stop_syllables: Iterable[str],
     counts: TokenCounts | None = None,
+    lines: LineCounts | None = None,
 ) -> dict[str, float]:
     """Gopher quality and FineWeb quality scores of ``text``.
 
@@ -176,6 +254,7 @@ def document_scores(
         counts: Its :func:`token_counts` with ``stop_syllables``, if already
             counted (one pass of :func:`cleaner.quality.words.text_words`
             counts them with the words).
+        lines: Its :func:`line_counts`, if already counted.
 
     Returns:
         ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
@@ -184,29 +263,33 @@ def document_scores(
         ``newlines_per_syllable``.
     """
     tokens, non_alpha_tokens, chars, stops = counts or token_counts(text, words, stop_syllables)
-    lines = _nonblank_lines(text)
+    if lines is None:
+        lines = line_counts(text)
     per_token = max(tokens, 1)
-    per_line = max(len(lines), 1)
+    per_line = max(lines.lines, 1)
     return {
         "syllables": len(words),
-        "lines": len(lines),
+        "lines": lines.lines,
         "mean_syllable_length": chars / len(words) if words else 0.0,
-        "hash_ratio": text.count("#") / per_token,
-        "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
-        # The lines are stripped already.
-        "bullet_line_share": [line.startswith(_BULLETS) for line in lines].count(True) / per_line,
-        "ellipsis_line_share": [line.endswith(_ELLIPSES) for line in lines].count(True) / per_line,
+        "hash_ratio": lines.hashes / per_token,
+        "ellipsis_ratio": lines.ellipses / per_token,
+        "bullet_line_share": lines.bullet_lines / per_line,
+        "ellipsis_line_share": lines.ellipsis_lines / per_line,
         "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
         "stop_syllables": stops,
         "line_punct_share": _line_punct_share(text),
         # Line breaks between non-blank lines: FineWeb counts every "\n", so
         # the blank lines around a wiki "== heading ==" count as list items.
-        "newlines_per_syllable": max(len(lines) - 1, 0) / max(len(words), 1),
+        "newlines_per_syllable": max(lines.lines - 1, 0) / max(len(words), 1),
     }
 
 
 def repetition_scores(
-    text: str, words: Sequence[str], top_ns: Iterable[int], duplicate_ns: Iterable[int]
+    text: str,
+    words: Sequence[str],
+    top_ns: Iterable[int],
+    duplicate_ns: Iterable[int],
+    lines: LineCounts | None = None,
 ) -> dict[str, float]:
     """Gopher repetition scores of ``text``, with syllable n-grams.
 
@@ -217,6 +300,7 @@ def repetition_scores(
             measured (``top_2_gram_char_frac``...).
         duplicate_ns: Sizes n whose repeated n-grams' character fraction is
             measured (``duplicate_5_gram_char_frac``...).
+        lines: Its :func:`line_counts`, if already counted.
 
     Returns:
         Line and paragraph duplicate shares and character fractions, and one
@@ -228,15 +312,13 @@ def repetition_scores(
     (0.453, 0.321)
     """
     size = max(len(text), 1)
-    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
-    lines = _LINE_BREAKS.split(text)
-    paragraph_count, paragraph_chars = _duplicates(paragraphs)
-    line_count, line_chars = _duplicates(lines)
+    if lines is None:
+        lines = line_counts(text)
     scores: dict[str, float] = {
-        "duplicate_paragraph_share": paragraph_count / len(paragraphs),
-        "duplicate_paragraph_char_frac": paragraph_chars / size,
-        "duplicate_line_share": line_count / len(lines),
-        "duplicate_line_char_frac": line_chars / size,
+        "duplicate_paragraph_share": lines.duplicate_paragraphs / lines.paragraphs,
+        "duplicate_paragraph_char_frac": lines.duplicate_paragraph_chars / size,
+        "duplicate_line_share": lines.duplicate_pieces / lines.pieces,
+        "duplicate_line_char_frac": lines.duplicate_piece_chars / size,
     }
     top_ns, duplicate_ns = list(top_ns), sorted(set(duplicate_ns))
     top, repeated = _ngram_repetition(list(words), top_ns, duplicate_ns)
