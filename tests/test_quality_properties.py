@@ -10,10 +10,14 @@ from hypothesis import strategies as st
 
 from cleaner import speedups
 from cleaner.quality import score_quality
+from cleaner.quality.config import QualityConfig
 from cleaner.quality.heuristics import (
     _BULLETS,
+    _LOREM_IPSUM,
     _duplicate_ngram_chars,
+    _found_in_lower,
     _Grams,
+    _lowered,
     _top_ngram_chars,
     line_counts,
     repetition_scores,
@@ -57,6 +61,13 @@ EDGE_FRAGMENTS = [
     "Ho\u0300a Bi\u0300nh",
     "K\u0130LOGRAM",
     "là và của",
+    # Notice phrases in other cases, and letters that lower by context or to two.
+    "JavaScript",
+    "LOREM IPSUM",
+    "Chính Sách Bảo Mật",
+    "\u0130",
+    "ΟΔΟΣ",
+    "\U00010400",
 ]
 edge_texts = st.lists(
     st.one_of(st.sampled_from(EDGE_FRAGMENTS), st.text(max_size=40)), max_size=30
@@ -149,6 +160,33 @@ def test_compiled_line_counts_equal_pure_python(text: str) -> None:
         patch.setenv(speedups.PURE_PYTHON_ENV, "1")
         pure = line_counts(text)
     assert compiled == pure
+
+
+NOTICE = (_LOREM_IPSUM, *_lowered(QualityConfig.default().lines.notice_phrases))
+
+
+@compiled_only
+@settings(max_examples=500, deadline=None)
+@given(edge_texts)
+def test_compiled_phrase_search_equals_lowering_the_text(text: str) -> None:
+    lower = text.lower()
+    expected = sum(1 << index for index, phrase in enumerate(NOTICE) if phrase in lower)
+    assert _found_in_lower(text, NOTICE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vui lòng bật JAVASCRIPT.", 0b1000000000010),
+        ("LOREM IPSUM dolor", 0b1),
+        # U+0130 lowers to "i̇": only lowering the text answers.
+        ("JAVASCR\u0130PT", 0),
+        ("\u0130 javascript", 0b10),
+        ("Chính Sách Bảo Mật", 1 << NOTICE.index("chính sách bảo mật")),
+    ],
+)
+def test_phrase_search(text: str, expected: int) -> None:
+    assert _found_in_lower(text, NOTICE) == expected
 
 
 def test_bullets_are_one_character_each() -> None:

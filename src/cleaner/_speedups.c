@@ -1618,7 +1618,135 @@ done:
     return result;
 }
 
+/* ---- find_lowered: which phrases text.lower() holds, without lowering the text -----------
+ *
+ * The C4 notice rule asks whether text.lower() holds any of a few phrases. Lowering a
+ * whole text makes a copy through the full case mapping, character by character;
+ * find_lowered(text, table, phrases) walks the text once instead, each character
+ * lowered through ``table`` (65,536 uint16, built by heuristics.py from str.lower()),
+ * and compares the phrases that start with it. It answers a bitmask (bit i: phrases[i]
+ * found), or -1 when a character lowers to more than one (U+0130, marked 0xFFFF in
+ * the table): then only lowering the text answers. Characters above U+FFFF are left
+ * as they are; the caller passes only phrases of BMP characters other than U+FFFF
+ * and the final-sigma pair, so neither choice can change an answer. */
+
+#define LOWER_SEVERAL 0xFFFF
+
+static inline Py_UCS4
+lowered_char(const uint16_t *table, int kind, const void *data, Py_ssize_t i)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return c < 0x10000 ? table[c] : c;
+}
+
+/* The phrases as code points, one after another: phrase p is chars[start[p]:start[p + 1]]. */
+typedef struct {
+    Py_ssize_t count, start[64];
+    Py_UCS4 *chars;
+    /* by_first[c % 256]: the phrases whose first character is c modulo 256, a bit each */
+    unsigned long long by_first[256];
+} PhraseSet;
+
+static int
+phrase_set_fill(PhraseSet *set, PyObject *phrases)
+{
+    set->count = PyTuple_GET_SIZE(phrases);
+    if (set->count > 63) { /* bit 63 would make the answer negative */
+        PyErr_SetString(PyExc_ValueError, "find_lowered: at most 63 phrases");
+        return -1;
+    }
+    set->start[0] = 0;
+    for (Py_ssize_t p = 0; p < set->count; p++) {
+        PyObject *phrase = PyTuple_GET_ITEM(phrases, p);
+        if (!PyUnicode_Check(phrase) || PyUnicode_GET_LENGTH(phrase) == 0) {
+            PyErr_SetString(PyExc_ValueError, "find_lowered: phrases are non-empty str");
+            return -1;
+        }
+        set->start[p + 1] = set->start[p] + PyUnicode_GET_LENGTH(phrase);
+    }
+    set->chars = PyMem_Malloc((size_t)(set->start[set->count] + 1) * sizeof(Py_UCS4));
+    if (set->chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(set->by_first, 0, sizeof(set->by_first));
+    for (Py_ssize_t p = 0; p < set->count; p++) {
+        PyObject *phrase = PyTuple_GET_ITEM(phrases, p);
+        for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(phrase); k++) {
+            set->chars[set->start[p] + k] = PyUnicode_READ_CHAR(phrase, k);
+        }
+        Py_UCS4 first = set->chars[set->start[p]];
+        if (first >= LOWER_SEVERAL) {
+            PyErr_SetString(PyExc_ValueError, "find_lowered: phrases start with a BMP character");
+            return -1;
+        }
+        set->by_first[first & 0xFF] |= 1ULL << p;
+    }
+    return 0;
+}
+
+/* The bitmask of the phrases in the lowered text, or -1 when a character lowers to several. */
+static long long
+find_phrases(const PhraseSet *set, const uint16_t *lower, int kind, const void *data,
+             Py_ssize_t size)
+{
+    unsigned long long found = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 c = lowered_char(lower, kind, data, i);
+        if (c == LOWER_SEVERAL) {
+            return -1;
+        }
+        unsigned long long left = set->by_first[c & 0xFF] & ~found;
+        for (int p = 0; left; p++, left >>= 1) {
+            if (!(left & 1)) {
+                continue;
+            }
+            const Py_UCS4 *phrase = set->chars + set->start[p];
+            Py_ssize_t length = set->start[p + 1] - set->start[p];
+            if (phrase[0] != c || length > size - i) {
+                continue;
+            }
+            Py_ssize_t k = 1;
+            while (k < length && lowered_char(lower, kind, data, i + k) == phrase[k]) {
+                k++;
+            }
+            found |= (unsigned long long)(k == length) << p;
+        }
+    }
+    return (long long)found;
+}
+
+static PyObject *
+find_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "find_lowered(text: str, table: bytes, phrases: tuple)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_buffer table;
+    if (PyObject_GetBuffer(args[1], &table, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    PhraseSet set = {.chars = NULL};
+    if (table.len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
+        PyErr_SetString(PyExc_ValueError, "find_lowered: the table holds 65,536 uint16");
+    }
+    else if (phrase_set_fill(&set, args[2]) == 0) {
+        long long found = find_phrases(&set, table.buf, PyUnicode_KIND(text),
+                                       PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text));
+        result = found < 0 ? PyLong_FromLong(-1) : PyLong_FromUnsignedLongLong((unsigned long long)found);
+    }
+    PyMem_Free(set.chars);
+    PyBuffer_Release(&table);
+    return result;
+}
+
 static PyMethodDef speedups_functions[] = {
+    {"find_lowered", (PyCFunction)(void (*)(void))find_lowered, METH_FASTCALL,
+     "find_lowered(text, table, phrases) -> bitmask of the phrases in text.lower(), or -1 "
+     "when a character lowers to more than one (see cleaner.quality.heuristics)."},
     {"line_structure", (PyCFunction)(void (*)(void))line_structure, METH_FASTCALL,
      "line_structure(text, bullets) -> (non-blank lines, bullet lines, ellipsis lines, "
      "line pieces, duplicate ones, their characters, paragraphs, duplicate ones, their "

@@ -23,6 +23,7 @@ try:
     from cleaner._speedups import (
         Scanner,
         WordLexicon,
+        find_lowered,
         line_structure,
         minhash_signatures,
         ngram_repetition_pruned,
@@ -30,6 +31,7 @@ try:
     )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
+    find_lowered = None  # type: ignore[assignment]
     line_structure = None  # type: ignore[assignment]
     minhash_signatures = None  # type: ignore[assignment]
     ngram_repetition_pruned = None  # type: ignore[assignment]
@@ -41,6 +43,7 @@ __all__ = [
     "Scanner",
     "WordLexicon",
     "enabled",
+    "find_lowered",
     "line_structure",
     "minhash_signatures",
     "new_scanner",

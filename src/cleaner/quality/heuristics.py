@@ -17,6 +17,7 @@ that judge them live in ``data/quality/default.toml``.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import NamedTuple, TypeVar
@@ -355,14 +356,63 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
     >>> line_scores("Trang chủ\\nVui lòng bật JavaScript.", ["javascript"])
     {'lorem_ipsum': 0.0, 'notice_line_share': 0.5}
     """
-    lower = text.lower()
     phrases = _lowered(tuple(notice_phrases))
+    # Bit 0: lorem ipsum; the others: the notice phrases.
+    found = _found_in_lower(text, (_LOREM_IPSUM, *phrases))
     share = 0.0
     # Most pages name none of the phrases: one scan of the text answers them.
-    if any(map(lower.__contains__, phrases)):
-        lines = _nonblank_lines(lower)
+    if found >> 1:
+        lines = _nonblank_lines(text.lower())
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
-    return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+    return {"lorem_ipsum": float(found & 1), "notice_line_share": share}
+
+
+_LOREM_IPSUM = "lorem ipsum"
+#: U+FFFF in the compiled search's lower-case table: the character lowers to
+#: more than one (U+0130 to "i̇"), or to one above U+FFFF, or is U+FFFF.
+_LOWERS_TO_SEVERAL = 0xFFFF
+# Σ lowers to σ, or to ς at the end of a word: the table cannot tell which.
+_CONTEXT_LOWERED = frozenset("σς")
+
+
+def _found_in_lower(text: str, phrases: tuple[str, ...]) -> int:
+    """A bitmask of the ``phrases`` (lower case) in ``text.lower()``: bit i for ``phrases[i]``.
+
+    In C when the compiled speedups are there, without lowering the text;
+    the answers are the same (see :func:`_searchable_in_c`).
+    """
+    if speedups.enabled() and _searchable_in_c(phrases):
+        found: int = speedups.find_lowered(text, _lower_case_table(), phrases)
+        if found >= 0:
+            return found
+    lower = text.lower()
+    return sum(1 << index for index, phrase in enumerate(phrases) if phrase in lower)
+
+
+@cache
+def _searchable_in_c(phrases: tuple[str, ...]) -> bool:
+    """Whether the compiled search answers for ``phrases`` as ``text.lower()`` would.
+
+    It lowers one character at a time, so a phrase must not hold a character
+    that lowers by its context (σ, ς) or that the table cannot hold.
+    """
+    return len(phrases) <= 63 and all(
+        phrase
+        and all(ord(char) < _LOWERS_TO_SEVERAL for char in phrase)
+        and not _CONTEXT_LOWERED.intersection(phrase)
+        for phrase in phrases
+    )
+
+
+@cache
+def _lower_case_table() -> bytes:
+    """Each BMP character's ``str.lower()``, as 65,536 uint16 (native order)."""
+    table = array("H", [_LOWERS_TO_SEVERAL]) * 0x10000
+    for code in range(0x10000):
+        lower = chr(code).lower()
+        if len(lower) == 1 and ord(lower) < _LOWERS_TO_SEVERAL:
+            table[code] = ord(lower)
+    return table.tobytes()
 
 
 @cache
