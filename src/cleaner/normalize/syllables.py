@@ -57,6 +57,8 @@ TONED_VOWEL = {value: key for key, value in VOWEL_TONE.items()}
 TONED_VOWELS = "".join(char for char, (_base, tone) in VOWEL_TONE.items() if tone)
 #: Every vowel letter, toned or not, both cases.
 ALL_VOWELS = "".join(VOWEL_TONE)
+# The letters split_tones takes a tone from.
+_TONE_CARRIERS = frozenset(TONED_VOWELS).union(CONSONANT_TONE)
 
 _CONSONANTS = frozenset("bcdđghklmnpqrstvx")
 _INITIALS = (
@@ -188,6 +190,8 @@ def split_tones(word: str) -> tuple[str, int, int] | None:
     >>> split_tones("Người")
     ('Ngươi', 1, 3)
     """
+    if _TONE_CARRIERS.isdisjoint(word):
+        return word, 0, -1  # every other letter is its own base: nothing to remove
     tone, tone_at = 0, -1
     letters = []
     for index, char in enumerate(word):
