@@ -5,9 +5,9 @@ a scanner that walks a text once and reports what normalization would have
 to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
 MinHash permutation kernel (:mod:`cleaner.dedup.minhash`), and the n-gram
-repetition scores and line counts of the quality filters
-(:mod:`cleaner.quality.heuristics`) and their one pass over a text's words
-(:mod:`cleaner.quality.words`).
+repetition scores, line counts and notice-phrase search of the quality
+filters (:mod:`cleaner.quality.heuristics`) and their one pass over a text's
+words (:mod:`cleaner.quality.words`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
