@@ -10,10 +10,16 @@ from hypothesis import strategies as st
 
 from cleaner import speedups
 from cleaner.quality import score_quality
+from cleaner.quality.config import QualityConfig
 from cleaner.quality.heuristics import (
+    _BULLETS,
+    _LOREM_IPSUM,
     _duplicate_ngram_chars,
+    _found_in_lower,
     _Grams,
+    _lowered,
     _top_ngram_chars,
+    line_counts,
     repetition_scores,
     syllables,
 )
@@ -55,6 +61,13 @@ EDGE_FRAGMENTS = [
     "Ho\u0300a Bi\u0300nh",
     "K\u0130LOGRAM",
     "là và của",
+    # Notice phrases in other cases, and letters that lower by context or to two.
+    "JavaScript",
+    "LOREM IPSUM",
+    "Chính Sách Bảo Mật",
+    "\u0130",
+    "ΟΔΟΣ",
+    "\U00010400",
 ]
 edge_texts = st.lists(
     st.one_of(st.sampled_from(EDGE_FRAGMENTS), st.text(max_size=40)), max_size=30
@@ -87,7 +100,7 @@ def test_scoring_never_raises_and_is_deterministic(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts)
+@given(edge_texts)
 def test_shares_stay_between_zero_and_one(text: str) -> None:
     scores = score_quality(text).scores
     for name in SHARES:
@@ -131,6 +144,72 @@ def test_compiled_ngram_repetition_equals_pure_python(words: list[str]) -> None:
     assert pruned == pure
 
 
+#: Line starts and ends the line counts tell apart: bullets, runs of dots, blank lines.
+LINE_FRAGMENTS = [*EDGE_FRAGMENTS, *_BULLETS, "....", ".....", "..", "\n \n", " \n\n\n", "\r\n"]
+line_texts = st.lists(
+    st.one_of(st.sampled_from(LINE_FRAGMENTS), st.text(max_size=20)), max_size=40
+).map("".join)
+
+
+@compiled_only
+@settings(max_examples=500, deadline=None)
+@given(line_texts)
+def test_compiled_line_counts_equal_pure_python(text: str) -> None:
+    compiled = line_counts(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        pure = line_counts(text)
+    assert compiled == pure
+
+
+NOTICE = (_LOREM_IPSUM, *_lowered(QualityConfig.default().lines.notice_phrases))
+
+
+@compiled_only
+@settings(max_examples=500, deadline=None)
+@given(edge_texts)
+def test_compiled_phrase_search_equals_lowering_the_text(text: str) -> None:
+    lower = text.lower()
+    expected = sum(1 << index for index, phrase in enumerate(NOTICE) if phrase in lower)
+    assert _found_in_lower(text, NOTICE) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vui lòng bật JAVASCRIPT.", 0b1000000000010),
+        ("LOREM IPSUM dolor", 0b1),
+        # U+0130 lowers to "i̇": only lowering the text answers.
+        ("JAVASCR\u0130PT", 0),
+        ("\u0130 javascript", 0b10),
+        ("Chính Sách Bảo Mật", 1 << NOTICE.index("chính sách bảo mật")),
+    ],
+)
+def test_phrase_search(text: str, expected: int) -> None:
+    assert _found_in_lower(text, NOTICE) == expected
+
+
+def test_bullets_are_one_character_each() -> None:
+    # The compiled line_structure compares a line's first character with them.
+    assert all(len(bullet) == 1 for bullet in _BULLETS)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", (0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0)),
+        ("\n\n", (0, 0, 0, 0, 0, 2, 1, 0, 1, 0, 0)),
+        # "....." holds one "..." (str.count does not overlap); "#a" is not "a".
+        ("a.....\n • b…\n#a.....", (3, 1, 3, 1, 3, 3, 0, 0, 1, 0, 0)),
+        # A line of one space splits no paragraph, but is a piece of its own.
+        ("x\n\ny\n\n\nx\n \nx", (4, 0, 0, 0, 0, 5, 2, 2, 3, 0, 0)),
+        ("x\n\ny\n\nx", (3, 0, 0, 0, 0, 3, 1, 1, 3, 1, 1)),
+    ],
+)
+def test_line_counts(text: str, expected: tuple[int, ...]) -> None:
+    assert tuple(line_counts(text)) == expected
+
+
 @compiled_only
 @settings(max_examples=300, deadline=None)
 @given(edge_texts)
@@ -157,13 +236,15 @@ def test_compiled_scores_equal_pure_python(text: str) -> None:
         assert value == pytest.approx(pure.scores[name], rel=0, abs=1e-12), name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tokens are counted by str.split() (which splits on "
-    "\\x1c-\\x1f) and tokens without a letter by the regex module's \\s (which does not)",
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [("- \x1c", 0.0), ("-\x1cHà", 0.5), ("Hà\x1fNội 2024", 2 / 3), ("\x1c\x1d", 0.0)],
 )
-def test_alpha_token_share_stays_between_zero_and_one_with_information_separators() -> None:
-    assert score_quality("- \x1c").scores["alpha_token_share"] >= 0.0
+def test_alpha_token_share_counts_the_tokens_of_str_split_with_information_separators(
+    text: str, share: float
+) -> None:
+    # str.split() splits on U+001C-U+001F: a token without a letter is one of its tokens.
+    assert score_quality(text).scores["alpha_token_share"] == pytest.approx(share)
 
 
 @compiled_only

@@ -194,3 +194,93 @@ def test_common_prose_is_not_lottery_jargon() -> None:
     # "vấn đề về" (the issue of) holds the lô đề jargon "đề về": it is not listed.
     text = "Bài viết bàn về vấn đề về vitamin E và vấn đề về liều dùng hằng ngày."
     assert flagged_weights(lower_syllables(text), TERMS)["lottery"] == 0.0
+
+
+#: Dev news sentences (their ids) holding words of the lottery trade in other senses.
+EXAM_NEWS = (
+    # baomoi-22232495 and vims-Cluster_143-921: "đề thi" is an exam paper.
+    "Sau sự cố lộ đề thi, sáng nay (10/5), Giám đốc Sở GD-ĐT Đồng Tháp, ông Trần Thanh "
+    "Liêm đã có thư xin lỗi học sinh, phụ huynh và thầy cô vì sự cố lộ đề thi môn Lịch sử. "
+    "Mức chi phí in sao đề thi (bao gồm cả ban in sao đề thi, công an bảo vệ việc in sao "
+    "đề thi) tối đa 25.000 đồng/thí sinh/đợt thi."
+)
+STATE_LOTTERY_NEWS = (
+    # baomoi-22421435: a prize claimed on a state-lottery ticket ("đổi thưởng", "trúng số").
+    "Theo hồ sơ, ngày 21-7-2011 Công ty TNHH MTV xổ số kiến thiết An Giang phát hành có "
+    "dãy số trúng đặc biệt 938368. Chiều cùng ngày, khi phát hiện mình trúng số đặc biệt, "
+    "con bà Tuyết điện thoại cho đại lý. Đối tượng của giao dịch là tờ vé số đổi thưởng "
+    "giải đặc biệt do Công ty TNHH MTV Xổ số kiến thiết An Giang mở ngày 21-7-2011."
+)
+
+
+@pytest.mark.parametrize("text", [EXAM_NEWS, STATE_LOTTERY_NEWS * 4], ids=["exam", "lottery"])
+def test_exam_and_state_lottery_news_are_not_gambling_spam(text: str) -> None:
+    result = score_quality(text)
+    assert "gambling_spam" not in result.reasons
+    assert result.scores["lottery_weight"] == 0.0
+
+
+def test_a_prize_claimed_in_lottery_news_weighs_one() -> None:
+    # "đổi thưởng" alone is what the news writes of a winning ticket: weight 1, not 2.
+    weights = flagged_weights(lower_syllables(STATE_LOTTERY_NEWS), TERMS)
+    assert weights["casino"] == 1.0
+    assert weights["betting"] == weights["lottery"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "weight"),
+    [
+        # baomoi-21478494: "yêu cầu đề ra" (the requirement set out) holds "cầu đề".
+        ("chất lượng đáp ứng được yêu cầu đề ra", "lottery", 0.0),
+        ("nhà nhập khẩu yêu cầu lô hàng phải có kiểm dịch", "lottery", 0.0),
+        ("trình Quốc hội kịp thời, song Thủ tướng cũng chỉ rõ", "lottery", 0.0),
+        ("giao từng lô về kho trước ngày 5", "lottery", 1.0),
+        # vims-Cluster_001-9: "con gái gọi điện" (the daughter called).
+        ("lần cuối cùng con gái gọi điện thoại cho bà", "adult", 1.0),
+        # baomoi-22258538: "làm tình bạn ... rạn nứt" (hurt a friendship).
+        ("vì làm tình bạn của 2 người bị rạn nứt", "adult", 1.0),
+        # baomoi-22387335: tà dâm, one of the five precepts.
+        ("sát sinh, trộm cắp, tà dâm, nói dối", "adult", 1.0),
+        ("chiếc taxi mang BKS 29A-xxx", "adult", 1.0),
+    ],
+    ids=[
+        "yeu-cau-de-ra",
+        "yeu-cau-lo-hang",
+        "song-thu-tuong",
+        "lo-ve-kho",
+        "con-gai-goi-dien",
+        "lam-tinh-ban",
+        "ta-dam",
+        "bien-so-xxx",
+    ],
+)
+def test_words_with_a_common_second_sense_weigh_one_or_nothing(
+    text: str, concept: str, weight: float
+) -> None:
+    assert flagged_weights(lower_syllables(text), TERMS)[concept] == weight
+
+
+#: Health and science news: clinical words, densely (the dev articles' own sentences).
+CLINICAL_NEWS = (
+    # baomoi-21491063 (a hospital report) and baomoi-21476331 (why roosters lost the penis).
+    "Một người đàn ông 45 tuổi đã phải nhập viện cấp cứu trong tình trạng dương vật bị "
+    "bầm tím, phù nề, gập góc. Các loài chim thuộc bộ gà thường phát triển dương vật khi "
+    "còn là phôi thai, nhưng dương vật tiêu biến trước khi nở. Bác sĩ cho biết tinh dịch, "
+    "âm hộ và âm vật là những từ của giải phẫu học, và xuất tinh sớm, yếu sinh lý là bệnh "
+    "cần khám tại cơ sở y tế. "
+)
+
+
+def test_clinical_vocabulary_is_not_adult_content_or_a_scam() -> None:
+    result = score_quality(CLINICAL_NEWS * 6)
+    assert result.scores["adult_weight"] == 0.0
+    assert not {"adult_content", "scam_advert"} & set(result.reasons)
+
+
+def test_an_adult_page_is_still_adult_content() -> None:
+    # Its own phrases (weight 3 each) find an adult page without the clinical words.
+    page = (
+        "Phim sex mới nhất, xem phim người lớn miễn phí. Clip sex hay nhất cập nhật mỗi "
+        "ngày, phim jav vietsub, ảnh sex và truyện sex chọn lọc, xem sex online."
+    )
+    assert "adult_content" in score_quality(page).reasons

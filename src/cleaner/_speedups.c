@@ -1068,8 +1068,7 @@ done:
 
 #define LEX_SYLLABLE 1 /* heuristics.SYLLABLE: \p{L}, \p{M} or \p{N} (regex module) */
 #define LEX_MARK 2     /* \p{M}: the text is split with SYLLABLE, else with _LETTERS_AND_DIGITS */
-#define LEX_SPACE 4    /* \s of the regex module (heuristics._NON_ALPHA_TOKEN) */
-#define LEX_LETTER 8   /* \p{L} (heuristics._NON_ALPHA_TOKEN) */
+#define LEX_LETTER 8   /* \p{L} (heuristics._NON_ALPHA_TOKEN: a token without one) */
 #define LEX_ALNUM 16   /* [^\W_] of the re module (heuristics._LETTERS_AND_DIGITS) */
 #define LEX_PYSPACE 32 /* str.isspace(): what str.split() splits on */
 #define LEX_TABLE_SIZE 0x110000
@@ -1252,26 +1251,21 @@ lexicon_walk(LexiconObject *self, PyObject *text, PyObject *words, PyObject *mar
             break;
         }
     }
-    int in_token = 0, in_regex_token = 0, has_letter = 0;
+    int in_token = 0, has_letter = 0;
     Py_ssize_t word_start = -1;
     uint64_t hash = 0;
     /* One position past the end closes the last token and word. */
     for (Py_ssize_t i = 0; i <= size; i++) {
-        unsigned char bits = i < size ? table[PyUnicode_READ(kind, data, i)] : LEX_SPACE | LEX_PYSPACE;
+        unsigned char bits = i < size ? table[PyUnicode_READ(kind, data, i)] : LEX_PYSPACE;
+        /* The tokens of str.split(), and among them those without a letter. */
         if (!(bits & LEX_PYSPACE)) {
             counts->tokens += !in_token;
+            has_letter = (in_token && has_letter) || (bits & LEX_LETTER);
             in_token = 1;
         }
         else {
+            counts->non_alpha_tokens += in_token && !has_letter;
             in_token = 0;
-        }
-        if (!(bits & LEX_SPACE)) {
-            has_letter = (in_regex_token && has_letter) || (bits & LEX_LETTER);
-            in_regex_token = 1;
-        }
-        else {
-            counts->non_alpha_tokens += in_regex_token && !has_letter;
-            in_regex_token = 0;
         }
         if (i < size && (bits & word_bit)) {
             if (word_start < 0) {
@@ -1998,7 +1992,352 @@ edge_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(NNO)", words, hashes, more ? Py_True : Py_False);
 }
 
+/* ---- line_structure: the quality filters' line statistics ----------------------------
+ *
+ * cleaner/quality/heuristics.py reads a text's lines three ways: its non-blank lines
+ * stripped (str.split("\n"), str.strip()) for the bullet and ellipsis line shares,
+ * its pieces between runs of line breaks (\n+) and its paragraphs (text.strip()
+ * split at runs of two or more line breaks) for the duplicate shares.
+ * line_structure(text, bullets) counts them without making a str: it jumps from
+ * line break to line break (PyUnicode_FindChar), strips each line from its ends,
+ * notes each run of line breaks, and cuts the pieces and paragraphs at those runs.
+ * Whitespace is Py_UNICODE_ISSPACE, as for str.strip(). Pieces are compared by
+ * their code points, after a hash, and only when a text has two or more. */
+
+typedef struct {
+    Py_ssize_t start, length;
+    uint64_t hash;
+} TextPiece;
+
+typedef struct {
+    Py_ssize_t lines, bullet_lines, ellipsis_lines;
+    TextPiece *runs; /* the runs of line breaks, in order */
+    Py_ssize_t run_count, run_capacity;
+} LineWalk;
+
+/* A piece's hash, eight bytes a step. */
+static uint64_t
+piece_hash(const char *bytes, Py_ssize_t size)
+{
+    uint64_t hash = FNV_OFFSET ^ (uint64_t)size;
+    Py_ssize_t k = 0;
+    for (; k + 8 <= size; k += 8) {
+        uint64_t word;
+        memcpy(&word, bytes + k, 8);
+        hash = (hash ^ word) * FNV_PRIME;
+        hash ^= hash >> 29;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, bytes + k, (size_t)(size - k));
+    return fmix64(hash ^ tail);
+}
+
+/* How many pieces repeat an earlier one, and their code points (Gopher's find_duplicates). */
+static int
+count_duplicate_pieces(int kind, const char *data, TextPiece *pieces, Py_ssize_t count,
+                       Py_ssize_t *duplicates, Py_ssize_t *duplicate_chars)
+{
+    *duplicates = *duplicate_chars = 0;
+    if (count < 2) {
+        return 0; /* nothing to repeat */
+    }
+    Py_ssize_t capacity = 16;
+    while (capacity < 2 * count) {
+        capacity *= 2;
+    }
+    Py_ssize_t *slots = PyMem_Calloc((size_t)capacity, sizeof(Py_ssize_t));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    size_t mask = (size_t)(capacity - 1);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        TextPiece *piece = &pieces[i];
+        const char *bytes = data + piece->start * kind;
+        piece->hash = piece_hash(bytes, piece->length * kind);
+        size_t slot = (size_t)piece->hash & mask;
+        int seen = 0;
+        while (slots[slot]) {
+            const TextPiece *other = &pieces[slots[slot] - 1];
+            if (other->hash == piece->hash && other->length == piece->length &&
+                memcmp(data + other->start * kind, bytes, (size_t)(piece->length * kind)) == 0) {
+                seen = 1;
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+        if (seen) {
+            *duplicates += 1;
+            *duplicate_chars += piece->length;
+        }
+        else {
+            slots[slot] = i + 1;
+        }
+    }
+    PyMem_Free(slots);
+    return 0;
+}
+
+/* The pieces of data[start:end] between the runs of at least ``min_breaks`` line breaks
+ * inside it (re.split(r"\n{min_breaks,}")): a run at either end leaves an empty piece. */
+static Py_ssize_t
+cut_at_runs(const LineWalk *walk, Py_ssize_t start, Py_ssize_t end, Py_ssize_t min_breaks,
+            TextPiece *pieces)
+{
+    Py_ssize_t count = 0, piece_start = start;
+    for (Py_ssize_t r = 0; r < walk->run_count; r++) {
+        const TextPiece *run = &walk->runs[r];
+        if (run->length >= min_breaks && run->start >= start && run->start + run->length <= end) {
+            pieces[count++] = (TextPiece){piece_start, run->start - piece_start, 0};
+            piece_start = run->start + run->length;
+        }
+    }
+    pieces[count++] = (TextPiece){piece_start, end - piece_start, 0};
+    return count;
+}
+
+/* The line data[start:end] (no line break in it): count it if it is not blank. */
+static void
+count_line(LineWalk *walk, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+           PyObject *bullets)
+{
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) {
+        start++;
+    }
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) {
+        end--;
+    }
+    if (start == end) {
+        return;
+    }
+    Py_UCS4 closing = PyUnicode_READ(kind, data, end - 1);
+    walk->lines++;
+    walk->bullet_lines += PyUnicode_FindChar(bullets, PyUnicode_READ(kind, data, start), 0,
+                                             PyUnicode_GET_LENGTH(bullets), 1) >= 0;
+    /* heuristics._ELLIPSES: the line ends with "…" or "..." */
+    walk->ellipsis_lines += closing == 0x2026 ||
+                            (end - start >= 3 && closing == '.' &&
+                             PyUnicode_READ(kind, data, end - 2) == '.' &&
+                             PyUnicode_READ(kind, data, end - 3) == '.');
+}
+
+static int
+note_break(LineWalk *walk, Py_ssize_t at)
+{
+    if (walk->run_count > 0) {
+        TextPiece *run = &walk->runs[walk->run_count - 1];
+        if (run->start + run->length == at) {
+            run->length++;
+            return 0;
+        }
+    }
+    if (walk->run_count == walk->run_capacity) {
+        Py_ssize_t capacity = walk->run_capacity ? 2 * walk->run_capacity : 64;
+        TextPiece *runs = PyMem_Realloc(walk->runs, (size_t)capacity * sizeof(TextPiece));
+        if (runs == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        walk->runs = runs;
+        walk->run_capacity = capacity;
+    }
+    walk->runs[walk->run_count++] = (TextPiece){at, 1, 0};
+    return 0;
+}
+
+static PyObject *
+line_structure(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "line_structure(text: str, bullets: str)");
+        return NULL;
+    }
+    PyObject *text = args[0], *bullets = args[1];
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    LineWalk walk = {0, 0, 0, NULL, 0, 0};
+    PyObject *result = NULL;
+    TextPiece *pieces = NULL;
+    for (Py_ssize_t start = 0;;) {
+        Py_ssize_t end = PyUnicode_FindChar(text, '\n', start, size, 1);
+        if (end == -2) {
+            goto done;
+        }
+        count_line(&walk, kind, data, start, end < 0 ? size : end, bullets);
+        if (end < 0) {
+            break;
+        }
+        if (note_break(&walk, end) < 0) {
+            goto done;
+        }
+        start = end + 1;
+    }
+    pieces = PyMem_Malloc((size_t)(walk.run_count + 1) * sizeof(TextPiece));
+    if (pieces == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t line_dups, line_dup_chars, paragraph_dups, paragraph_dup_chars;
+    Py_ssize_t piece_count = cut_at_runs(&walk, 0, size, 1, pieces);
+    if (count_duplicate_pieces(kind, data, pieces, piece_count, &line_dups, &line_dup_chars) < 0) {
+        goto done;
+    }
+    /* text.strip() */
+    Py_ssize_t first = 0, last = size;
+    while (first < last && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, first))) {
+        first++;
+    }
+    while (last > first && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) {
+        last--;
+    }
+    Py_ssize_t paragraphs = cut_at_runs(&walk, first, last, 2, pieces);
+    if (count_duplicate_pieces(kind, data, pieces, paragraphs, &paragraph_dups,
+                               &paragraph_dup_chars) < 0) {
+        goto done;
+    }
+    result = Py_BuildValue("(nnnnnnnnn)", walk.lines, walk.bullet_lines, walk.ellipsis_lines,
+                           piece_count, line_dups, line_dup_chars, paragraphs, paragraph_dups,
+                           paragraph_dup_chars);
+done:
+    PyMem_Free(pieces);
+    PyMem_Free(walk.runs);
+    return result;
+}
+
+/* ---- find_lowered: which phrases text.lower() holds, without lowering the text -----------
+ *
+ * The C4 notice rule asks whether text.lower() holds any of a few phrases. Lowering a
+ * whole text makes a copy through the full case mapping, character by character;
+ * find_lowered(text, table, phrases) walks the text once instead, each character
+ * lowered through ``table`` (65,536 uint16, built by heuristics.py from str.lower()),
+ * and compares the phrases that start with it. It answers a bitmask (bit i: phrases[i]
+ * found), or -1 when a character lowers to more than one (U+0130, marked 0xFFFF in
+ * the table): then only lowering the text answers. Characters above U+FFFF are left
+ * as they are; the caller passes only phrases of BMP characters other than U+FFFF
+ * and the final-sigma pair, so neither choice can change an answer. */
+
+#define LOWER_SEVERAL 0xFFFF
+
+static inline Py_UCS4
+lowered_char(const uint16_t *table, int kind, const void *data, Py_ssize_t i)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    return c < 0x10000 ? table[c] : c;
+}
+
+/* The phrases as code points, one after another: phrase p is chars[start[p]:start[p + 1]]. */
+typedef struct {
+    Py_ssize_t count, start[64];
+    Py_UCS4 *chars;
+    /* by_first[c % 256]: the phrases whose first character is c modulo 256, a bit each */
+    unsigned long long by_first[256];
+} PhraseSet;
+
+static int
+phrase_set_fill(PhraseSet *set, PyObject *phrases)
+{
+    set->count = PyTuple_GET_SIZE(phrases);
+    if (set->count > 63) { /* bit 63 would make the answer negative */
+        PyErr_SetString(PyExc_ValueError, "find_lowered: at most 63 phrases");
+        return -1;
+    }
+    set->start[0] = 0;
+    for (Py_ssize_t p = 0; p < set->count; p++) {
+        PyObject *phrase = PyTuple_GET_ITEM(phrases, p);
+        if (!PyUnicode_Check(phrase) || PyUnicode_GET_LENGTH(phrase) == 0) {
+            PyErr_SetString(PyExc_ValueError, "find_lowered: phrases are non-empty str");
+            return -1;
+        }
+        set->start[p + 1] = set->start[p] + PyUnicode_GET_LENGTH(phrase);
+    }
+    set->chars = PyMem_Malloc((size_t)(set->start[set->count] + 1) * sizeof(Py_UCS4));
+    if (set->chars == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(set->by_first, 0, sizeof(set->by_first));
+    for (Py_ssize_t p = 0; p < set->count; p++) {
+        PyObject *phrase = PyTuple_GET_ITEM(phrases, p);
+        for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(phrase); k++) {
+            set->chars[set->start[p] + k] = PyUnicode_READ_CHAR(phrase, k);
+        }
+        Py_UCS4 first = set->chars[set->start[p]];
+        if (first >= LOWER_SEVERAL) {
+            PyErr_SetString(PyExc_ValueError, "find_lowered: phrases start with a BMP character");
+            return -1;
+        }
+        set->by_first[first & 0xFF] |= 1ULL << p;
+    }
+    return 0;
+}
+
+/* The bitmask of the phrases in the lowered text, or -1 when a character lowers to several. */
+static long long
+find_phrases(const PhraseSet *set, const uint16_t *lower, int kind, const void *data,
+             Py_ssize_t size)
+{
+    unsigned long long found = 0;
+    for (Py_ssize_t i = 0; i < size; i++) {
+        Py_UCS4 c = lowered_char(lower, kind, data, i);
+        if (c == LOWER_SEVERAL) {
+            return -1;
+        }
+        unsigned long long left = set->by_first[c & 0xFF] & ~found;
+        for (int p = 0; left; p++, left >>= 1) {
+            if (!(left & 1)) {
+                continue;
+            }
+            const Py_UCS4 *phrase = set->chars + set->start[p];
+            Py_ssize_t length = set->start[p + 1] - set->start[p];
+            if (phrase[0] != c || length > size - i) {
+                continue;
+            }
+            Py_ssize_t k = 1;
+            while (k < length && lowered_char(lower, kind, data, i + k) == phrase[k]) {
+                k++;
+            }
+            found |= (unsigned long long)(k == length) << p;
+        }
+    }
+    return (long long)found;
+}
+
+static PyObject *
+find_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "find_lowered(text: str, table: bytes, phrases: tuple)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    Py_buffer table;
+    if (PyObject_GetBuffer(args[1], &table, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    PhraseSet set = {.chars = NULL};
+    if (table.len != 0x10000 * (Py_ssize_t)sizeof(uint16_t)) {
+        PyErr_SetString(PyExc_ValueError, "find_lowered: the table holds 65,536 uint16");
+    }
+    else if (phrase_set_fill(&set, args[2]) == 0) {
+        long long found = find_phrases(&set, table.buf, PyUnicode_KIND(text),
+                                       PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text));
+        result = found < 0 ? PyLong_FromLong(-1) : PyLong_FromUnsignedLongLong((unsigned long long)found);
+    }
+    PyMem_Free(set.chars);
+    PyBuffer_Release(&table);
+    return result;
+}
+
 static PyMethodDef speedups_functions[] = {
+    {"find_lowered", (PyCFunction)(void (*)(void))find_lowered, METH_FASTCALL,
+     "find_lowered(text, table, phrases) -> bitmask of the phrases in text.lower(), or -1 "
+     "when a character lowers to more than one (see cleaner.quality.heuristics)."},
+    {"line_structure", (PyCFunction)(void (*)(void))line_structure, METH_FASTCALL,
+     "line_structure(text, bullets) -> (non-blank lines, bullet lines, ellipsis lines, "
+     "line pieces, duplicate ones, their characters, paragraphs, duplicate ones, their "
+     "characters), as cleaner.quality.heuristics counts them."},
     {"minhash_signatures", (PyCFunction)(void (*)(void))minhash_signatures, METH_FASTCALL,
      "minhash_signatures(values, offsets, a, b, out): affine32 MinHash of each text's "
      "shingles into out (texts x permutations, uint32)."},

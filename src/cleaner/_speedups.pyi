@@ -25,6 +25,19 @@ def minhash_signatures(
 ) -> None:
     """Affine32 MinHash of ``values[offsets[t]:offsets[t + 1]]`` into row ``t`` of ``out``."""
 
+def find_lowered(text: str, table: bytes, phrases: tuple[str, ...]) -> int:
+    """Bit i set when ``phrases[i]`` is in ``text.lower()``; -1 when only lowering tells.
+
+    ``table``: each BMP character's lower case, 65,536 uint16 (0xFFFF: several).
+    """
+
+def line_structure(text: str, bullets: str) -> tuple[int, ...]:
+    """The line rules' counts but ``hashes`` and ``ellipses``, in their order.
+
+    The fields of :class:`cleaner.quality.heuristics.LineCounts`; ``bullets``
+    holds the characters a bullet line starts with.
+    """
+
 def ngram_repetition_pruned(
     words: list[str], top_ns: Sequence[int], duplicate_ns: Sequence[int]
 ) -> tuple[list[int], list[int]]:

@@ -4,13 +4,14 @@ Installing the package compiles ``_speedups.c`` when a C compiler is there:
 a scanner that walks a text once and reports what normalization would have
 to look at (:mod:`cleaner.normalize.flags`), a shingler that hashes a
 text's syllable n-grams in one pass (:mod:`cleaner.dedup.shingles`), the
-MinHash permutation kernel (:mod:`cleaner.dedup.minhash`) and the n-gram
-repetition scores of the quality filters (:mod:`cleaner.quality.heuristics`)
-and their one pass over a text's words (:mod:`cleaner.quality.words`), the
-shape hash a boilerplate template segment is counted under
-(:mod:`cleaner.boilerplate.templates`) and the boundaries of a line's
-segments (:mod:`cleaner.boilerplate.segments`), and the shaped and hashed words
-at a document's ends (also :mod:`cleaner.boilerplate.templates`).
+MinHash permutation kernel (:mod:`cleaner.dedup.minhash`), the n-gram
+repetition scores, line counts and notice-phrase search of the quality
+filters (:mod:`cleaner.quality.heuristics`) and their one pass over a text's
+words (:mod:`cleaner.quality.words`), the shape hash a boilerplate template
+segment is counted under (:mod:`cleaner.boilerplate.templates`), the
+boundaries of a line's segments (:mod:`cleaner.boilerplate.segments`), and
+the shaped and hashed words at a document's ends (also
+:mod:`cleaner.boilerplate.templates`).
 Without it, or with the environment variable ``VN_CLEANER_PURE_PYTHON`` set
 to a non-empty value, the pure-Python code does the same work: the results
 are identical, only slower.
@@ -27,6 +28,8 @@ try:
         Scanner,
         WordLexicon,
         edge_words,
+        find_lowered,
+        line_structure,
         minhash_signatures,
         ngram_repetition_pruned,
         segment_boundaries,
@@ -35,6 +38,8 @@ try:
     )
 except ImportError:  # built without a C compiler, or run from a zip (Spark --py-files)
     Scanner = None  # type: ignore[assignment,misc]
+    find_lowered = None  # type: ignore[assignment]
+    line_structure = None  # type: ignore[assignment]
     minhash_signatures = None  # type: ignore[assignment]
     ngram_repetition_pruned = None  # type: ignore[assignment]
     shingle_hashes = None  # type: ignore[assignment]
@@ -49,6 +54,8 @@ __all__ = [
     "WordLexicon",
     "edge_words",
     "enabled",
+    "find_lowered",
+    "line_structure",
     "minhash_signatures",
     "new_scanner",
     "new_word_lexicon",

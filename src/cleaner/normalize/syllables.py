@@ -57,6 +57,8 @@ TONED_VOWEL = {value: key for key, value in VOWEL_TONE.items()}
 TONED_VOWELS = "".join(char for char, (_base, tone) in VOWEL_TONE.items() if tone)
 #: Every vowel letter, toned or not, both cases.
 ALL_VOWELS = "".join(VOWEL_TONE)
+# The letters split_tones takes a tone from.
+_TONE_CARRIERS = frozenset(TONED_VOWELS).union(CONSONANT_TONE)
 
 _CONSONANTS = frozenset("bcdđghklmnpqrstvx")
 _INITIALS = (
@@ -74,6 +76,12 @@ _INITIALS = (
     *"bcdđghklmnprstvx",
     "",
 )
+# _INITIALS runs longest first, and at most one initial of each length begins
+# a word: the word's prefixes of 3, 2, 1 and 0 letters found here are the
+# initials it starts with, in the order of _INITIALS (one lookup each, not a
+# comparison with every initial).
+_INITIAL_LENGTHS = sorted({len(initial) for initial in _INITIALS}, reverse=True)
+_INITIAL_SET = frozenset(_INITIALS)
 _FINALS = frozenset({"", "c", "ch", "m", "n", "ng", "nh", "p", "t"})
 _STOP_FINALS = frozenset({"c", "ch", "p", "t"})
 # Sắc and nặng are the only tones a syllable ending in a stop can carry.
@@ -182,6 +190,8 @@ def split_tones(word: str) -> tuple[str, int, int] | None:
     >>> split_tones("Người")
     ('Ngươi', 1, 3)
     """
+    if _TONE_CARRIERS.isdisjoint(word):
+        return word, 0, -1  # every other letter is its own base: nothing to remove
     tone, tone_at = 0, -1
     letters = []
     for index, char in enumerate(word):
@@ -222,9 +232,10 @@ def parse_syllable(word: str) -> Syllable | None:
         return None
     bare, tone, tone_at = split
     bare = bare.lower()
-    for initial in _INITIALS:
-        if bare.startswith(initial):
-            syllable = _parse_rhyme(initial, bare[len(initial) :], tone, tone_at)
+    for length in _INITIAL_LENGTHS:
+        initial = bare[:length]
+        if len(initial) == length and initial in _INITIAL_SET:
+            syllable = _parse_rhyme(initial, bare[length:], tone, tone_at)
             if syllable is not None:
                 return syllable
     return None

@@ -17,6 +17,7 @@ that judge them live in ``data/quality/default.toml``.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import NamedTuple, TypeVar
@@ -29,9 +30,11 @@ from cleaner import speedups
 
 __all__ = [
     "SYLLABLE",
+    "LineCounts",
     "TokenCounts",
     "WordCache",
     "document_scores",
+    "line_counts",
     "line_scores",
     "lower_words",
     "repetition_scores",
@@ -43,8 +46,14 @@ __all__ = [
 SYLLABLE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _MARK = regex.compile(r"\p{M}")
 _LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
-# A whitespace-separated token without a letter ("2024", "---", "|").
-_NON_ALPHA_TOKEN = regex.compile(r"(?<!\S)[^\s\p{L}]+(?!\S)")
+# A token of str.split() without a letter ("2024", "---", "|"). str.split()
+# also splits on U+001C-U+001F, which the regex module's \s leaves out: they
+# are added, or a token "-\x1c" would count as two tokens without a letter
+# but one token, and the share of alphabetic tokens would go below zero.
+_SPLIT_SPACE = r"\s\x1c-\x1f"
+_NON_ALPHA_TOKEN = regex.compile(
+    rf"(?<![^{_SPLIT_SPACE}])[^{_SPLIT_SPACE}\p{{L}}]+(?![^{_SPLIT_SPACE}])"
+)
 # FineWeb's line_punct_ratio counts lines ending in . ! ? (datatrove's
 # TERMINAL_PUNCTUATION for Latin script), closing quotes allowed after it. Here
 # a clause ending in ";" or ":" ends a line too: laws write one clause a line
@@ -67,7 +76,9 @@ _HEADING = regex.compile(
 _HEADING_MAX_CHARS = 100
 _TABLE_CELL_SEPARATORS = ("|", "\t")
 # Gopher counts lines starting with "•" or "-"; Vietnamese pages also use these.
+# One character each: the compiled line_structure compares a line's first one.
 _BULLETS = ("•", "-", "–", "*", "+", "●", "▪", "■", "○", "◦", "►", "✓", "✔")
+_BULLET_CHARACTERS = "".join(_BULLETS)
 _ELLIPSES = ("...", "…")
 _PARAGRAPH_BREAK = regex.compile(r"\n{2,}")
 _LINE_BREAKS = regex.compile(r"\n+")
@@ -155,11 +166,85 @@ def token_counts(
     )
 
 
+class LineCounts(NamedTuple):
+    """What the line rules count of a text (:func:`line_counts`).
+
+    Attributes:
+        lines: Non-blank lines (split at ``"\\n"``, stripped).
+        bullet_lines: Those starting with a bullet ("•", "-"...).
+        ellipsis_lines: Those ending with "..." or "…".
+        hashes: Characters "#" in the text.
+        ellipses: "..." (not overlapping) and "…" in the text.
+        pieces: Pieces between runs of line breaks (empty ones included).
+        duplicate_pieces: Pieces equal to an earlier one.
+        duplicate_piece_chars: Their characters.
+        paragraphs: Pieces of the stripped text between runs of two or more
+            line breaks.
+        duplicate_paragraphs: Paragraphs equal to an earlier one.
+        duplicate_paragraph_chars: Their characters.
+    """
+
+    lines: int
+    bullet_lines: int
+    ellipsis_lines: int
+    hashes: int
+    ellipses: int
+    pieces: int
+    duplicate_pieces: int
+    duplicate_piece_chars: int
+    paragraphs: int
+    duplicate_paragraphs: int
+    duplicate_paragraph_chars: int
+
+
+def line_counts(text: str) -> LineCounts:
+    """The :class:`LineCounts` of ``text``.
+
+    >>> line_counts("- Một.\\n\\n- Một.\\nHai...")
+    LineCounts(lines=3, bullet_lines=2, ellipsis_lines=1, hashes=0, ellipses=1, pieces=3, \
+duplicate_pieces=1, duplicate_piece_chars=6, paragraphs=2, duplicate_paragraphs=0, \
+duplicate_paragraph_chars=0)
+    """
+    lines, bullet_lines, ellipsis_lines, *repeats = _line_structure(text)
+    return LineCounts(
+        lines,
+        bullet_lines,
+        ellipsis_lines,
+        text.count("#"),
+        sum(text.count(mark) for mark in _ELLIPSES),
+        *repeats,
+    )
+
+
+def _line_structure(text: str) -> tuple[int, ...]:
+    """The fields of :class:`LineCounts` but ``hashes`` and ``ellipses``, in order.
+
+    In C when the compiled speedups are there (the same numbers, without
+    making a string per line).
+    """
+    if speedups.enabled():
+        return speedups.line_structure(text, _BULLET_CHARACTERS)
+    lines = _nonblank_lines(text)
+    pieces = _LINE_BREAKS.split(text)
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
+    return (
+        len(lines),
+        # The lines are stripped already.
+        [line.startswith(_BULLETS) for line in lines].count(True),
+        [line.endswith(_ELLIPSES) for line in lines].count(True),
+        len(pieces),
+        *_duplicates(pieces),
+        len(paragraphs),
+        *_duplicates(paragraphs),
+    )
+
+
 def document_scores(
     text: str,
     words: Sequence[str],
     stop_syllables: Iterable[str],
     counts: TokenCounts | None = None,
+    lines: LineCounts | None = None,
 ) -> dict[str, float]:
     """Gopher quality and FineWeb quality scores of ``text``.
 
@@ -170,6 +255,7 @@ def document_scores(
         counts: Its :func:`token_counts` with ``stop_syllables``, if already
             counted (one pass of :func:`cleaner.quality.words.text_words`
             counts them with the words).
+        lines: Its :func:`line_counts`, if already counted.
 
     Returns:
         ``syllables``, ``lines`` (non-blank), ``mean_syllable_length``, ``hash_ratio``,
@@ -178,29 +264,33 @@ def document_scores(
         ``newlines_per_syllable``.
     """
     tokens, non_alpha_tokens, chars, stops = counts or token_counts(text, words, stop_syllables)
-    lines = _nonblank_lines(text)
+    if lines is None:
+        lines = line_counts(text)
     per_token = max(tokens, 1)
-    per_line = max(len(lines), 1)
+    per_line = max(lines.lines, 1)
     return {
         "syllables": len(words),
-        "lines": len(lines),
+        "lines": lines.lines,
         "mean_syllable_length": chars / len(words) if words else 0.0,
-        "hash_ratio": text.count("#") / per_token,
-        "ellipsis_ratio": sum(text.count(mark) for mark in _ELLIPSES) / per_token,
-        # The lines are stripped already.
-        "bullet_line_share": [line.startswith(_BULLETS) for line in lines].count(True) / per_line,
-        "ellipsis_line_share": [line.endswith(_ELLIPSES) for line in lines].count(True) / per_line,
+        "hash_ratio": lines.hashes / per_token,
+        "ellipsis_ratio": lines.ellipses / per_token,
+        "bullet_line_share": lines.bullet_lines / per_line,
+        "ellipsis_line_share": lines.ellipsis_lines / per_line,
         "alpha_token_share": 1.0 - non_alpha_tokens / per_token if tokens else 0.0,
         "stop_syllables": stops,
         "line_punct_share": _line_punct_share(text),
         # Line breaks between non-blank lines: FineWeb counts every "\n", so
         # the blank lines around a wiki "== heading ==" count as list items.
-        "newlines_per_syllable": max(len(lines) - 1, 0) / max(len(words), 1),
+        "newlines_per_syllable": max(lines.lines - 1, 0) / max(len(words), 1),
     }
 
 
 def repetition_scores(
-    text: str, words: Sequence[str], top_ns: Iterable[int], duplicate_ns: Iterable[int]
+    text: str,
+    words: Sequence[str],
+    top_ns: Iterable[int],
+    duplicate_ns: Iterable[int],
+    lines: LineCounts | None = None,
 ) -> dict[str, float]:
     """Gopher repetition scores of ``text``, with syllable n-grams.
 
@@ -211,6 +301,7 @@ def repetition_scores(
             measured (``top_2_gram_char_frac``...).
         duplicate_ns: Sizes n whose repeated n-grams' character fraction is
             measured (``duplicate_5_gram_char_frac``...).
+        lines: Its :func:`line_counts`, if already counted.
 
     Returns:
         Line and paragraph duplicate shares and character fractions, and one
@@ -222,15 +313,13 @@ def repetition_scores(
     (0.453, 0.321)
     """
     size = max(len(text), 1)
-    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
-    lines = _LINE_BREAKS.split(text)
-    paragraph_count, paragraph_chars = _duplicates(paragraphs)
-    line_count, line_chars = _duplicates(lines)
+    if lines is None:
+        lines = line_counts(text)
     scores: dict[str, float] = {
-        "duplicate_paragraph_share": paragraph_count / len(paragraphs),
-        "duplicate_paragraph_char_frac": paragraph_chars / size,
-        "duplicate_line_share": line_count / len(lines),
-        "duplicate_line_char_frac": line_chars / size,
+        "duplicate_paragraph_share": lines.duplicate_paragraphs / lines.paragraphs,
+        "duplicate_paragraph_char_frac": lines.duplicate_paragraph_chars / size,
+        "duplicate_line_share": lines.duplicate_pieces / lines.pieces,
+        "duplicate_line_char_frac": lines.duplicate_piece_chars / size,
     }
     top_ns, duplicate_ns = list(top_ns), sorted(set(duplicate_ns))
     top, repeated = _ngram_repetition(list(words), top_ns, duplicate_ns)
@@ -267,14 +356,63 @@ def line_scores(text: str, notice_phrases: Sequence[str]) -> dict[str, float]:
     >>> line_scores("Trang chủ\\nVui lòng bật JavaScript.", ["javascript"])
     {'lorem_ipsum': 0.0, 'notice_line_share': 0.5}
     """
-    lower = text.lower()
     phrases = _lowered(tuple(notice_phrases))
+    # Bit 0: lorem ipsum; the others: the notice phrases.
+    found = _found_in_lower(text, (_LOREM_IPSUM, *phrases))
     share = 0.0
     # Most pages name none of the phrases: one scan of the text answers them.
-    if any(phrase in lower for phrase in phrases):
-        lines = _nonblank_lines(lower)
+    if found >> 1:
+        lines = _nonblank_lines(text.lower())
         share = sum(any(phrase in line for phrase in phrases) for line in lines) / len(lines)
-    return {"lorem_ipsum": float("lorem ipsum" in lower), "notice_line_share": share}
+    return {"lorem_ipsum": float(found & 1), "notice_line_share": share}
+
+
+_LOREM_IPSUM = "lorem ipsum"
+#: U+FFFF in the compiled search's lower-case table: the character lowers to
+#: more than one (U+0130 to "i̇"), or to one above U+FFFF, or is U+FFFF.
+_LOWERS_TO_SEVERAL = 0xFFFF
+# Σ lowers to σ, or to ς at the end of a word: the table cannot tell which.
+_CONTEXT_LOWERED = frozenset("σς")
+
+
+def _found_in_lower(text: str, phrases: tuple[str, ...]) -> int:
+    """A bitmask of the ``phrases`` (lower case) in ``text.lower()``: bit i for ``phrases[i]``.
+
+    In C when the compiled speedups are there, without lowering the text;
+    the answers are the same (see :func:`_searchable_in_c`).
+    """
+    if speedups.enabled() and _searchable_in_c(phrases):
+        found: int = speedups.find_lowered(text, _lower_case_table(), phrases)
+        if found >= 0:
+            return found
+    lower = text.lower()
+    return sum(1 << index for index, phrase in enumerate(phrases) if phrase in lower)
+
+
+@cache
+def _searchable_in_c(phrases: tuple[str, ...]) -> bool:
+    """Whether the compiled search answers for ``phrases`` as ``text.lower()`` would.
+
+    It lowers one character at a time, so a phrase must not hold a character
+    that lowers by its context (σ, ς) or that the table cannot hold.
+    """
+    return len(phrases) <= 63 and all(
+        phrase
+        and all(ord(char) < _LOWERS_TO_SEVERAL for char in phrase)
+        and not _CONTEXT_LOWERED.intersection(phrase)
+        for phrase in phrases
+    )
+
+
+@cache
+def _lower_case_table() -> bytes:
+    """Each BMP character's ``str.lower()``, as 65,536 uint16 (native order)."""
+    table = array("H", [_LOWERS_TO_SEVERAL]) * 0x10000
+    for code in range(0x10000):
+        lower = chr(code).lower()
+        if len(lower) == 1 and ord(lower) < _LOWERS_TO_SEVERAL:
+            table[code] = ord(lower)
+    return table.tobytes()
 
 
 @cache

@@ -22,7 +22,12 @@ from typing import Any, Literal, NamedTuple
 from cleaner.errors import check_text
 from cleaner.options import config_from_options
 from cleaner.quality.config import QualityConfig, ScriptThresholds, SpamThresholds
-from cleaner.quality.heuristics import document_scores, line_scores, repetition_scores
+from cleaner.quality.heuristics import (
+    document_scores,
+    line_counts,
+    line_scores,
+    repetition_scores,
+)
 from cleaner.quality.langid import vietnamese_probability
 from cleaner.quality.script import script_shares
 from cleaner.quality.spam import flagged_weights, load_flagged_terms
@@ -93,6 +98,7 @@ def score_quality(text: str, config: QualityConfig | None = None, **options: Any
     # One pass over the text's words serves every rule below.
     found = text_words(text, config.document.stop_syllables)
     words = found.lower
+    lines = line_counts(text)
     repetition = config.repetition
     scores: dict[str, float] = {}
     scores.update(script_shares(found.classes))
@@ -100,13 +106,14 @@ def score_quality(text: str, config: QualityConfig | None = None, **options: Any
         scores["langid_vi"] = vietnamese_probability(text)
     scores.update(_spam_scores(words, found.flag_starts))
     scores.update(line_scores(text, config.lines.notice_phrases))
-    scores.update(document_scores(text, words, config.document.stop_syllables, found.counts))
+    scores.update(document_scores(text, words, config.document.stop_syllables, found.counts, lines))
     scores.update(
         repetition_scores(
             text,
             words,
             [n for n, _ in repetition.top_ngram_char_frac],
             [n for n, _ in repetition.duplicate_ngram_char_frac],
+            lines,
         )
     )
     return QualityResult(scores, _reasons(scores, config))
@@ -138,6 +145,9 @@ def filter_quality(
 
 
 def _config(config: QualityConfig | None, options: dict[str, Any]) -> QualityConfig:
+    if not options and (config is None or isinstance(config, QualityConfig)):
+        # The call made once per document: no option to check or apply.
+        return config if config is not None else QualityConfig.default()
     return config_from_options(
         "quality", QualityConfig, config, options, default=QualityConfig.default
     )
@@ -167,10 +177,12 @@ def _reasons(scores: dict[str, float], config: QualityConfig) -> tuple[str, ...]
     if scores["lorem_ipsum"] and config.lines.drop_lorem_ipsum:
         reasons.append("lorem_ipsum")
     enough_lines = scores["lines"] >= config.document.min_lines_for_line_rules
+    # Unpacked, not read by attribute: this runs for every rule of every document.
     reasons += [
-        rule.reason
-        for rule in _rules(config)
-        if (enough_lines or not rule.per_line) and _fails(scores, rule)
+        reason
+        for reason, score, bound, threshold, per_line in _rules(config)
+        if (enough_lines or not per_line)
+        and (scores[score] < threshold if bound == "min" else scores[score] > threshold)
     ]
     # top_ngram and duplicate_ngrams can fail for several n: name each once.
     return tuple(dict.fromkeys(reasons))
@@ -220,16 +232,29 @@ def _spam_reasons(scores: dict[str, float], thresholds: SpamThresholds) -> list[
     ]
 
 
-def _fails(scores: dict[str, float], rule: _Rule) -> bool:
-    if not rule.threshold:
-        return False
-    value = scores[rule.score]
-    return value < rule.threshold if rule.bound == "min" else value > rule.threshold
+def _rules(config: QualityConfig) -> tuple[_Rule, ...]:
+    """The plain threshold rules of ``config``, in reason order.
+
+    A stream is judged with one config: the last one's rules are kept and
+    found by identity, since hashing a config (every threshold) for the cache
+    costs more per document than the comparisons the rules make.
+    """
+    last_config, rules = _LAST_RULES[0]
+    if last_config is not config:
+        rules = _threshold_rules(config)
+        _LAST_RULES[0] = (config, rules)  # one store: threads see a matching pair
+    return rules
+
+
+_LAST_RULES: list[tuple[QualityConfig | None, tuple[_Rule, ...]]] = [(None, ())]
 
 
 @cache
-def _rules(config: QualityConfig) -> tuple[_Rule, ...]:
-    """The plain threshold rules, in reason order (after language, spam and lorem ipsum)."""
+def _threshold_rules(config: QualityConfig) -> tuple[_Rule, ...]:
+    """The plain threshold rules, in reason order (after language, spam and lorem ipsum).
+
+    A rule whose threshold is 0 is off, and left out.
+    """
     document, repetition = config.document, config.repetition
     rules = [
         _Rule("notice_lines", "notice_line_share", "max", config.lines.max_notice_line_share),
@@ -277,4 +302,4 @@ def _rules(config: QualityConfig) -> tuple[_Rule, ...]:
         _Rule("duplicate_ngrams", f"duplicate_{n}_gram_char_frac", "max", limit)
         for n, limit in repetition.duplicate_ngram_char_frac
     ]
-    return tuple(rules)
+    return tuple(rule for rule in rules if rule.threshold)

@@ -23,6 +23,7 @@ shares.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
@@ -42,6 +43,7 @@ _TELEX_HORNS = (("uw", "ư"), ("ow", "ơ"), ("w", "ư"))
 _VNI_TONES = {"1": 4, "2": 1, "3": 2, "4": 3, "5": 5}
 _VNI_MARKS = {"6": {"a": "â", "e": "ê", "o": "ô"}, "7": {"o": "ơ", "u": "ư"}, "8": {"a": "ă"}}
 _VOWELS = frozenset("aăâeêioôơuưy")
+_ASCII_VOWEL = re.compile("[aeiouy]")
 
 
 def script_profile(words: Iterable[str]) -> dict[str, float]:
@@ -113,7 +115,7 @@ def decode_keystrokes(word: str) -> str | None:
     """
     lower = word.lower()
     candidates = (
-        _vni_candidates(lower) if any(c.isdigit() for c in lower) else _telex_candidates(lower)
+        _vni_candidates(lower) if any(map(str.isdigit, lower)) else _telex_candidates(lower)
     )
     for bare, tone in candidates:
         if bare == lower and not tone:
@@ -128,9 +130,10 @@ def _telex_candidates(word: str) -> Iterator[tuple[str, int]]:
     """(letters, tone) readings of a Telex word: the tone key may sit anywhere after a vowel."""
     if not word.isascii() or not word.isalpha():
         return
-    first_vowel = next((i for i, char in enumerate(word) if char in "aeiouy"), None)
-    if first_vowel is None:
+    vowel = _ASCII_VOWEL.search(word)
+    if vowel is None:
         return
+    first_vowel = vowel.start()
     tone, letters = 0, word
     # The tone key follows the vowels, before or after the final consonant.
     keys = [i for i in range(first_vowel + 1, len(word)) if word[i] in _TELEX_TONES]
@@ -140,7 +143,8 @@ def _telex_candidates(word: str) -> Iterator[tuple[str, int]]:
     for pair, letter in _TELEX_LETTERS:
         letters = letters.replace(pair, letter)
     yield _horned(letters.replace("uow", "ươ")), tone
-    yield _horned(letters), tone
+    if "uow" in letters:  # else the second reading is the first again
+        yield _horned(letters), tone
 
 
 def _horned(letters: str) -> str:

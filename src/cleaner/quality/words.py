@@ -56,7 +56,6 @@ _CODE_POINTS = 0x110000
 _CHARACTER_BITS: tuple[tuple[int, re.Pattern[str] | regex.Pattern[str]], ...] = (
     (1, SYLLABLE),
     (2, _MARK),
-    (4, regex.compile(r"\s+")),  # the \s of heuristics._NON_ALPHA_TOKEN
     (8, regex.compile(r"\p{L}+")),  # the \p{L} of heuristics._NON_ALPHA_TOKEN
     (16, _LETTERS_AND_DIGITS),
     (32, re.compile(r"\s+")),  # str.split()'s whitespace: str.isspace() is re's \s
@@ -74,7 +73,8 @@ class TextWords:
     Attributes:
         lower: The syllables, lower-cased, in order.
         classes: How many syllables (as written) are of each
-            :data:`~cleaner.quality.script.WordClass`.
+            :data:`~cleaner.quality.script.WordClass` (every class, 0 when
+            there is none).
         counts: Whitespace tokens, those without a letter, the characters
             of ``lower`` and the distinct stop syllables among them.
         flag_starts: The positions in ``lower`` of the first syllables of
@@ -82,7 +82,7 @@ class TextWords:
     """
 
     lower: list[str]
-    classes: Counter[WordClass]
+    classes: dict[WordClass, int]
     counts: TokenCounts
     flag_starts: list[int]
 
@@ -94,25 +94,32 @@ def text_words(text: str, stop_syllables: Sequence[str] = ()) -> TextWords:
         text: The document.
         stop_syllables: The stop syllables whose distinct hits are counted.
     """
-    stops = tuple(sorted(set(stop_syllables)))
+    stops = _distinct(tuple(stop_syllables))
     if speedups.enabled() and len(stops) <= _MAX_MARKED_STOPS:
         words, classes, tokens, non_alpha, chars, marks, starts = _lexicon(stops).scan(text)
         stop_count = (marks >> 1).bit_count()
         return TextWords(
             words,
-            Counter(dict(zip(_CLASS_NAMES, classes, strict=False))),
+            dict(zip(_CLASS_NAMES, classes, strict=False)),
             TokenCounts(tokens, non_alpha, chars, stop_count),
             starts,
         )
     written = syllables(text)
     lower = lower_words(written)
     firsts = load_flagged_terms().by_first
+    counted = Counter(map(_CLASSES.__getitem__, written))
     return TextWords(
         lower,
-        Counter(map(_CLASSES.__getitem__, written)),
+        {name: counted[name] for name in _CLASS_NAMES},
         token_counts(text, lower, stops),
         list(compress(range(len(lower)), map(firsts.__contains__, lower))),
     )
+
+
+@cache
+def _distinct(stop_syllables: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct stop syllables, sorted (once per configuration, not per text)."""
+    return tuple(sorted(set(stop_syllables)))
 
 
 @cache
