@@ -27,6 +27,7 @@ from cleaner.dedup import (
     NearDuplicateIndex,
     PassageCorpus,
     PassageDuplicate,
+    resolved_duplicate,
 )
 from cleaner.dedup.engine import BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
@@ -522,14 +523,8 @@ def _document_drops(corpus: DedupCorpus) -> dict[int, dict[str, Any]]:
     """Input position of each dropped document → event detail."""
     resolution = corpus.resolve()
     drops = {}
-    for node, assignment in resolution.dropped.items():
-        drops[node] = {
-            "reason": "exact_duplicate" if node in resolution.exact else "near_duplicate",
-            "duplicate_of": corpus.ids[assignment.kept],
-            "jaccard": resolution.similarity_to_kept[node],
-            "via": corpus.ids[assignment.via],
-            "via_jaccard": assignment.jaccard,
-        }
+    for node in resolution.dropped:
+        drops[node] = resolved_duplicate(corpus.ids, node, resolution).detail()
     drops.update((node, {"reason": "empty"}) for node in resolution.empty)
     return drops
 
