@@ -77,6 +77,8 @@ def test_lines_frequent_in_one_source_are_learned_and_removed(tmp_path: Path) ->
     assert promo in texts["b0"]  # one document of source b: not learned there
     removed = read_jsonl(tmp_path / "removed.jsonl")
     assert sum(r["reason"] == "site_template" for r in removed) == 12
+    # Removal events name the line by its 0-based index, as Removal.line_no does.
+    assert {r["line_no"] for r in removed if r["reason"] == "site_template"} == {1}
     skipped = cleaner("run", src, "--out", out, "--skip", "boilerplate", "--quiet")
     assert skipped.returncode == 0, skipped.stderr
     assert all(promo in str(r["text"]) for r in read_jsonl(out))

@@ -171,7 +171,7 @@ class BoilerplateStage:
                 "removal",
                 1,
                 {
-                    "line": removal.line_no,
+                    "line_no": removal.line_no,
                     "start": removal.start,
                     "end": removal.end,
                     "text": removal.text,
@@ -604,12 +604,12 @@ def _cut_paragraphs(
     for duplicate, original_id in duplicates:
         passage = duplicate.passage
         detail = {
-            "line": passage.line_no,
+            "line_no": passage.line_no,
             "start": passage.start,
             "end": passage.end,
             "text": lines[passage.line_no],
             "duplicate_of": original_id,
-            "duplicate_paragraph": duplicate.duplicate_of.line_no,
+            "duplicate_of_line_no": duplicate.duplicate_of.line_no,
             "jaccard": duplicate.jaccard,
         }
         reason = "repeated_passage" if duplicate.within_document else "duplicate_passage"
