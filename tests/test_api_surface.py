@@ -35,6 +35,7 @@ from cleaner import (
     PiiConfig,
     QualityConfig,
     Stripped,
+    TemplateConfig,
 )
 from cleaner.dedup import Passage
 from cleaner.dedup.index import Match
@@ -56,6 +57,12 @@ DUPLICATES = [
 
 def _first_verdict(records: Any, config: Any = None, **options: Any) -> object:
     return next(cleaner.filter_quality(records, config, **options))
+
+
+def _learned(records: Any, config: Any = None, **options: Any) -> object:
+    # SiteTemplates holds a numpy sketch (no ==): compare the settings and the counts.
+    templates = cleaner.learn_boilerplate(records, config, **options)
+    return templates.min_docs, templates.width, templates.docs, templates.increments
 
 
 # verb name -> (the verb, its first argument, its config type, a config, the same as options)
@@ -124,6 +131,13 @@ VERBS: dict[str, tuple[Callable[..., Any], Any, type, Any, dict[str, Any]]] = {
         DedupConfig(threshold=0.5),
         {"threshold": 0.5},
     ),
+    "learn_boilerplate": (
+        _learned,
+        [CREDITED, TONES],
+        TemplateConfig,
+        TemplateConfig(min_docs=3, width=1 << 12),
+        {"min_docs": 3, "width": 1 << 12},
+    ),
 }
 # The verb name each one's unknown-option message uses.
 MESSAGE_VERB = {
@@ -137,6 +151,7 @@ MESSAGE_VERB = {
     "score_quality": "quality",
     "filter_quality": "quality",
     "find_near_duplicates": "dedup",
+    "learn_boilerplate": "learn_boilerplate",
 }
 
 
