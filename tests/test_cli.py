@@ -149,7 +149,7 @@ def make_corpus(path: Path, count: int) -> Path:
 
 
 def test_two_workers_output_is_byte_identical(tmp_path: Path) -> None:
-    src = make_corpus(tmp_path / "in.jsonl", 3000)
+    src = make_corpus(tmp_path / "in.jsonl", 400)
     outputs = []
     for workers in ("1", "2"):
         out = tmp_path / f"out{workers}.jsonl"
@@ -195,9 +195,11 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
 
 
 def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
-    src = make_corpus(tmp_path / "in.jsonl", 60_000)
+    # Twelve shards, small ones: each takes a tenth of a second or more, far
+    # longer than the 20 ms poll below, so the kill lands mid-run.
+    src = make_corpus(tmp_path / "in.jsonl", 3000)
     reference = tmp_path / "reference.jsonl"
-    result = cleaner("run", src, "--out", reference, "--quiet", "--shard-size", "5000")
+    result = cleaner("run", src, "--out", reference, "--quiet", "--shard-size", "250")
     assert result.returncode == 0, result.stderr
 
     out = tmp_path / "out.jsonl"
@@ -212,7 +214,7 @@ def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
         str(out),
         "--quiet",
         "--shard-size",
-        "5000",
+        "250",
         "--resume",
     ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -229,13 +231,13 @@ def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
 
     stats = tmp_path / "stats.json"
     result = cleaner(
-        "run", src, "--out", out, "--quiet", "--shard-size", "5000", "--resume", "--stats", stats
+        "run", src, "--out", out, "--quiet", "--shard-size", "250", "--resume", "--stats", stats
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == reference.read_bytes()
     assert not work.exists()
     report = json.loads(stats.read_text())
-    assert report["records_in"] == 60_000 and report["stages"][0]["records_in"] == 60_000
+    assert report["records_in"] == 3000 and report["stages"][0]["records_in"] == 3000
 
 
 def test_resume_refuses_changed_options(tmp_path: Path) -> None:
