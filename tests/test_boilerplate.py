@@ -295,6 +295,22 @@ def test_templates_stay_bounded_and_merge_exactly() -> None:
     assert not left.is_boilerplate("dòng riêng aah ở đây.", "s")
 
 
+def test_counts_added_key_by_key_equal_counts_added_as_a_dense_histogram() -> None:
+    """A flush of few keys adds them one by one, of many counts all columns: same table."""
+    texts = [f"Tin số {i} hôm nay.\nChia sẻ cùng bạn bè nhé" for i in range(60)]
+    key_by_key = SiteTemplates(width=1 << 12)
+    dense = SiteTemplates(width=1 << 12)
+    for text in texts:
+        key_by_key.add_document(text, "s")
+        assert len(key_by_key._pending) < (1 << 12) >> 6  # the sparse path
+        key_by_key._flush()
+        dense.add_document(text, "s")
+    assert len(dense._pending) >= (1 << 12) >> 6  # the dense path
+    dense._flush()
+    assert (key_by_key.table == dense.table).all() and key_by_key.table.any()
+    assert key_by_key.increments == dense.increments
+
+
 def test_learn_boilerplate_accepts_strings_pairs_and_dicts() -> None:
     texts = [f"Tin {i} hôm nay.\nTheo dõi chúng tôi mỗi ngày nhé bạn" for i in range(12)]
     for items in (

@@ -206,14 +206,14 @@ def write_corpus(path: Path) -> Path:
 # Each policy against one worker with one shard, and one spread of workers and
 # shards (each run spawns its workers: a second of CPU apiece).
 @pytest.mark.parametrize(
-    ("policy", "suffix", "workers", "shard"), [("longest", "a", 2, 2), ("newest:date", "b", 3, 1)]
+    ("policy", "suffix", "spread"), [("longest", "a", (2, 2)), ("newest:date", "b", (3, 1))]
 )
 def test_cli_keep_is_byte_identical_for_any_workers_and_shard_size(
-    tmp_path: Path, policy: str, suffix: str, workers: int, shard: int
+    tmp_path: Path, policy: str, suffix: str, spread: tuple[int, int]
 ) -> None:
     src = write_corpus(tmp_path / "in.jsonl")
     outputs = []
-    for workers, shard in ((1, 1000), (workers, shard)):
+    for workers, shard in ((1, 1000), spread):
         out = tmp_path / f"out-{workers}-{shard}.jsonl"
         done = cleaner(
             "run", src, "--out", out, "--keep", policy, "--skip", "boilerplate",
