@@ -35,6 +35,7 @@ from cleaner import (
     PiiConfig,
     QualityConfig,
     Stripped,
+    TemplateConfig,
 )
 from cleaner.dedup import Passage
 from cleaner.dedup.index import Match
@@ -56,6 +57,12 @@ DUPLICATES = [
 
 def _first_verdict(records: Any, config: Any = None, **options: Any) -> object:
     return next(cleaner.filter_quality(records, config, **options))
+
+
+def _learned(records: Any, config: Any = None, **options: Any) -> object:
+    # SiteTemplates holds a numpy sketch (no ==): compare the settings and the counts.
+    templates = cleaner.learn_boilerplate(records, config, **options)
+    return templates.min_docs, templates.width, templates.docs, templates.increments
 
 
 # verb name -> (the verb, its first argument, its config type, a config, the same as options)
@@ -124,6 +131,13 @@ VERBS: dict[str, tuple[Callable[..., Any], Any, type, Any, dict[str, Any]]] = {
         DedupConfig(threshold=0.5),
         {"threshold": 0.5},
     ),
+    "learn_boilerplate": (
+        _learned,
+        [CREDITED, TONES],
+        TemplateConfig,
+        TemplateConfig(min_docs=3, width=1 << 12),
+        {"min_docs": 3, "width": 1 << 12},
+    ),
 }
 # The verb name each one's unknown-option message uses.
 MESSAGE_VERB = {
@@ -137,6 +151,7 @@ MESSAGE_VERB = {
     "score_quality": "quality",
     "filter_quality": "quality",
     "find_near_duplicates": "dedup",
+    "learn_boilerplate": "learn_boilerplate",
 }
 
 
@@ -361,6 +376,44 @@ def test_matches_and_passages_name_the_document_id() -> None:
     assert [(d.passage.id, d.passage.line_no, d.duplicate_of.id) for d in found.passages] == [
         ("y", 0, "x")
     ]
+
+
+def test_the_index_methods_take_id_and_the_old_key_keyword_warns() -> None:
+    index = cleaner.NearDuplicateIndex()
+    index.add(id="a", text=DUPLICATES[0][1])
+    with pytest.warns(DeprecationWarning, match=r"check_and_add\(key=...\) is deprecated; use id="):
+        matches = index.check_and_add(key="b", text=DUPLICATES[1][1])
+    assert [match.id for match in matches] == ["a"]
+    with pytest.warns(DeprecationWarning, match=r"add\(key=...\) is deprecated; use id=..."):
+        index.add(key="c", text="Một tin hoàn toàn khác về giá lúa gạo ở đồng bằng sông Cửu Long")
+    assert len(index) == 2
+    with pytest.raises(TypeError, match="got both 'key' and 'id'"):
+        index.add(key="d", id="d", text="x")  # type: ignore[call-arg]
+    assert inspect.signature(cleaner.NearDuplicateIndex.add).parameters.keys() == {
+        "self",
+        "id",
+        "text",
+    }
+
+
+def test_a_dropped_document_is_explained_by_one_builder_in_the_api_and_the_run() -> None:
+    from cleaner.dedup.engine import DedupCorpus
+    from cleaner.stages import _document_drops
+
+    result = cleaner.find_near_duplicates(DUPLICATES)
+    with DedupCorpus(DedupConfig()) as corpus:
+        corpus.add((id_, text, {}) for id_, text in DUPLICATES)
+        drops = _document_drops(corpus)
+    [duplicate] = result.duplicates
+    assert (duplicate.id, duplicate.duplicate_of) == ("a", "b")  # the longer text is kept
+    assert drops == {0: duplicate.detail()}
+    assert duplicate.detail() == {
+        "reason": "near_duplicate",
+        "duplicate_of": "b",
+        "jaccard": 1.0,
+        "via": "b",
+        "via_jaccard": 1.0,
+    }
 
 
 def test_each_literal_has_its_choices_in_one_place() -> None:

@@ -295,6 +295,21 @@ def test_templates_stay_bounded_and_merge_exactly() -> None:
     assert not left.is_boilerplate("dòng riêng aah ở đây.", "s")
 
 
+def test_counts_flushed_per_document_equal_counts_flushed_at_once() -> None:
+    """A flush adds each touched cell's count: many small flushes make the same table."""
+    texts = [f"Tin số {i} hôm nay.\nChia sẻ cùng bạn bè nhé" for i in range(60)]
+    per_document = SiteTemplates(width=1 << 12)
+    at_once = SiteTemplates(width=1 << 12)
+    for text in texts:
+        per_document.add_document(text, "s")
+        per_document._flush()
+        at_once.add_document(text, "s")
+    assert len(at_once._pending) > len(texts)  # one flush of many keys, some cells hit twice
+    at_once._flush()
+    assert (per_document.table == at_once.table).all() and per_document.table.any()
+    assert per_document.increments == at_once.increments
+
+
 def test_learn_boilerplate_accepts_strings_pairs_and_dicts() -> None:
     texts = [f"Tin {i} hôm nay.\nTheo dõi chúng tôi mỗi ngày nhé bạn" for i in range(12)]
     for items in (

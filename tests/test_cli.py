@@ -77,6 +77,8 @@ def test_lines_frequent_in_one_source_are_learned_and_removed(tmp_path: Path) ->
     assert promo in texts["b0"]  # one document of source b: not learned there
     removed = read_jsonl(tmp_path / "removed.jsonl")
     assert sum(r["reason"] == "site_template" for r in removed) == 12
+    # Removal events name the line by its 0-based index, as Removal.line_no does.
+    assert {r["line_no"] for r in removed if r["reason"] == "site_template"} == {1}
     skipped = cleaner("run", src, "--out", out, "--skip", "boilerplate", "--quiet")
     assert skipped.returncode == 0, skipped.stderr
     assert all(promo in str(r["text"]) for r in read_jsonl(out))
@@ -146,6 +148,9 @@ def make_corpus(path: Path, count: int) -> Path:
     return path
 
 
+# Slow tier: test_run_parallel.py's test_output_is_identical_for_any_workers_and_shard_size
+# compares one and two workers (records, removals and stats) in the fast tier.
+@pytest.mark.slow
 def test_two_workers_output_is_byte_identical(tmp_path: Path) -> None:
     src = make_corpus(tmp_path / "in.jsonl", 3000)
     outputs = []
@@ -193,9 +198,11 @@ def test_duplicate_ids_are_reported(tmp_path: Path) -> None:
 
 
 def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
-    src = make_corpus(tmp_path / "in.jsonl", 60_000)
+    # Twelve shards, small ones: each takes a tenth of a second or more, far
+    # longer than the 20 ms poll below, so the kill lands mid-run.
+    src = make_corpus(tmp_path / "in.jsonl", 3000)
     reference = tmp_path / "reference.jsonl"
-    result = cleaner("run", src, "--out", reference, "--quiet", "--shard-size", "5000")
+    result = cleaner("run", src, "--out", reference, "--quiet", "--shard-size", "250")
     assert result.returncode == 0, result.stderr
 
     out = tmp_path / "out.jsonl"
@@ -210,7 +217,7 @@ def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
         str(out),
         "--quiet",
         "--shard-size",
-        "5000",
+        "250",
         "--resume",
     ]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -227,13 +234,13 @@ def test_resume_after_sigkill_gives_identical_output(tmp_path: Path) -> None:
 
     stats = tmp_path / "stats.json"
     result = cleaner(
-        "run", src, "--out", out, "--quiet", "--shard-size", "5000", "--resume", "--stats", stats
+        "run", src, "--out", out, "--quiet", "--shard-size", "250", "--resume", "--stats", stats
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == reference.read_bytes()
     assert not work.exists()
     report = json.loads(stats.read_text())
-    assert report["records_in"] == 60_000 and report["stages"][0]["records_in"] == 60_000
+    assert report["records_in"] == 3000 and report["stages"][0]["records_in"] == 3000
 
 
 def test_resume_refuses_changed_options(tmp_path: Path) -> None:
@@ -261,7 +268,7 @@ BAD_INPUTS = [
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
-def test_bad_lines_strict_and_lenient(
+def test_bad_line_in_strict_mode_is_one_line_naming_file_and_line(
     tmp_path: Path, name: str, content: bytes, reason: str
 ) -> None:
     src = tmp_path / f"{name}.jsonl"
@@ -271,11 +278,24 @@ def test_bad_lines_strict_and_lenient(
     message = strict.stderr.decode()
     assert message.startswith(f"cleaner: error: {src}:2: ") and message.count("\n") == 1
     assert b"Traceback" not in strict.stderr
-    lenient = cleaner("run", src, "--out", tmp_path / "l.jsonl", "--quiet")
+
+
+def test_bad_lines_in_lenient_mode_are_rejected_with_their_reason(tmp_path: Path) -> None:
+    # One run over every bad file (a run per file cost a second each).
+    reasons = {}
+    for name, content, reason in BAD_INPUTS:
+        src = tmp_path / f"{name}.jsonl"
+        src.write_bytes(content)
+        reasons[str(src)] = reason
+    out = tmp_path / "l.jsonl"
+    skip_dedup = ("--skip", "exact_dedup", "--skip", "dedup")  # every file's good line is "ok"
+    lenient = cleaner("run", *reasons, "--out", out, "--quiet", *skip_dedup)
     assert lenient.returncode == 0, lenient.stderr
-    assert [r["id"] for r in read_jsonl(tmp_path / "l.jsonl")] == ["a"]
-    [reject] = read_jsonl(tmp_path / "l.rejects.jsonl")
-    assert reject["line"] == 2 and reject["reason"] == reason
+    assert [r["id"] for r in read_jsonl(out)] == ["a"] * len(BAD_INPUTS)
+    rejects = read_jsonl(tmp_path / "l.rejects.jsonl")
+    assert sorted((r["source"], r["line"], r["reason"]) for r in rejects) == sorted(
+        (source, 2, reason) for source, reason in reasons.items()
+    )
 
 
 def test_empty_file_gives_empty_output(tmp_path: Path) -> None:

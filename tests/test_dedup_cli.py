@@ -69,7 +69,7 @@ def test_passage_level_removes_repeated_paragraphs(tmp_path: Path) -> None:
     assert texts["b"] == records[1]["text"] and shared not in str(texts["a"])
     [event] = [r for r in read_jsonl(removed) if r["stage"] == "dedup"]
     assert event["reason"] == "duplicate_passage" and event["duplicate_of"] == "b"
-    assert event["line"] == 1 and event["duplicate_paragraph"] == 0
+    assert event["line_no"] == 1 and event["duplicate_of_line_no"] == 0
 
 
 def run_with_index(src: Path, out: Path, index: Path, *extra: str) -> list[str]:

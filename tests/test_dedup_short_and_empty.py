@@ -156,4 +156,4 @@ def test_cli_reports_repeats_inside_a_document_as_repeated_passage(tmp_path: Pat
     )
     assert result.returncode == 0, result.stderr
     [event] = [r for r in read_jsonl(removed) if r["stage"] == "dedup"]
-    assert event["reason"] == "repeated_passage" and event["line"] == 2
+    assert event["reason"] == "repeated_passage" and event["line_no"] == 2

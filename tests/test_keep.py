@@ -203,13 +203,17 @@ def write_corpus(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("policy", "suffix"), [("longest", "a"), ("newest:date", "b")])
+# Each policy against one worker with one shard, and one spread of workers and
+# shards (each run spawns its workers: a second of CPU apiece).
+@pytest.mark.parametrize(
+    ("policy", "suffix", "spread"), [("longest", "a", (2, 2)), ("newest:date", "b", (3, 1))]
+)
 def test_cli_keep_is_byte_identical_for_any_workers_and_shard_size(
-    tmp_path: Path, policy: str, suffix: str
+    tmp_path: Path, policy: str, suffix: str, spread: tuple[int, int]
 ) -> None:
     src = write_corpus(tmp_path / "in.jsonl")
     outputs = []
-    for workers, shard in ((1, 1000), (2, 2), (3, 1)):
+    for workers, shard in ((1, 1000), spread):
         out = tmp_path / f"out-{workers}-{shard}.jsonl"
         done = cleaner(
             "run", src, "--out", out, "--keep", policy, "--skip", "boilerplate",
@@ -217,7 +221,7 @@ def test_cli_keep_is_byte_identical_for_any_workers_and_shard_size(
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1]
     ids = [json.loads(line)["id"] for line in outputs[0].splitlines()]
     assert ids == [f"{number}-{suffix}" for number in range(len(STORIES))]
 

@@ -111,6 +111,9 @@ def test_parquet_type_error_leaves_the_index_untouched(tmp_path: Path) -> None:
     assert kept_ids(tmp_path / "out.jsonl") == kept_ids(tmp_path / "clean.jsonl") != []
 
 
+# Slow tier: the kill needs 40,000 records to land while they are written. The
+# fast tier dies at the same commit steps in process (test_death_at_each_commit_step_then_retry).
+@pytest.mark.slow
 def test_sigkill_while_the_records_are_written_loses_nothing(tmp_path: Path) -> None:
     """SIGKILL after dedup decided, while the records are written (the index was saved here)."""
     src = write_jsonl(tmp_path / "in.jsonl", corpus(40_000, seed=3))

@@ -19,6 +19,7 @@ from typing import Any
 from cleaner._version import __version__
 from cleaner.boilerplate import (
     BoilerplateConfig,
+    TemplateConfig,
     learn_boilerplate,
     restore,
     strip_boilerplate,
@@ -80,6 +81,7 @@ __all__ = [
     "Record",
     "Removal",
     "Stripped",
+    "TemplateConfig",
     "__version__",
     "apply_edits",
     "clean",

@@ -1,19 +1,24 @@
 """Old public names kept working for one release, each with a :class:`DeprecationWarning`.
 
-Two kinds of rename: an attribute of a result type (:func:`renamed_attribute`,
-e.g. ``Match.key`` is now ``Match.id``) and a name moved out of a module's
-top level (:func:`moved_name`, the module ``__getattr__`` of ``cleaner``).
+Three kinds of rename: an attribute of a result type (:func:`renamed_attribute`,
+e.g. ``Match.key`` is now ``Match.id``), a name moved out of a module's top
+level (:func:`moved_name`, the module ``__getattr__`` of ``cleaner``) and a
+keyword parameter (:func:`renamed_option` inside a verb that takes
+``**options``, :func:`renamed_keywords` around any other function).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import warnings
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
-__all__ = ["moved_name", "renamed_attribute", "renamed_option"]
+__all__ = ["moved_name", "renamed_attribute", "renamed_keywords", "renamed_option"]
 
 
 def renamed_attribute(old: str, new: str) -> property:
@@ -82,3 +87,37 @@ def renamed_option(verb: str, options: dict[str, Any], old: str, new: str, value
         f"{verb}({old}=...) is deprecated; use {new}=...", DeprecationWarning, stacklevel=3
     )
     return options.pop(old)  # type: ignore[no-any-return]
+
+
+def renamed_keywords(aliases: Mapping[str, str]) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """A decorator: the function also takes the old keywords of ``aliases`` (old -> new), warning.
+
+    The decorated function keeps its signature: an old keyword is passed on
+    under its new name (see :func:`renamed_option`).
+
+    >>> import warnings
+    >>> @renamed_keywords({"key": "id"})
+    ... def label(id: str) -> str:
+    ...     return id.upper()
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     label(key="a"), str(caught[0].message)
+    ('A', 'label(key=...) is deprecated; use id=...')
+
+    Raises:
+        TypeError: Both the old and the new name of one argument are given.
+    """
+
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(function)
+        def renaming(*args: P.args, **kwargs: P.kwargs) -> T:
+            for old, new in aliases.items():
+                if old in kwargs and new in kwargs:
+                    raise TypeError(f"{function.__name__}() got both {old!r} and {new!r}")
+                if old in kwargs:
+                    kwargs[new] = renamed_option(function.__name__, kwargs, old, new, None)
+            return function(*args, **kwargs)
+
+        return renaming
+
+    return decorate

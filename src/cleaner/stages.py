@@ -27,6 +27,7 @@ from cleaner.dedup import (
     NearDuplicateIndex,
     PassageCorpus,
     PassageDuplicate,
+    resolved_duplicate,
 )
 from cleaner.dedup.engine import BatchSigner, SignedBatch
 from cleaner.dedup.exact import ExactDocument, exact_drops
@@ -170,7 +171,7 @@ class BoilerplateStage:
                 "removal",
                 1,
                 {
-                    "line": removal.line_no,
+                    "line_no": removal.line_no,
                     "start": removal.start,
                     "end": removal.end,
                     "text": removal.text,
@@ -522,14 +523,8 @@ def _document_drops(corpus: DedupCorpus) -> dict[int, dict[str, Any]]:
     """Input position of each dropped document → event detail."""
     resolution = corpus.resolve()
     drops = {}
-    for node, assignment in resolution.dropped.items():
-        drops[node] = {
-            "reason": "exact_duplicate" if node in resolution.exact else "near_duplicate",
-            "duplicate_of": corpus.ids[assignment.kept],
-            "jaccard": resolution.similarity_to_kept[node],
-            "via": corpus.ids[assignment.via],
-            "via_jaccard": assignment.jaccard,
-        }
+    for node in resolution.dropped:
+        drops[node] = resolved_duplicate(corpus.ids, node, resolution).detail()
     drops.update((node, {"reason": "empty"}) for node in resolution.empty)
     return drops
 
@@ -609,12 +604,12 @@ def _cut_paragraphs(
     for duplicate, original_id in duplicates:
         passage = duplicate.passage
         detail = {
-            "line": passage.line_no,
+            "line_no": passage.line_no,
             "start": passage.start,
             "end": passage.end,
             "text": lines[passage.line_no],
             "duplicate_of": original_id,
-            "duplicate_paragraph": duplicate.duplicate_of.line_no,
+            "duplicate_of_line_no": duplicate.duplicate_of.line_no,
             "jaccard": duplicate.jaccard,
         }
         reason = "repeated_passage" if duplicate.within_document else "duplicate_passage"

@@ -45,7 +45,12 @@ from cleaner.boilerplate.labels import BlankLine, LineLabel
 from cleaner.boilerplate.matchers import Matchers, compile_rules
 from cleaner.boilerplate.revise import revise_labels
 from cleaner.boilerplate.rule_files import load_rules
-from cleaner.boilerplate.templates import LineStats, SiteTemplates, learn_boilerplate
+from cleaner.boilerplate.templates import (
+    LineStats,
+    SiteTemplates,
+    TemplateConfig,
+    learn_boilerplate,
+)
 from cleaner.errors import (
     ConfigError,
     check_collection,
@@ -66,6 +71,7 @@ __all__ = [
     "LineStats",
     "SiteTemplates",
     "StripResult",
+    "TemplateConfig",
     "content_syllables",
     "learn_boilerplate",
     "restore",

@@ -51,6 +51,7 @@ from cleaner.boilerplate.shingles import (
     word_offsets,
 )
 from cleaner.errors import ConfigError, check_fraction, check_int
+from cleaner.options import config_from_options
 from cleaner.records import Record, as_records
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "PREFIX_WORDS",
     "SiteTemplates",
     "Template",
+    "TemplateConfig",
     "learn_boilerplate",
 ]
 
@@ -410,6 +412,17 @@ class _Lookup(NamedTuple):
     keys: list[int]
 
 
+def _check_thresholds(
+    min_docs: int, min_fraction: float, affix_fraction: float, width: int
+) -> None:
+    """Refuse learning options out of range (:class:`TemplateConfig` and :class:`SiteTemplates`)."""
+    check_int("min_docs", min_docs, 1)
+    check_fraction("min_fraction", min_fraction)
+    check_fraction("affix_fraction", affix_fraction)
+    if check_int("width", width, 2) & (width - 1):
+        raise ConfigError(f"width must be a power of two, got {width}")
+
+
 @dataclass
 class SiteTemplates:
     """Document frequencies of segments, prefixes and suffixes per source, in bounded memory.
@@ -439,11 +452,7 @@ class SiteTemplates:
     )
 
     def __post_init__(self) -> None:
-        check_int("min_docs", self.min_docs, 1)
-        check_fraction("min_fraction", self.min_fraction)
-        check_fraction("affix_fraction", self.affix_fraction)
-        if check_int("width", self.width, 2) & (self.width - 1):
-            raise ConfigError(f"width must be a power of two, got {self.width}")
+        _check_thresholds(self.min_docs, self.min_fraction, self.affix_fraction, self.width)
         check_int("depth", self.depth, 1, len(_ROW_MULTIPLIERS))
         self.table = np.zeros((self.depth, self.width), dtype=np.uint32)
 
@@ -836,28 +845,57 @@ def _meta_source(record: Record) -> str:
     return str(record.meta.get("source") or "")
 
 
+@dataclass(frozen=True)
+class TemplateConfig:
+    """Options of :func:`learn_boilerplate`.
+
+    Attributes:
+        source: Maps a record to its source name (default ``meta["source"]``).
+        min_docs: See :class:`SiteTemplates`.
+        min_fraction: See :class:`SiteTemplates`.
+        affix_fraction: See :class:`SiteTemplates`.
+        width: Sketch row width (power of two); memory is ``4 * 4 * width`` bytes.
+    """
+
+    source: Callable[[Record], str] = _meta_source
+    min_docs: int = 10
+    min_fraction: float = 0.005
+    affix_fraction: float = 0.25
+    width: int = 1 << 22
+
+    def __post_init__(self) -> None:
+        if not callable(self.source):
+            raise ConfigError(f"source must map a Record to its source name, got {self.source!r}")
+        _check_thresholds(self.min_docs, self.min_fraction, self.affix_fraction, self.width)
+
+    def new_templates(self) -> SiteTemplates:
+        """Empty per-source counts with these thresholds."""
+        return SiteTemplates(
+            min_docs=self.min_docs,
+            min_fraction=self.min_fraction,
+            affix_fraction=self.affix_fraction,
+            width=self.width,
+        )
+
+
 def learn_boilerplate(
     records: Iterable[Record | str | tuple[str, str] | dict[str, Any]],
-    *,
-    source: Callable[[Record], str] = _meta_source,
-    min_docs: int = 10,
-    min_fraction: float = 0.005,
-    affix_fraction: float = 0.25,
-    width: int = 1 << 22,
+    config: TemplateConfig | None = None,
+    **options: Any,
 ) -> SiteTemplates:
     """First pass: learn per-source templates over a stream of records.
 
     Args:
         records: Records, strings, ``(id, text)`` pairs or dicts with ``text``
             (and optionally ``id`` and a source field); read once.
-        source: Maps a record to its source name (default ``meta["source"]``).
-        min_docs: See :class:`SiteTemplates`.
-        min_fraction: See :class:`SiteTemplates`.
-        affix_fraction: See :class:`SiteTemplates`.
-        width: Sketch row width (power of two); memory is ``4 * 4 * width`` bytes.
+        config: A :class:`TemplateConfig`; keyword ``options`` override it.
+        **options: Fields of :class:`TemplateConfig` (``min_docs=``, ``source=``...).
 
     Returns:
         The templates to pass as ``templates`` to ``strip_boilerplate``.
+
+    Raises:
+        ConfigError: An unknown option or a value out of range.
 
     >>> topics = "gạo cà_phê tiêu điều chè sắn ngô mía bông sữa thép xăng".split()
     >>> docs = [f"Đã lưu bài viết {t.title()} tăng giá mạnh hôm nay." for t in topics]
@@ -865,13 +903,10 @@ def learn_boilerplate(
     >>> [docs[0][t.start : t.end] for t in templates.find([docs[0]], "")]
     ['Đã lưu bài viết']
     """
-    if not callable(source):
-        raise ConfigError(f"source must map a Record to its source name, got {source!r}")
-    templates = SiteTemplates(
-        min_docs=min_docs, min_fraction=min_fraction, affix_fraction=affix_fraction, width=width
-    )
+    cfg = config_from_options("learn_boilerplate", TemplateConfig, config, options)
+    templates = cfg.new_templates()
     for record in as_records(records):
-        templates.add_document(record.text, source(record))
+        templates.add_document(record.text, cfg.source(record))
     templates._flush()
     return templates
 

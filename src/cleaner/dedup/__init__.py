@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias, get_args
 
-from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Linkage, Verify
+from cleaner.dedup.cluster import LINKAGES, VERIFY_MODES, Assignment, Linkage, Verify
 from cleaner.dedup.engine import DedupConfig, DedupCorpus, Resolution, longest_text
 from cleaner.dedup.index import Match, NearDuplicateIndex, text_settings
 from cleaner.dedup.keep import KEEP_POLICIES, KeepPolicy, KeepRule, keep_key, parse_keep
@@ -87,6 +87,44 @@ class Duplicate:
     via: str
     via_jaccard: float
     reason: str = "near_duplicate"
+
+    @classmethod
+    def of(
+        cls,
+        ids: Sequence[str],
+        node: int,
+        assignment: Assignment,
+        *,
+        jaccard: float,
+        exact: bool,
+    ) -> Duplicate:
+        """The explanation of dropping document ``node``, as every engine files it.
+
+        Args:
+            ids: Document ids by node number.
+            node: The dropped document.
+            assignment: Where the linkage put it (kept document, linking edge).
+            jaccard: Its similarity to the kept document.
+            exact: It has no syllables, so it matched as an exact copy.
+        """
+        return cls(
+            id=ids[node],
+            duplicate_of=ids[assignment.kept],
+            jaccard=jaccard,
+            via=ids[assignment.via],
+            via_jaccard=assignment.jaccard,
+            reason="exact_duplicate" if exact else "near_duplicate",
+        )
+
+    def detail(self) -> dict[str, Any]:
+        """The explanation as a drop event carries it into ``removed.jsonl`` (the id aside)."""
+        return {
+            "reason": self.reason,
+            "duplicate_of": self.duplicate_of,
+            "jaccard": self.jaccard,
+            "via": self.via,
+            "via_jaccard": self.via_jaccard,
+        }
 
 
 @dataclass(frozen=True)
@@ -256,7 +294,7 @@ def _documents(items: list[tuple[str, str, dict[str, Any]]], cfg: DedupConfig) -
         resolution = corpus.resolve()
     ids = corpus.ids
     duplicates = sorted(
-        (_duplicate(ids, node, resolution) for node in resolution.dropped),
+        (resolved_duplicate(ids, node, resolution) for node in resolution.dropped),
         key=lambda d: d.id,
     )
     gone = resolution.dropped.keys() | resolution.empty
@@ -271,15 +309,14 @@ def _documents(items: list[tuple[str, str, dict[str, Any]]], cfg: DedupConfig) -
     )
 
 
-def _duplicate(ids: list[str], node: int, resolution: Resolution) -> Duplicate:
-    assignment = resolution.dropped[node]
-    return Duplicate(
-        id=ids[node],
-        duplicate_of=ids[assignment.kept],
+def resolved_duplicate(ids: Sequence[str], node: int, resolution: Resolution) -> Duplicate:
+    """The explanation of dropping document ``node`` of a local :class:`Resolution`."""
+    return Duplicate.of(
+        ids,
+        node,
+        resolution.dropped[node],
         jaccard=resolution.similarity_to_kept[node],
-        via=ids[assignment.via],
-        via_jaccard=assignment.jaccard,
-        reason="exact_duplicate" if node in resolution.exact else "near_duplicate",
+        exact=node in resolution.exact,
     )
 
 

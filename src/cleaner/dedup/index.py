@@ -47,7 +47,7 @@ from cleaner.dedup.engine import DedupConfig
 from cleaner.dedup.lsh import LSHParams, band_keys
 from cleaner.dedup.minhash import BATCH, MAX_NGRAM, MAX_NUM_PERM, MAX_SEED, MinHasher
 from cleaner.dedup.shingles import U32, U64, shingle_batch
-from cleaner.deprecation import renamed_attribute
+from cleaner.deprecation import renamed_attribute, renamed_keywords
 from cleaner.errors import (
     ConfigError,
     IndexFormatError,
@@ -150,6 +150,10 @@ def text_settings(
     }
 
 
+#: The index methods' document parameter was ``key`` before 0.2 (``id`` everywhere now).
+accepts_key_for_id = renamed_keywords({"key": "id"})
+
+
 class NearDuplicateIndex:
     """Near-duplicate lookup over a growing set of documents.
 
@@ -219,16 +223,17 @@ class NearDuplicateIndex:
 
     # -- adding and querying -------------------------------------------------
 
-    def add(self, key: str, text: str) -> None:
-        """Index ``text`` under ``key``.
+    @accepts_key_for_id
+    def add(self, id: str, text: str) -> None:
+        """Index ``text`` under ``id`` (``key=`` is a deprecated spelling).
 
-        Keys are labels returned in matches; the index does not check that they
-        are unique (that would need every key in memory).
+        Ids are labels returned in matches; the index does not check that they
+        are unique (that would need every id in memory).
         """
-        self.add_many([(key, text)])
+        self.add_many([(id, text)])
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
-        """Index many ``(key, text)`` pairs (signatures computed in batches).
+        """Index many ``(id, text)`` pairs (signatures computed in batches).
 
         The documents are appended without per-band hash tables; the next
         query sorts them into the band arrays in one pass, which is much
@@ -250,9 +255,13 @@ class NearDuplicateIndex:
             out.extend(prepared.query(self, row) for row in range(len(prepared)))
         return out
 
-    def check_and_add(self, key: str, text: str) -> list[Match]:
-        """Query ``text``; index it under ``key`` only if nothing matched. Returns the matches."""
-        return self.check_and_add_many([(key, text)])[0]
+    @accepts_key_for_id
+    def check_and_add(self, id: str, text: str) -> list[Match]:
+        """Query ``text``; index it under ``id`` only if nothing matched. Returns the matches.
+
+        ``key=`` is a deprecated spelling of ``id``.
+        """
+        return self.check_and_add_many([(id, text)])[0]
 
     def check_and_add_many(self, items: Iterable[tuple[str, str]]) -> list[list[Match]]:
         """:meth:`check_and_add` over many items in order (each sees the ones added before it)."""

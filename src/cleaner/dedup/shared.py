@@ -31,7 +31,7 @@ import numpy as np
 
 from cleaner.dedup.cluster import signature_jaccard
 from cleaner.dedup.engine import DedupConfig
-from cleaner.dedup.index import KEY_VERSION, Match
+from cleaner.dedup.index import KEY_VERSION, Match, accepts_key_for_id
 from cleaner.dedup.lsh import LSHParams
 from cleaner.dedup.minhash import MinHasher
 from cleaner.errors import CleanerError, ConfigError, IndexFormatError
@@ -149,15 +149,16 @@ class SharedIndex:
             return int(self._client.hlen(self._signatures_key))
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
-        """Index many ``(key, text)`` pairs."""
+        """Index many ``(id, text)`` pairs."""
         batch = list(items)
         signatures = self.hasher.signatures([text for _, text in batch])
         for (key, _), signature in zip(batch, signatures, strict=True):
             self._insert(key, signature)
 
-    def add(self, key: str, text: str) -> None:
-        """Index ``text`` under ``key``."""
-        self.add_many([(key, text)])
+    @accepts_key_for_id
+    def add(self, id: str, text: str) -> None:
+        """Index ``text`` under ``id`` (``key=`` is a deprecated spelling)."""
+        self.add_many([(id, text)])
 
     def query_many(self, texts: Sequence[str]) -> list[list[Match]]:
         """Matches of each text, best first."""
@@ -180,9 +181,10 @@ class SharedIndex:
             out.append(matches)
         return out
 
-    def check_and_add(self, key: str, text: str) -> list[Match]:
-        """:meth:`query`, then index ``text`` if nothing matched."""
-        return self.check_and_add_many([(key, text)])[0]
+    @accepts_key_for_id
+    def check_and_add(self, id: str, text: str) -> list[Match]:
+        """:meth:`query`, then index ``text`` under ``id`` if nothing matched."""
+        return self.check_and_add_many([(id, text)])[0]
 
     def _insert(self, key: str, signature: np.ndarray[Any, np.dtype[np.uint32]]) -> None:
         minhash = self.hasher.to_datasketch(signature)

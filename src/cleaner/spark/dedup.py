@@ -426,13 +426,12 @@ def _collected_duplicates(
         linkage,
     )
     duplicates = [
-        Duplicate(
-            id=order[node],
-            duplicate_of=order[a.kept],
+        Duplicate.of(
+            order,
+            node,
+            a,
             jaccard=a.jaccard,
-            via=order[a.via],
-            via_jaccard=a.jaccard,
-            reason="exact_duplicate" if info[order[node]]["syllables"] == 0 else "near_duplicate",
+            exact=info[order[node]]["syllables"] == 0,
         )
         for node, a in assignments.items()
     ]
