@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -151,14 +153,22 @@ line_texts = st.lists(
 ).map("".join)
 
 
+T = TypeVar("T")
+
+
+def _on_both_paths(function: Callable[..., T], *args: Any) -> tuple[T, T]:
+    """``function(*args)`` on the compiled paths, then on the pure-Python ones."""
+    compiled = function(*args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
+        return compiled, function(*args)
+
+
 @compiled_only
 @settings(max_examples=500, deadline=None)
 @given(line_texts)
 def test_compiled_line_counts_equal_pure_python(text: str) -> None:
-    compiled = line_counts(text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
-        pure = line_counts(text)
+    compiled, pure = _on_both_paths(line_counts, text)
     assert compiled == pure
 
 
@@ -214,10 +224,7 @@ def test_line_counts(text: str, expected: tuple[int, ...]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(edge_texts)
 def test_compiled_word_pass_equals_pure_python(text: str) -> None:
-    compiled = text_words(text, STOPS)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
-        pure = text_words(text, STOPS)
+    compiled, pure = _on_both_paths(text_words, text, STOPS)
     assert compiled == pure
 
 
@@ -225,10 +232,7 @@ def test_compiled_word_pass_equals_pure_python(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(edge_texts)
 def test_compiled_scores_equal_pure_python(text: str) -> None:
-    compiled = score_quality(text)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(speedups.PURE_PYTHON_ENV, "1")
-        pure = score_quality(text)
+    compiled, pure = _on_both_paths(score_quality, text)
     assert compiled.reasons == pure.reasons
     assert list(compiled.scores) == list(pure.scores)
     for name, value in compiled.scores.items():

@@ -448,6 +448,27 @@ fmix64(uint64_t value)
     return value ^ (value >> 33);
 }
 
+/* Make room for one more item in a growing array: when it is full, double its
+ * capacity (``initial`` items the first time). Returns -1 with MemoryError set
+ * when the allocation fails; the array is then unchanged. */
+static int
+grow_for_one(void **items, Py_ssize_t length, Py_ssize_t *capacity, Py_ssize_t initial,
+             size_t item_size)
+{
+    if (length < *capacity) {
+        return 0;
+    }
+    Py_ssize_t grown = *capacity ? 2 * *capacity : initial;
+    void *moved = PyMem_Realloc(*items, (size_t)grown * item_size);
+    if (moved == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    *items = moved;
+    *capacity = grown;
+    return 0;
+}
+
 typedef struct {
     uint64_t *items;
     Py_ssize_t length;
@@ -457,15 +478,9 @@ typedef struct {
 static int
 push_hash(Hashes *hashes, uint64_t value)
 {
-    if (hashes->length == hashes->capacity) {
-        Py_ssize_t capacity = hashes->capacity ? 2 * hashes->capacity : 256;
-        uint64_t *items = PyMem_Realloc(hashes->items, (size_t)capacity * sizeof(uint64_t));
-        if (items == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        hashes->items = items;
-        hashes->capacity = capacity;
+    if (grow_for_one((void **)&hashes->items, hashes->length, &hashes->capacity, 256,
+                     sizeof(uint64_t)) < 0) {
+        return -1;
     }
     hashes->items[hashes->length++] = value;
     return 0;
@@ -1429,8 +1444,8 @@ static PyTypeObject LexiconType = {
 #define CONTEXT_CHARS 64
 #define SAFE_LETTERS_BELOW 0x2000
 
+/* Filled once when the module is imported (PyInit__speedups). */
 static uint32_t crc_table[256];
-static int crc_table_ready = 0;
 
 static void
 crc_table_init(void)
@@ -1442,7 +1457,6 @@ crc_table_init(void)
         }
         crc_table[n] = c;
     }
-    crc_table_ready = 1;
 }
 
 typedef struct {
@@ -1511,6 +1525,21 @@ starts_with_ascii(int kind, const void *data, Py_ssize_t length, Py_ssize_t star
     return 1;
 }
 
+/* Whether text[start:end] holds a web address ("http", "www."): the Python
+ * code shapes those (templates._URL), so the C paths hand them back. */
+static int
+holds_address(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
+{
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if ((ch == 'h' && starts_with_ascii(kind, data, end, i, "http"))
+            || (ch == 'w' && starts_with_ascii(kind, data, end, i, "www."))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *
 segment_identity(PyObject *module, PyObject *text)
 {
@@ -1519,18 +1548,11 @@ segment_identity(PyObject *module, PyObject *text)
                      Py_TYPE(text)->tp_name);
         return NULL;
     }
-    if (!crc_table_ready) {
-        crc_table_init();
-    }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if ((ch == 'h' && starts_with_ascii(kind, data, length, i, "http"))
-            || (ch == 'w' && starts_with_ascii(kind, data, length, i, "www."))) {
-            Py_RETURN_NONE;
-        }
+    if (holds_address(kind, data, 0, length)) {
+        Py_RETURN_NONE;
     }
     TextHash whole = {0xFFFFFFFFu, 1, 0};
     TextHash opening = whole;
@@ -1907,19 +1929,6 @@ append_shaped_word(PyObject *text, int kind, const void *data, Py_ssize_t start,
     return failed ? -1 : 0;
 }
 
-static int
-holds_address(int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
-{
-    for (Py_ssize_t i = start; i < end; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if ((ch == 'h' && starts_with_ascii(kind, data, end, i, "http"))
-            || (ch == 'w' && starts_with_ascii(kind, data, end, i, "www."))) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static PyObject *
 edge_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1935,9 +1944,6 @@ edge_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     int from_end = PyObject_IsTrue(args[2]);
     if (from_end < 0) {
         return NULL;
-    }
-    if (!crc_table_ready) {
-        crc_table_init();
     }
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -2131,15 +2137,9 @@ note_break(LineWalk *walk, Py_ssize_t at)
             return 0;
         }
     }
-    if (walk->run_count == walk->run_capacity) {
-        Py_ssize_t capacity = walk->run_capacity ? 2 * walk->run_capacity : 64;
-        TextPiece *runs = PyMem_Realloc(walk->runs, (size_t)capacity * sizeof(TextPiece));
-        if (runs == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        walk->runs = runs;
-        walk->run_capacity = capacity;
+    if (grow_for_one((void **)&walk->runs, walk->run_count, &walk->run_capacity, 64,
+                     sizeof(TextPiece)) < 0) {
+        return -1;
     }
     walk->runs[walk->run_count++] = (TextPiece){at, 1, 0};
     return 0;
@@ -2373,6 +2373,7 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+    crc_table_init();
     if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&LexiconType) < 0) {
         return NULL;
     }
