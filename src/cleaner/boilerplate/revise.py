@@ -375,8 +375,9 @@ MIN_ARTICLE_CHARS = 400
 #: More short lines than this at the end are a list or a table, not furniture
 #: (and the walk back to the last sentence stays short on a page of short lines).
 MAX_TAIL_LINES = 40
-#: Words after the last stop inside a line are furniture (a byline, a source,
-#: a credit) only up to this many: a longer rest is a sentence that lost its stop.
+#: Words after the last stop inside a line (or a single line after the last
+#: sentence) are furniture (a byline, a source, a credit) only up to this many:
+#: more words are a sentence that lost its stop.
 MAX_TAIL_WORDS = 12
 #: Shorter ones read as a sentence too when at least this many words ...
 MIN_CLAUSE_WORDS = 5
@@ -403,7 +404,7 @@ def _last_stop(text: str) -> int | None:
 
 
 def _reads_as_clause(words: list[str]) -> bool:
-    """Whether the words after a line's last stop are a sentence that lost its stop."""
+    """Whether ``words`` (a rest after a stop, or a lone last line) are a stopless sentence."""
     if len(words) > MAX_TAIL_WORDS:
         return True
     lower = sum(word[:1].islower() for word in words)
