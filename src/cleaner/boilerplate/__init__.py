@@ -42,7 +42,7 @@ import regex
 from cleaner.boilerplate.blank_runs import FoldedLines, fold_blank_runs
 from cleaner.boilerplate.classify import classify_lines, cut_credits
 from cleaner.boilerplate.labels import BlankLine, LineLabel
-from cleaner.boilerplate.matchers import Matchers, compile_rules
+from cleaner.boilerplate.matchers import LETTER, Matchers, compile_rules
 from cleaner.boilerplate.revise import revise_labels
 from cleaner.boilerplate.rule_files import load_rules
 from cleaner.boilerplate.templates import (
@@ -86,7 +86,6 @@ Captions = Literal["remove", "keep"]
 CAPTIONS: tuple[Captions, ...] = get_args(Captions)
 
 _WORD = regex.compile(r"\S+")
-_LETTER = regex.compile(r"\p{L}")
 
 #: Documents at least this long are protected by the gutting guard ...
 GUARD_MIN_CHARS = 1000
@@ -458,7 +457,7 @@ def content_syllables(text: str) -> int:
 
 def _content_words(text: str) -> Iterator[str]:
     """The space-separated words of ``text`` that hold a letter, read lazily."""
-    return (word.group() for word in _WORD.finditer(text) if _LETTER.search(word.group()))
+    return (word.group() for word in _WORD.finditer(text) if LETTER.search(word.group()))
 
 
 def strip_boilerplate(text: str, config: BoilerplateConfig | None = None, **options: Any) -> str:

@@ -16,7 +16,7 @@ import regex
 
 from cleaner.boilerplate.rule_files import RuleSet
 
-__all__ = ["MAX_SHORT_LINE", "Matchers", "compile_rules", "ends_sentence"]
+__all__ = ["LETTER", "MAX_SHORT_LINE", "Matchers", "compile_rules", "ends_sentence"]
 
 #: Lines longer than this are never removed by a whole-line rule: they are prose.
 MAX_SHORT_LINE = 400
@@ -37,6 +37,9 @@ WHOLE_LINE_REASONS: dict[str, str] = {
     "promo": "promotional_line",
     "caption": "photo_caption",
 }
+
+#: A letter of any script: what makes a word, a shape or a rest more than digits and marks.
+LETTER = regex.compile(r"\p{L}")
 
 #: A sentence ends with one of these (optionally followed by closing quotes).
 _SENTENCE_END = regex.compile(r"[.!?…:;][\"”’')\]]{0,3}\Z")

@@ -16,7 +16,7 @@ import regex
 from cleaner.boilerplate.captions import remove_scene_captions
 from cleaner.boilerplate.credits import find_credits
 from cleaner.boilerplate.labels import LineLabel
-from cleaner.boilerplate.matchers import Matchers, ends_sentence
+from cleaner.boilerplate.matchers import LETTER, Matchers, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.teasers import MAX_HEADLINE_CHARS, strip_trailing_teasers
 
@@ -421,8 +421,6 @@ def _is_fragment(text: str) -> bool:
 #: "Nghệ sĩ xuất sắc: Adele", "HAGL: Đông Triều 15’", "7 tháng 9 - Phaolô Lê Đắc Trọng
 #: (sinh 1918)": a short label, then its value.
 _FIELD = regex.compile(r"[^:\n]{1,40}(?:: (?!https?:)| [-–] )\S")
-#: A letter: a rest of digits and dashes ("199–227") is a page range, not a name.
-_LETTER = regex.compile(r"\p{L}")
 #: The labels of the page's own fields, which make no list of the article's.
 _FURNITURE_LABEL = regex.compile(
     r"(?:Nguồn|Theo|Tags?|Từ khóa|Từ khoá|Ảnh|Video|Clip|Tác giả|Người viết|Biên tập"
@@ -499,13 +497,13 @@ def _may_be_article(rest: str, lines: list[str]) -> bool:
 
     ``rest`` is what follows the last stop in that sentence's line, ``lines``
     the short lines after it. The article's are: words that read as a clause,
-    or hold no letter (a page range cut from a citation); a single line that
+    or hold no letter (a page range cut from a citation, "199–227"); a single line that
     reads as a clause (its sentence lost its stop); a line opening in lower
     case (text wrapped onto lines, as PDF text is); a section heading; a list
     of fields or a table (:func:`_is_field_list`).
     """
     if rest and (
-        not _is_fragment(rest) or _LETTER.search(rest) is None or _reads_as_clause(rest.split())
+        not _is_fragment(rest) or LETTER.search(rest) is None or _reads_as_clause(rest.split())
     ):
         return True
     if not rest and len(lines) == 1 and _reads_as_clause(lines[0].split()):

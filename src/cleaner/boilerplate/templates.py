@@ -38,7 +38,7 @@ import regex
 
 from cleaner import speedups
 from cleaner.boilerplate.blank_runs import fold_blank_runs
-from cleaner.boilerplate.matchers import ends_sentence
+from cleaner.boilerplate.matchers import LETTER, ends_sentence
 from cleaner.boilerplate.segments import segment_spans
 from cleaner.boilerplate.shingles import (
     SHINGLE_WORDS,
@@ -84,7 +84,6 @@ _ROW_MULTIPLIERS = np.array(
 _URL = regex.compile(r"(?:https?://|www\.)\S{1,300}")
 #: The standard library's engine: several times faster than ``regex`` on this.
 _DIGITS = re.compile(r"\d+")
-_LETTER = regex.compile(r"\p{L}")
 
 
 def _shape(text: str) -> str:
@@ -351,7 +350,7 @@ def _identity(piece: str) -> tuple[int, int, bool]:
     key = _hash_text(shape)
     context = key if len(shape) <= _CONTEXT_CHARS else _hash_text(shape[:_CONTEXT_CHARS])
     # "2." of a numbered list recurs everywhere and is no template: one needs a word.
-    return key, context, _LETTER.search(shape) is not None
+    return key, context, LETTER.search(shape) is not None
 
 
 #: Lookups remember identities; counting does not (each document's segments are new there).
